@@ -1,0 +1,3 @@
+from logwatch_tui.cli import main
+
+raise SystemExit(main())

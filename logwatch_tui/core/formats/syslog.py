@@ -1,0 +1,333 @@
+"""Syslog: BSD/RFC 3164 file lines and RFC 5424.
+
+``syslog`` (RFC 3164, as ``/var/log/syslog`` and ``/var/log/messages`` hold it)::
+
+    Nov 20 10:00:00 web01 sshd[812]: Failed password for root from 10.0.0.9
+    <34>Nov 20 10:00:00 web01 su: 'su root' failed      (with PRI, as sent on the wire)
+    2026-11-20T10:00:00.123456+01:00 web01 cron[9]: ... (rsyslog's high-precision default)
+
+Level: a ``<PRI>`` gives the severity. File lines carry no PRI, so the level is
+read from the message: its first word when that is a level token — ``ERROR``,
+``Error``, ``error:``, ``[warn]``, ``<error>``, ``level=error`` — or, when the
+message starts with its own date/time/number, ``key=value`` or ``[uptime]``, the
+first level token among words 2 and 3 (``2026-11-20 10:00:00 ERROR …``,
+``time=… level=warn …``); else INFO. Bare lower-case words are not trusted
+("no error found" is not an error). See :class:`~.base.WordLevelMap`.
+
+Year: BSD timestamps have none. The year is that of the reference time
+(``now`` or the wall clock); a date more than one day after the reference
+belongs to the previous year (a December line read in January).
+Timestamps without a zone are local time; RFC 3339 ones keep their offset.
+
+``rfc5424``::
+
+    <165>1 2026-11-20T10:00:00.003Z host app 1234 ID47 [exampleSDID@32473 iut="3"] message
+
+Level from PRI; fields host, app, procid, msgid and structured data (``sd``,
+``{sd_id: {param: value}}``).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime
+from itertools import repeat
+from operator import itemgetter
+from typing import Any
+
+from logwatch_tui.core.formats.base import (
+    LOOK_FURTHER,
+    MONTHS,
+    LogFormat,
+    ParsedLine,
+    TimestampCache,
+    WordLevelMap,
+    aware,
+    iso_datetime,
+)
+from logwatch_tui.core.levels import SYSLOG_SEVERITY, Level
+
+_MON = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_BSD_TS = _MON + r" [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?"
+_ISO_TS = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)"
+
+# Only [ \t] and classes that exclude \n: the batch regexes run over lines joined by "\n".
+_TAIL = (
+    r" (?P<host>[^ \n]++) (?:(?P<app>[^ \n:\[\]]++)(?:\[(?P<pid>[^\]\n]*+)\])?: )?"
+    r"(?=(?P<word>[^ \n]*+))(?P<message>.*+)"
+)
+_LINE_3164 = re.compile(
+    r"(?:<(?P<pri>\d{1,3})>)?(?P<ts>" + _BSD_TS + "|" + _ISO_TS + ")" + _TAIL + "$"
+)
+"""The definition of a header line. The batch regexes below are fast subsets of it."""
+
+
+def _batch_regex(ts: str) -> re.Pattern[str]:
+    """A fast near-subset of _LINE_3164 over a joined batch, capturing only the message.
+
+    Every line matches exactly once (the ``|.*`` branch). One group means findall
+    returns plain strings, no tuples. The timestamp is then the line's first
+    15 characters (BSD) or first word (ISO). Lines with an empty message or an
+    unconvertible timestamp are re-checked with _LINE_3164, so results always equal
+    _LINE_3164's. The tail must stay _TAIL without names.
+    """
+    tail = r" [^ \n]++ (?:[^ \n:\[\]]++(?:\[[^\]\n]*+\])?: )?(.*+)"
+    return re.compile(r"^(?:" + ts + tail + r"|.*+)$", re.MULTILINE)
+
+
+# [A-Z][a-z][a-z] is cheaper than the month alternation; a non-month gives no epoch and
+# the line is re-checked.
+_BATCH_BSD = _batch_regex(r"[A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d")
+_BATCH_ISO = _batch_regex(_ISO_TS)
+_FIRST_15 = itemgetter(slice(0, 15))
+_FIRST = itemgetter(0)
+
+
+_PRI_LEVEL: dict[str, int] = {}
+for _p in range(192):
+    _PRI_LEVEL[str(_p)] = int(SYSLOG_SEVERITY[_p & 7])
+    _PRI_LEVEL[f"{_p:03d}"] = int(SYSLOG_SEVERITY[_p & 7])
+
+
+def _pri_level(pri: str) -> int:
+    lvl = _PRI_LEVEL.get(pri)
+    return lvl if lvl is not None else int(SYSLOG_SEVERITY[int(pri) & 7])
+
+
+class _EpochCache(dict):  # type: ignore[type-arg]
+    """``timestamp text -> epoch`` with the conversion in ``__missing__``.
+
+    A dict, so a column converts with ``map(cache.__getitem__, texts)`` in C; the
+    same second repeats thousands of times in a syslog file.
+    """
+
+    def __init__(self, fmt: Rfc3164Format) -> None:
+        super().__init__()
+        self._fmt = fmt
+        self[""] = None
+
+    def __missing__(self, text: str) -> float | None:
+        dt = self._fmt.convert_ts(text)
+        v = aware(dt).timestamp() if dt is not None else None
+        if len(self) > 50_000:
+            self.clear()
+            self[""] = None
+        self[text] = v
+        return v
+
+
+class Rfc3164Format(LogFormat):
+    """BSD syslog file lines (see module docstring for level and year rules)."""
+
+    name = "syslog"
+    description = "syslog (RFC 3164: 'Nov 20 10:00:00 host app[pid]: msg')"
+    multiline = True
+
+    def __init__(self, *, now: float | None = None) -> None:
+        super().__init__(now=now)
+        self._epochs = _EpochCache(self)
+        self._words = WordLevelMap(Level.INFO)
+        self._ref_day = self._reference() // 86400
+
+    def _reference(self) -> float:
+        return self.now if self.now is not None else time.time()
+
+    def convert_ts(self, text: str) -> datetime | None:
+        """BSD ``Nov 20 10:00:00`` (year inferred, local time) or RFC 3339."""
+        if text[:1].isdigit():
+            return iso_datetime(text)
+        try:
+            month = MONTHS[text[:3]]
+            day = int(text[4:6])
+            hh, mm, ss = int(text[7:9]), int(text[10:12]), int(text[13:15])
+            us = int((text[16:] + "000000")[:6]) if len(text) > 16 else 0
+        except (KeyError, ValueError):
+            return None
+        ref = self._reference()
+        year = datetime.fromtimestamp(ref).year
+        for y in range(year, year - 8, -1):
+            try:
+                dt = datetime(y, month, day, hh, mm, ss, us)
+            except ValueError:  # Feb 29 outside a leap year, bad day or time
+                if month == 2 and day == 29:
+                    continue
+                return None
+            if dt.timestamp() <= ref + 86400:
+                return dt
+        return None
+
+    def _check_day(self) -> None:
+        """Year inference depends on the reference day: forget answers from another day."""
+        if self.now is None:
+            day = time.time() // 86400
+            if day != self._ref_day:
+                self._ref_day = day
+                self._epochs.clear()
+                self._epochs[""] = None
+
+    def _level(self, pri: str | None, message: str) -> int:
+        if pri:
+            return _pri_level(pri)
+        return self._words.level_of(message)
+
+    def parse(self, line: str) -> ParsedLine | None:
+        m = _LINE_3164.match(line)
+        if m is None:
+            return None
+        self._check_day()
+        t = m.group("ts")
+        epoch = self._epochs[t]
+        if epoch is None:
+            ts = None
+        elif t[:1].isdigit():
+            ts = aware(iso_datetime(t))  # type: ignore[arg-type]
+        else:
+            ts = datetime.fromtimestamp(epoch).astimezone()
+        fields: dict[str, Any] = {"host": m.group("host")}
+        for k in ("app", "pid", "pri"):
+            v = m.group(k)
+            if v:
+                fields[k] = int(v) if k == "pri" else v
+        msg = m.group("message")
+        return ParsedLine(ts, Level(self._level(m.group("pri"), msg)), msg, fields)
+
+    def parse_columns(self, lines, ts_out, levels_out, msgs_out) -> None:
+        self._check_day()
+        n = len(lines)
+        if n == 0:
+            return
+        text = "\n".join(lines)
+        first = lines[0][:1]
+        if first == "<" or text.count("\n") != n - 1:
+            self._parse_columns_slow(lines, ts_out, levels_out, msgs_out)
+            return
+        if first.isdigit():
+            msgs = _BATCH_ISO.findall(text)
+            tss = list(map(_FIRST, map(str.partition, lines, repeat(" "))))
+        else:
+            msgs = _BATCH_BSD.findall(text)
+            tss = list(map(_FIRST_15, lines))
+        if len(msgs) != n:  # cannot happen without "\n" in a line; stay safe
+            self._parse_columns_slow(lines, ts_out, levels_out, msgs_out)
+            return
+        epochs = list(map(self._epochs.__getitem__, tss))
+        words = self._words
+        levels = list(map(words.__getitem__, map(_FIRST, map(str.partition, msgs, repeat(" ")))))
+        if LOOK_FURTHER in levels:
+            level_of = words.level_of
+            for i, lv in enumerate(levels):
+                if lv == LOOK_FURTHER:
+                    levels[i] = level_of(msgs[i])
+        if "" in msgs or None in epochs:
+            # Outside the fast subset (PRI, fractions, odd month, empty message) or not a
+            # header at all: decide with the defining regex.
+            match = _LINE_3164.match
+            for i in range(n):
+                if msgs[i] and epochs[i] is not None:
+                    continue
+                m = match(lines[i])
+                if m is None:
+                    msgs[i] = None
+                    levels[i] = 0
+                    epochs[i] = None
+                else:
+                    msg = m.group("message")
+                    msgs[i] = msg
+                    levels[i] = self._level(m.group("pri"), msg)
+                    epochs[i] = self._epochs[m.group("ts")]
+        ts_out += epochs
+        levels_out += levels
+        msgs_out += msgs
+
+    def _parse_columns_slow(self, lines, ts_out, levels_out, msgs_out) -> None:
+        """Per line: batches with a newline inside a line (never from the pipeline) or PRI."""
+        match = _LINE_3164.match
+        epochs = self._epochs
+        for line in lines:
+            m = match(line)
+            if m is None:
+                ts_out.append(None)
+                levels_out.append(0)
+                msgs_out.append(None)
+                continue
+            msg = m.group("message")
+            ts_out.append(epochs[m.group("ts")])
+            levels_out.append(self._level(m.group("pri"), msg))
+            msgs_out.append(msg)
+
+    def matches(self, line: str) -> bool:
+        return _LINE_3164.match(line) is not None
+
+
+_RX_5424 = re.compile(
+    r"<(?P<pri>\d{1,3})>(?P<version>\d{1,2}) (?P<ts>-|\d{4}-\d\d-\d\dT[^ \n]+)"
+    r" (?P<host>[^ \n]+) (?P<app>[^ \n]+) (?P<procid>[^ \n]+) (?P<msgid>[^ \n]+)"
+    r" (?P<sd>-|(?:\[(?:[^\]\\\n]|\\.)*\])+)(?: (?P<message>.*))?$"
+)
+_SD_ELEMENT = re.compile(r"\[([^ \]\n]+)((?:[^\]\\\n]|\\.)*)\]")
+_SD_PARAM = re.compile(r'([^ =\]"]+)="((?:[^"\\]|\\.)*)"')
+_SD_UNESCAPE = re.compile(r"\\([\"\\\]])")
+
+
+def parse_structured_data(sd: str) -> dict[str, dict[str, str]]:
+    """``[id k="v"][id2 …]`` -> ``{"id": {"k": "v"}, "id2": {…}}``."""
+    out: dict[str, dict[str, str]] = {}
+    for sid, params in _SD_ELEMENT.findall(sd):
+        out[sid] = {k: _SD_UNESCAPE.sub(r"\1", v) for k, v in _SD_PARAM.findall(params)}
+    return out
+
+
+class Rfc5424Format(LogFormat):
+    """RFC 5424 syslog (``<PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG``)."""
+
+    name = "rfc5424"
+    description = "syslog (RFC 5424: '<165>1 2026-11-20T10:00:00Z host app pid msgid - msg')"
+    multiline = True
+
+    def __init__(self, *, now: float | None = None) -> None:
+        super().__init__(now=now)
+        self._times = TimestampCache(iso_datetime)
+
+    def parse(self, line: str) -> ParsedLine | None:
+        m = _RX_5424.match(line)
+        if m is None:
+            return None
+        t = m.group("ts")
+        ts = self._times.datetime(t) if t != "-" else None
+        fields: dict[str, Any] = {"pri": int(m.group("pri"))}
+        for k in ("host", "app", "procid", "msgid"):
+            v = m.group(k)
+            if v != "-":
+                fields[k] = v
+        sd = m.group("sd")
+        if sd != "-":
+            fields["sd"] = parse_structured_data(sd)
+        return ParsedLine(
+            ts, Level(_pri_level(m.group("pri"))), _message(m.group("message")), fields
+        )
+
+    def parse_columns(self, lines, ts_out, levels_out, msgs_out) -> None:
+        match = _RX_5424.match
+        epoch = self._times.epoch
+        for line in lines:
+            m = match(line)
+            if m is None:
+                ts_out.append(None)
+                levels_out.append(0)
+                msgs_out.append(None)
+                continue
+            pri, t, msg = m.group("pri", "ts", "message")
+            ts_out.append(epoch(t) if t != "-" else None)
+            levels_out.append(_pri_level(pri))
+            msgs_out.append(_message(msg))
+
+    def matches(self, line: str) -> bool:
+        return _RX_5424.match(line) is not None
+
+
+def _message(msg: str | None) -> str:
+    """RFC 5424 lets MSG start with a UTF-8 BOM; it is not part of the text."""
+    if not msg:
+        return ""
+    return msg[1:] if msg[0] == "\ufeff" else msg

@@ -1,0 +1,190 @@
+"""The log view's memory: a compact column per attribute, one entry per line.
+
+Per physical line we keep where its bytes are (segment + offset + length), its
+level, its timestamp, its source and whether it starts a record — 24 bytes,
+in ``array`` columns, never a Python object per line. The text is read back
+lazily (``os.pread`` on the source's open file handle) only for the rows on
+screen, with a small cache. Lines whose source has no file handle (tests,
+stdin) keep their text in memory.
+
+Filtering builds an index of visible line numbers with C-level passes:
+``bytes.translate`` turns the level column into a 0/1 mask, and
+``itertools.compress`` picks the visible lines.
+"""
+
+from __future__ import annotations
+
+import bisect
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from itertools import compress
+from typing import Any, Protocol
+
+from logwatch_tui.core.levels import Level
+from logwatch_tui.core.record import LineBatch
+
+MAX_LINE_BYTES = 64 * 1024
+"""Longer lines are cut to this when read back for display (the marker says so)."""
+
+
+class Readable(Protocol):
+    def pread(self, length: int, offset: int) -> bytes: ...
+
+
+class LineStore:
+    """Append-only store of lines from one or more sources."""
+
+    def __init__(self, *, cache_size: int = 4096) -> None:
+        self.offsets = array("q")
+        self.lengths = array("I")
+        self.segments = array("H")
+        self.levels = bytearray()
+        self.ts = array("d")
+        self.sources = bytearray()  # source id per line (up to 255 sources; more share 255)
+        self.heads = bytearray()
+        self._segment_handles: list[Any] = []
+        self._segment_keys: dict[int, int] = {}
+        self._memory_text: dict[int, str] = {}
+        self._cache: OrderedDict[int, str] = OrderedDict()
+        self._cache_size = cache_size
+        self.source_names: list[str] = []
+        self.formats: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.levels)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the per-line columns (what 'bytes per line' measures)."""
+        cols = (self.offsets, self.lengths, self.segments, self.ts)
+        return (
+            sum(c.itemsize * len(c) for c in cols)
+            + len(self.levels)
+            + len(self.heads)
+            + len(self.sources)
+        )
+
+    def _segment_for(self, handle: Any) -> int:
+        if handle is None:
+            return 0xFFFF
+        seg = self._segment_keys.get(id(handle))
+        if seg is None:
+            seg = len(self._segment_handles)
+            self._segment_handles.append(handle)
+            self._segment_keys[id(handle)] = seg
+        return seg
+
+    def append(self, batch: LineBatch) -> range:
+        """Add a batch; returns the range of new line numbers."""
+        start = len(self.levels)
+        n = len(batch.lines)
+        if not n:
+            return range(start, start)
+        while len(self.source_names) <= batch.source_id:
+            self.source_names.append("")
+            self.formats.append("")
+        self.source_names[batch.source_id] = batch.source
+        self.formats[batch.source_id] = batch.format
+        seg = self._segment_for(batch.handle if batch.offsets is not None else None)
+        if seg == 0xFFFF:
+            self.offsets.extend([0] * n)
+            self.lengths.extend([0] * n)
+            for i, line in enumerate(batch.lines):
+                self._memory_text[start + i] = line
+        else:
+            offs = batch.offsets
+            self.offsets.extend(offs)
+            end = batch.end_offset if batch.end_offset is not None else offs[-1]
+            nexts = offs[1:]
+            nexts.append(end)
+            # length without the newline (and a CR, trimmed on read)
+            self.lengths.extend([b - a - 1 for a, b in zip(offs, nexts)])
+        self.segments.extend([seg] * n)
+        self.levels.extend(batch.levels)
+        self.ts.extend(batch.ts)
+        self.sources.extend(bytes([min(batch.source_id, 255)]) * n)
+        self.heads.extend(batch.heads)
+        return range(start, start + n)
+
+    def text(self, i: int) -> str:
+        """The raw text of line ``i`` (decoded, CR stripped, cut at MAX_LINE_BYTES)."""
+        cached = self._cache.get(i)
+        if cached is not None:
+            self._cache.move_to_end(i)
+            return cached
+        seg = self.segments[i]
+        if seg == 0xFFFF:
+            text = self._memory_text.get(i, "")
+        else:
+            length = self.lengths[i]
+            want = min(length, MAX_LINE_BYTES)
+            try:
+                data = self._segment_handles[seg].pread(want, self.offsets[i])
+            except (OSError, ValueError):
+                data = b"\xe2\x80\xa6[line no longer readable]"
+            text = data.decode("utf-8", "replace")
+            if text.endswith("\r"):
+                text = text[:-1]
+            if length > want:
+                text += f"\u2026[+{length - want} bytes]"
+        self._cache[i] = text
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return text
+
+    # -- filtering -------------------------------------------------------------------
+    def visible(
+        self,
+        shown_levels: Iterable[int],
+        *,
+        start: int = 0,
+        extra: Callable[[int], bool] | None = None,
+        sources: Iterable[int] | None = None,
+    ) -> array:
+        """Line numbers (from ``start``) whose level is shown, as an ``array('q')``."""
+        table = bytearray(256)
+        for lv in shown_levels:
+            table[lv] = 1
+        mask = self.levels[start:].translate(table)
+        if sources is not None:
+            stable = bytearray(256)
+            for s in sources:
+                stable[min(s, 255)] = 1
+            smask = self.sources[start:].translate(stable)
+            # both masks are 0/1: a line is shown when the sum is 2
+            mask = bytes(a & b for a, b in zip(mask, smask))
+        idx = array("q", compress(range(start, start + len(mask)), mask))
+        if extra is not None:
+            idx = array("q", filter(extra, idx))
+        return idx
+
+    def find_level(
+        self, from_line: int, min_level: int, forward: bool, max_level: int = 255
+    ) -> int | None:
+        """Next/previous record head with ``min_level <= level <= max_level``.
+
+        One C-level translate + find instead of a Python loop over millions of lines.
+        """
+        table = bytearray(256)
+        for lv in range(min_level, min(max_level, 255) + 1):
+            table[lv] = 1
+        mask = self.levels.translate(table)
+        heads = self.heads
+        pos = from_line
+        while True:
+            if forward:
+                pos = mask.find(1, pos + 1)
+            else:
+                pos = mask.rfind(1, 0, max(pos, 0))
+            if pos < 0:
+                return None
+            if heads[pos]:
+                return pos
+
+    def line_at_or_after(self, ts: float) -> int:
+        """First line with timestamp >= ts, assuming time order (else a good guess)."""
+        return bisect.bisect_left(self.ts, ts)
+
+
+LEVEL_COUNT = len(Level)

@@ -1,0 +1,160 @@
+"""Reading and writing TOML files safely.
+
+Reading turns every way a file can be wrong (missing, unreadable, a directory,
+not UTF-8, bad syntax) into one :class:`ConfigError` whose text is a single
+line a person can act on: ``rules.toml:12: Expected '=' after a key``.
+
+Writing is atomic: the new content goes to a temp file in the same directory,
+is flushed and fsynced, then ``os.replace``\\ d over the target, and the
+directory is fsynced so the rename itself survives a power cut. A crash at any
+moment leaves either the old file or the new one, never a torn one, and no
+``.tmp`` litter on failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+_AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
+
+
+class ConfigError(Exception):
+    """A config or rules file cannot be used; ``str()`` is one line naming the file.
+
+    ``path`` and ``line`` (1-based, or None) are kept for UIs that want to
+    jump to the spot.
+    """
+
+    def __init__(
+        self, message: str, *, path: str | os.PathLike[str] | None = None, line: int | None = None
+    ) -> None:
+        super().__init__(" ".join(message.split("\n")))
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+
+def _os_error(path: Path, exc: OSError, doing: str) -> ConfigError:
+    if isinstance(exc, FileNotFoundError):
+        reason = "file not found" if doing == "read" else "directory does not exist"
+    elif isinstance(exc, PermissionError):
+        reason = "permission denied"
+    elif isinstance(exc, IsADirectoryError):
+        reason = "is a directory, expected a TOML file"
+    elif isinstance(exc, NotADirectoryError):
+        reason = "a parent of this path is not a directory"
+    else:
+        reason = exc.strerror or str(exc)
+    prefix = "" if doing == "read" else "cannot save: "
+    return ConfigError(f"{path}: {prefix}{reason}", path=path)
+
+
+def load_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Parse a TOML file; every failure is a one-line :class:`ConfigError`."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise _os_error(p, exc, "read") from exc
+    except ValueError as exc:  # e.g. a NUL byte in the path
+        raise ConfigError(f"{path!r}: not a usable path ({exc})", path=p) from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{p}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+            path=p,
+            line=line,
+        ) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _AT_LINE.search(msg)
+        if m is not None:
+            line, col = int(m.group(1)), int(m.group(2))
+            reason = msg[: m.start()]
+            raise ConfigError(f"{p}:{line}: {reason} (column {col})", path=p, line=line) from exc
+        m = _AT_END.search(msg)
+        if m is not None:
+            line = text.count("\n") + (0 if text.endswith("\n") else 1)
+            line = max(line, 1)
+            reason = msg[: m.start()]
+            raise ConfigError(f"{p}:{line}: {reason} (at end of file)", path=p, line=line) from exc
+        raise ConfigError(f"{p}: {msg}", path=p) from exc
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename durable. Not every platform/filesystem allows it; that is fine."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+    try:
+        fd = os.open(directory, flags)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def save_toml_atomic(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
+    """Write ``data`` as TOML so that a crash leaves the old file or the new one.
+
+    * Serialises first: a value TOML cannot hold (``TypeError`` from tomli-w)
+      fails before the disk is touched.
+    * Keeps the target's permission bits. A new file gets 0600, because
+      config files can hold SMTP passwords and webhook tokens.
+    * A symlinked target (dotfile managers) is written through: the link
+      stays, the file it points to is replaced.
+    * OS failures become :class:`ConfigError` (``path: cannot save: ...``);
+      the temp file is removed whatever happens.
+    """
+    payload = tomli_w.dumps(data).encode("utf-8")
+    p = Path(path)
+    target = Path(os.path.realpath(p)) if p.is_symlink() else p
+    directory = target.parent
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = 0o600
+    except OSError as exc:
+        raise _os_error(p, exc, "save") from exc
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise _os_error(p, exc, "save") from exc
+    tmp = Path(tmp_name)
+    try:
+        try:
+            f = os.fdopen(fd, "wb")
+        except BaseException:
+            os.close(fd)
+            raise
+        with f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError):
+            raise _os_error(p, exc, "save") from exc
+        raise
+    _fsync_dir(directory)
+
+
+__all__ = ["ConfigError", "load_toml", "save_toml_atomic"]

@@ -1,0 +1,796 @@
+"""The alert history: every alert event, kept in SQLite across sessions.
+
+Why SQLite: the history must survive restarts, be shared by a TUI and a
+``--headless`` instance on the same box, and answer "what fired in the last
+24 h" without reading everything. WAL mode lets one instance read while
+another writes; a short busy timeout means a second instance that holds the
+write lock makes us *drop one row with a clear error* rather than freeze the
+screen or crash.
+
+What is stored is exactly what an :class:`AlertEvent` or a delivery outcome
+carries (rule, key, counts, sample lines, a reason written for people) — never
+a config value, so no secret can end up here. Sample lines are log text: they
+go in as JSON through SQL parameters, never into SQL text.
+
+The database belongs to the user: a file that is not a readable history is
+reported (:class:`HistoryError`, with its path and what to do) and never
+deleted or overwritten.
+
+This module sits beside ``pipeline.py`` (not in ``core/``) because it does I/O
+and locking; it never imports Textual or Rich.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from logwatch_tui.core.record import AlertEvent
+
+SCHEMA_VERSION = 1
+DEFAULT_FILENAME = "history.sqlite3"
+
+FIRING = "firing"
+RESOLVED = "resolved"
+ACKNOWLEDGED = "acknowledged"
+SILENCED = "silenced"
+UNSILENCED = "unsilenced"
+DELIVERY = "delivery"
+KINDS = (FIRING, RESOLVED, ACKNOWLEDGED, SILENCED, UNSILENCED, DELIVERY)
+ACTION_KINDS = frozenset({ACKNOWLEDGED, SILENCED, UNSILENCED})
+
+BUSY_TIMEOUT = 2.0
+"""Seconds to wait for another process's write lock before dropping a row."""
+
+RETENTION_EVERY_WRITES = 1000
+RETENTION_EVERY_SECONDS = 600.0
+"""A long-running session prunes after this many writes or this long, whichever
+comes first: ``COUNT(*)`` on a 100k-row table is cheap but not per-row cheap."""
+
+MAX_SAMPLES = 20
+MAX_TEXT = 4000
+"""Caps per stored text value. The engine already trims samples to 1000 chars;
+these guard events built elsewhere so a 10 MB line never becomes a 10 MB row."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS alert_events (
+    id           INTEGER PRIMARY KEY,
+    at           REAL    NOT NULL,
+    kind         TEXT    NOT NULL,
+    rule         TEXT    NOT NULL DEFAULT '',
+    name         TEXT    NOT NULL DEFAULT '',
+    severity     TEXT    NOT NULL DEFAULT '',
+    key_json     TEXT    NOT NULL DEFAULT '{}',
+    count        INTEGER NOT NULL DEFAULT 0,
+    samples_json TEXT    NOT NULL DEFAULT '[]',
+    source       TEXT    NOT NULL DEFAULT '',
+    fingerprint  TEXT    NOT NULL DEFAULT '',
+    detail       TEXT    NOT NULL DEFAULT '',
+    session      TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS alert_events_at ON alert_events (at);
+"""
+
+_COLUMNS = (
+    "id, at, kind, rule, name, severity, key_json, count, samples_json, "
+    "source, fingerprint, detail, session"
+)
+_INSERT = (
+    "INSERT INTO alert_events (at, kind, rule, name, severity, key_json, count, "
+    "samples_json, source, fingerprint, detail, session) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+_CORRUPT_HINT = "move it aside (logwatch-tui then starts a new history) or restore it from a backup"
+
+
+class HistoryError(Exception):
+    """The history could not be opened, read or written.
+
+    The message is one line for a person: it names the file and what to do.
+    Callers show it (toast, stderr) and carry on; a write that raised this was
+    dropped, nothing else was lost.
+    """
+
+
+class _OutcomeLike(Protocol):
+    """The parts of ``notify.base.DeliveryOutcome`` the history needs (no import:
+    the history must not depend on the notify package)."""
+
+    notifier: str
+    status: str
+    events: Sequence[AlertEvent]
+    attempt: int
+    reason: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One row of the history, as the alerts pane and ``alerts`` show it."""
+
+    id: int
+    at: float
+    """Epoch seconds."""
+    kind: str
+    """One of :data:`KINDS`."""
+    rule: str
+    name: str
+    severity: str
+    key: dict[str, str]
+    count: int
+    samples: list[str]
+    source: str
+    fingerprint: str
+    detail: str
+    """For people: the rule's message, ``ops-hook: delivered (attempt 2)``, ``silenced for 1h``."""
+    session: str
+    """Which session wrote it, so the UI can tell earlier sessions' rows apart."""
+
+    @property
+    def key_text(self) -> str:
+        """``ip=10.0.0.1 user=bob`` or empty (same spelling as ``AlertEvent.key_text``)."""
+        return " ".join(f"{k}={v}" for k, v in self.key.items())
+
+    def iso_at(self) -> str:
+        return datetime.fromtimestamp(self.at).astimezone().isoformat()
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``alerts --json`` shape (``at`` in local ISO 8601 like ``check --json``)."""
+        return {
+            "id": self.id,
+            "at": self.iso_at(),
+            "kind": self.kind,
+            "rule": self.rule,
+            "name": self.name,
+            "severity": self.severity,
+            "key": dict(self.key),
+            "count": self.count,
+            "samples": list(self.samples),
+            "source": self.source,
+            "fingerprint": self.fingerprint,
+            "detail": self.detail,
+            "session": self.session,
+        }
+
+    def to_event(self) -> AlertEvent | None:
+        """The firing/resolved event this row recorded, for the alerts pane on start.
+
+        None for actions and deliveries, which are not alert state changes. The
+        rule window is not stored, so it comes back as 0.
+        """
+        if self.kind not in (FIRING, RESOLVED):
+            return None
+        return AlertEvent(
+            rule=self.rule,
+            name=self.name,
+            status=self.kind,
+            severity=self.severity,
+            at=self.at,
+            count=self.count,
+            key=tuple(self.key.items()),
+            samples=tuple(self.samples),
+            source=self.source,
+            summary=self.detail,
+        )
+
+
+# -- text hygiene ---------------------------------------------------------------------------
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text(value: object, limit: int = MAX_TEXT) -> str:
+    """A str SQLite can store: lone surrogates (from undecodable bytes) replaced, length capped.
+
+    sqlite3 refuses to bind a str that is not valid UTF-8; a path or log line
+    decoded with ``surrogateescape`` must not make a whole event vanish. Each
+    lone surrogate becomes one U+FFFD, so what comes back is always printable
+    UTF-8 (a terminal or Textual never chokes on a history row).
+    """
+    s = value if isinstance(value, str) else str(value)
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        s = _SURROGATE.sub("\ufffd", s)
+    if len(s) > limit:
+        s = s[: limit - 1] + "…"
+    return s
+
+
+def _json(value: object) -> str:
+    # ensure_ascii keeps the stored text pure ASCII: lone surrogates and NULs
+    # round-trip exactly through json.loads, and binding can never fail.
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+
+
+def _samples_json(samples: Iterable[str]) -> str:
+    return _json([_text(s) for s in list(samples)[:MAX_SAMPLES]])
+
+
+def _key_json(key: Iterable[tuple[str, str]]) -> str:
+    return _json({str(k): _text(v, 1000) for k, v in key})
+
+
+def _load_key(text: str) -> dict[str, str]:
+    try:
+        data = json.loads(text)
+    except (TypeError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def _load_samples(text: str) -> list[str]:
+    try:
+        data = json.loads(text)
+    except (TypeError, ValueError):
+        return []
+    if not isinstance(data, list):
+        return []
+    return [str(s) for s in data]
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    name = getattr(exc, "sqlite_errorname", "")
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc)
+
+
+# -- the store ------------------------------------------------------------------------------
+
+
+class AlertHistory:
+    """The SQLite alert history of this user, opened by one session.
+
+    One connection guarded by a lock: the TUI's worker thread, the pipeline
+    sink and the dispatcher's workers all write here, each write is a single
+    short statement (or one small transaction), so a lock is simpler than a
+    connection per thread and never slower in practice.
+    """
+
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        *,
+        retention_days: float | None = 30,
+        max_rows: int | None = 100_000,
+        busy_timeout: float = BUSY_TIMEOUT,
+    ) -> None:
+        if path is None:
+            from logwatch_tui.config import state_dir
+
+            path = state_dir() / DEFAULT_FILENAME
+        self.path = Path(path)
+        self.session = uuid.uuid4().hex[:12]
+        self.retention_days = retention_days
+        self.max_rows = max_rows
+        self._lock = threading.Lock()
+        self._writes_since_prune = 0
+        self._last_prune = time.monotonic()
+        self._conn: sqlite3.Connection | None = None
+        self.journal_mode = ""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise HistoryError(
+                f"cannot create {self.path.parent} for the alert history: "
+                f"{exc.strerror or exc} (set LOGWATCH_STATE_DIR to a writable directory)"
+            ) from None
+        try:
+            conn = sqlite3.connect(
+                self.path,
+                timeout=busy_timeout,
+                isolation_level=None,  # autocommit: every write is short and stands alone
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            raise self._open_error(exc) from None
+        try:
+            self._setup(conn, busy_timeout)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise self._open_error(exc) from None
+        except HistoryError:
+            conn.close()
+            raise
+        self._conn = conn
+        # Retention on open is best effort: another instance holding the write
+        # lock must not stop this one from starting. It runs again later.
+        try:
+            self.enforce_retention()
+        except HistoryError:
+            pass
+
+    # -- setup ----------------------------------------------------------------------------
+
+    def _setup(self, conn: sqlite3.Connection, busy_timeout: float) -> None:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        # Reading the schema is the first real access: a file that is not a
+        # database fails here with SQLITE_NOTADB.
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        # ``wal`` normally; a filesystem without shared memory may refuse WAL,
+        # and the history still works (with less concurrency) in that case.
+        self.journal_mode = str(mode[0]).lower() if mode else ""
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across app crashes
+        if {"meta", "alert_events"} <= tables:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row and str(row[0]).isdigit() else 0
+            if version > SCHEMA_VERSION:
+                raise HistoryError(
+                    f"{self.path}: alert history was written by a newer logwatch-tui "
+                    f"(schema {version}, this one knows {SCHEMA_VERSION}); upgrade, or "
+                    "point LOGWATCH_STATE_DIR elsewhere"
+                )
+            if version == SCHEMA_VERSION:
+                return
+        if tables - {"meta", "alert_events"} and "alert_events" not in tables:
+            raise HistoryError(
+                f"{self.path}: is an SQLite file but not a logwatch-tui alert history "
+                f"(tables: {', '.join(sorted(tables))}); {_CORRUPT_HINT}"
+            )
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for stmt in _SCHEMA.split(";"):
+                if stmt.strip():
+                    conn.execute(stmt)
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _open_error(self, exc: sqlite3.Error) -> HistoryError:
+        if _is_busy(exc):
+            return HistoryError(
+                f"{self.path}: alert history is locked by another process "
+                "(another logwatch-tui?); try again in a moment"
+            )
+        name = getattr(exc, "sqlite_errorname", "")
+        if name in ("SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_READONLY") or "unable to open" in str(
+            exc
+        ):
+            return HistoryError(
+                f"{self.path}: cannot open the alert history ({exc}); check the file's "
+                "permissions or set LOGWATCH_STATE_DIR"
+            )
+        return HistoryError(f"{self.path}: not a readable alert history ({exc}); {_CORRUPT_HINT}")
+
+    # -- writing --------------------------------------------------------------------------
+
+    def _write(self, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Insert rows in one short transaction; returns the last row id.
+
+        A lock held by another process past the busy timeout drops the rows and
+        raises :class:`HistoryError`; the caller shows it and carries on.
+        """
+        if not rows:
+            return 0
+        with self._lock:
+            conn = self._require_open()
+            try:
+                if len(rows) == 1:
+                    cur = conn.execute(_INSERT, rows[0])
+                else:
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        for row in rows:
+                            cur = conn.execute(_INSERT, row)
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        if conn.in_transaction:
+                            conn.execute("ROLLBACK")
+                        raise
+            except sqlite3.Error as exc:
+                raise self._write_error(exc, len(rows)) from None
+            last = int(cur.lastrowid or 0)
+            self._writes_since_prune += len(rows)
+            due = (
+                self._writes_since_prune >= RETENTION_EVERY_WRITES
+                or time.monotonic() - self._last_prune >= RETENTION_EVERY_SECONDS
+            )
+        if due:
+            try:
+                self.enforce_retention()
+            except HistoryError:
+                pass  # the rows are in; pruning retries on the next write
+        return last
+
+    def _write_error(self, exc: sqlite3.Error, n: int) -> HistoryError:
+        what = "1 alert event" if n == 1 else f"{n} alert events"
+        if _is_busy(exc):
+            return HistoryError(
+                f"{self.path}: alert history is locked by another process "
+                f"(another logwatch-tui?); {what} not recorded"
+            )
+        return HistoryError(
+            f"{self.path}: cannot write the alert history ({exc}); {what} not recorded"
+        )
+
+    def _require_open(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise HistoryError(f"{self.path}: alert history is closed")
+        return self._conn
+
+    def record_event(self, event: AlertEvent) -> int:
+        """Store a firing or resolved event; returns the new row id."""
+        if event.status not in (FIRING, RESOLVED):
+            raise ValueError(f"alert event status {event.status!r} is not firing or resolved")
+        kind = event.status
+        row = (
+            float(event.at),
+            kind,
+            _text(event.rule),
+            _text(event.name),
+            _text(event.severity),
+            _key_json(event.key),
+            int(event.count),
+            _samples_json(event.samples),
+            _text(event.source),
+            event.fingerprint(),
+            _text(event.summary),
+            self.session,
+        )
+        return self._write([row])
+
+    def record_action(
+        self,
+        kind: str,
+        event_or_fingerprint: AlertEvent | str,
+        *,
+        rule: str = "",
+        name: str = "",
+        detail: str = "",
+        key: dict[str, str] | None = None,
+        at: float | None = None,
+    ) -> int:
+        """Store what a person did to an alert: ``acknowledged``, ``silenced``, ``unsilenced``.
+
+        Given an event, the row carries its identity (rule, name, severity, key,
+        fingerprint); given only a fingerprint, ``rule``/``name``/``key`` fill in
+        what the caller knows. Returns the new row id.
+        """
+        if kind not in ACTION_KINDS:
+            raise ValueError(f"unknown action {kind!r} (use {', '.join(sorted(ACTION_KINDS))})")
+        when = time.time() if at is None else float(at)
+        if isinstance(event_or_fingerprint, AlertEvent):
+            ev = event_or_fingerprint
+            row = (
+                when,
+                kind,
+                _text(rule or ev.rule),
+                _text(name or ev.name),
+                _text(ev.severity),
+                _key_json(key.items() if key is not None else ev.key),
+                int(ev.count),
+                "[]",
+                _text(ev.source),
+                ev.fingerprint(),
+                _text(detail),
+                self.session,
+            )
+        else:
+            row = (
+                when,
+                kind,
+                _text(rule),
+                _text(name),
+                "",
+                _key_json((key or {}).items()),
+                0,
+                "[]",
+                "",
+                _text(event_or_fingerprint, 200),
+                _text(detail),
+                self.session,
+            )
+        return self._write([row])
+
+    def record_delivery(
+        self,
+        notifier: str,
+        status: str,
+        events: Sequence[AlertEvent],
+        *,
+        attempt: int,
+        reason: str,
+        at: float | None = None,
+    ) -> int:
+        """Store one notification attempt: one ``delivery`` row per alert it carried.
+
+        ``reason`` must already be scrubbed of secrets (the dispatcher does this).
+        Returns the number of rows written (all or none: one transaction).
+        """
+        when = time.time() if at is None else float(at)
+        detail = f"{notifier}: {status}"
+        if attempt:
+            detail += f" (attempt {attempt})"
+        if reason:
+            detail += f": {reason}"
+        detail = _text(detail)
+        rows = [
+            (
+                when,
+                DELIVERY,
+                _text(ev.rule),
+                _text(ev.name),
+                _text(ev.severity),
+                _key_json(ev.key),
+                int(ev.count),
+                "[]",
+                _text(ev.source),
+                ev.fingerprint(),
+                detail,
+                self.session,
+            )
+            for ev in events
+        ]
+        self._write(rows)
+        return len(rows)
+
+    def record_outcome(self, outcome: _OutcomeLike) -> int:
+        """``record_delivery`` for a ``notify.base.DeliveryOutcome`` — fits ``on_outcome``."""
+        return self.record_delivery(
+            outcome.notifier,
+            outcome.status,
+            outcome.events,
+            attempt=outcome.attempt,
+            reason=outcome.reason,
+            at=outcome.at,
+        )
+
+    # -- reading --------------------------------------------------------------------------
+
+    def recent(
+        self,
+        *,
+        since: float | None = None,
+        limit: int | None = 500,
+        kinds: Iterable[str] | None = None,
+    ) -> list[HistoryEntry]:
+        """Rows at or after ``since`` (epoch seconds), newest first; ``limit=None`` for all."""
+        sql = f"SELECT {_COLUMNS} FROM alert_events"
+        where: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            where.append("at >= ?")
+            params.append(float(since))
+        if kinds is not None:
+            wanted = list(kinds)
+            if not wanted:
+                return []
+            where.append(f"kind IN ({', '.join('?' * len(wanted))})")
+            params.extend(wanted)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY at DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(0, int(limit)))
+        with self._lock:
+            conn = self._require_open()
+            try:
+                rows = conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise self._read_error(exc) from None
+        return [
+            HistoryEntry(
+                id=r[0],
+                at=r[1],
+                kind=r[2],
+                rule=r[3],
+                name=r[4],
+                severity=r[5],
+                key=_load_key(r[6]),
+                count=r[7],
+                samples=_load_samples(r[8]),
+                source=r[9],
+                fingerprint=r[10],
+                detail=r[11],
+                session=r[12],
+            )
+            for r in rows
+        ]
+
+    def _read_error(self, exc: sqlite3.Error) -> HistoryError:
+        if _is_busy(exc):
+            return HistoryError(
+                f"{self.path}: alert history is locked by another process "
+                "(another logwatch-tui?); try again in a moment"
+            )
+        return HistoryError(f"{self.path}: cannot read the alert history ({exc}); {_CORRUPT_HINT}")
+
+    def count(self) -> int:
+        """How many rows the history holds (for status lines and tests)."""
+        with self._lock:
+            conn = self._require_open()
+            try:
+                return int(conn.execute("SELECT COUNT(*) FROM alert_events").fetchone()[0])
+            except sqlite3.Error as exc:
+                raise self._read_error(exc) from None
+
+    # -- retention ------------------------------------------------------------------------
+
+    def enforce_retention(self, now: float | None = None) -> int:
+        """Delete rows older than ``retention_days``, then the oldest beyond ``max_rows``.
+
+        Runs on open and every so often while writing; returns rows deleted.
+        "Oldest" means by event time (replayed alerts can be written late).
+        """
+        now = time.time() if now is None else float(now)
+        deleted = 0
+        with self._lock:
+            conn = self._require_open()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    if self.retention_days is not None:
+                        cutoff = now - float(self.retention_days) * 86400.0
+                        deleted += conn.execute(
+                            "DELETE FROM alert_events WHERE at < ?", (cutoff,)
+                        ).rowcount
+                    if self.max_rows is not None:
+                        total = conn.execute("SELECT COUNT(*) FROM alert_events").fetchone()[0]
+                        excess = int(total) - max(0, int(self.max_rows))
+                        if excess > 0:
+                            deleted += conn.execute(
+                                "DELETE FROM alert_events WHERE id IN ("
+                                "SELECT id FROM alert_events ORDER BY at ASC, id ASC LIMIT ?)",
+                                (excess,),
+                            ).rowcount
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                if _is_busy(exc):
+                    raise HistoryError(
+                        f"{self.path}: alert history is locked by another process; "
+                        "old rows will be pruned later"
+                    ) from None
+                raise self._read_error(exc) from None
+            self._writes_since_prune = 0
+            self._last_prune = time.monotonic()
+        return deleted
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection (idempotent); later calls raise :class:`HistoryError`."""
+        with self._lock:
+            conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+
+    def __enter__(self) -> AlertHistory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# -- the `alerts` command --------------------------------------------------------------------
+
+
+def _printable(text: str) -> str:
+    """Log-derived text for a terminal: control characters (ESC, CR, C1…) shown escaped.
+
+    A group_by value taken from a log line may hold an ANSI sequence; printed
+    raw it would recolour or rewrite the user's terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _table(entries: Sequence[HistoryEntry]) -> list[str]:
+    headers = ("TIME", "KIND", "SEVERITY", "RULE", "KEY", "COUNT", "DETAIL")
+    rows = [
+        (
+            datetime.fromtimestamp(e.at).astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+            e.kind,
+            e.severity or "-",
+            _printable(e.name or e.rule or "-"),
+            _printable(e.key_text) or "-",
+            str(e.count),
+            _printable(e.detail),
+        )
+        for e in entries
+    ]
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row[:-1]):
+            widths[i] = min(max(widths[i], len(cell)), 40)
+
+    def line(cells: Sequence[str]) -> str:
+        parts = []
+        for i, cell in enumerate(cells[:-1]):
+            if len(cell) > widths[i]:
+                cell = cell[: widths[i] - 1] + "…"
+            parts.append(cell.rjust(widths[i]) if i == 5 else cell.ljust(widths[i]))
+        parts.append(cells[-1])
+        return "  ".join(parts).rstrip()
+
+    return [line(headers), *(line(r) for r in rows)]
+
+
+def cmd_alerts(args: Any) -> int:
+    """``logwatch-tui alerts [--since DURATION] [--json] [--config FILE]``.
+
+    Oldest first (a timeline, newest next to the prompt). Opening the history
+    applies the configured retention, as every start does. Returns the exit
+    code: 0, or 2 for a bad ``--since``, a broken config or an unreadable history.
+    """
+    from logwatch_tui.config import load_config, state_dir
+    from logwatch_tui.core.durations import parse_duration
+    from logwatch_tui.core.tomlio import ConfigError
+
+    since_text = str(getattr(args, "since", None) or "24h").strip()
+    try:
+        seconds = parse_duration(since_text)
+    except ValueError as exc:
+        print(f"logwatch-tui: --since: {exc}", file=sys.stderr)
+        return 2
+    try:
+        cfg = load_config(getattr(args, "config", None))
+    except (ConfigError, OSError) as exc:
+        print(f"logwatch-tui: {exc}", file=sys.stderr)
+        return 2
+    path = state_dir() / DEFAULT_FILENAME
+    entries: list[HistoryEntry] = []
+    if path.exists():  # listing must not create a state dir as a side effect
+        try:
+            with AlertHistory(
+                path, retention_days=cfg.history_days, max_rows=cfg.history_max_rows
+            ) as hist:
+                entries = hist.recent(since=time.time() - seconds, limit=None)
+        except HistoryError as exc:
+            print(f"logwatch-tui: {exc}", file=sys.stderr)
+            return 2
+    entries.reverse()
+    out = sys.stdout
+    if getattr(args, "json", False):
+        for e in entries:
+            out.write(json.dumps(e.to_json(), ensure_ascii=True) + "\n")
+    elif not entries:
+        out.write(f"no alerts in the last {since_text}\n")
+    else:
+        for text in _table(entries):
+            out.write(text + "\n")
+    out.flush()
+    return 0
+
+
+__all__ = [
+    "ACKNOWLEDGED",
+    "DELIVERY",
+    "FIRING",
+    "KINDS",
+    "RESOLVED",
+    "SILENCED",
+    "UNSILENCED",
+    "AlertHistory",
+    "HistoryEntry",
+    "HistoryError",
+    "cmd_alerts",
+]

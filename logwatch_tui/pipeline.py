@@ -1,0 +1,303 @@
+"""sources -> parser -> engine/stats -> sink, in batches.
+
+The same pipeline serves every mode; only the sink differs (stdout JSON lines
+for ``--headless``/``check``, Textual messages for the TUI).
+
+Threading: in follow mode a :class:`~logwatch_tui.sources.file.FileFollower`
+thread reads bytes and puts chunks on a bounded queue; one pipeline worker
+thread parses them, feeds the rule engine and the stats, and calls the sink
+with a :class:`PipelineUpdate` at most ``1 / flush_interval`` times a second
+(20/s by default) however fast lines arrive. Commands for the engine (rule
+edits from the UI) travel through the same queue, so the engine is only ever
+touched by the worker thread.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+from logwatch_tui.core.engine import RuleEngine
+from logwatch_tui.core.formats import format_names, make_format
+from logwatch_tui.core.formats.base import LogFormat
+from logwatch_tui.core.formats.detect import SourceParser
+from logwatch_tui.core.record import AlertEvent, LineBatch
+from logwatch_tui.core.rules import Rule
+from logwatch_tui.core.stats import Stats, StatsSnapshot
+from logwatch_tui.core.store import LineStore
+from logwatch_tui.sources.file import FileFollower, RawChunk, SourceEvent, read_chunks
+
+
+@dataclass(slots=True)
+class PipelineUpdate:
+    """Everything that happened since the previous update."""
+
+    batches: list[LineBatch] = field(default_factory=list)
+    alerts: list[AlertEvent] = field(default_factory=list)
+    """Alerts raised by live lines: notify about these."""
+    history_alerts: list[AlertEvent] = field(default_factory=list)
+    """Alerts found in content that existed at start: show, don't notify."""
+    events: list[SourceEvent] = field(default_factory=list)
+    stats: StatsSnapshot | None = None
+    caught_up: bool = False
+    """True once every source's pre-existing content has been read."""
+
+    def __bool__(self) -> bool:
+        return bool(self.batches or self.alerts or self.history_alerts or self.events)
+
+
+Sink = Callable[[PipelineUpdate], None]
+
+
+def split_lines(data: bytes) -> list[str]:
+    """Complete lines of a chunk as text. Invalid UTF-8 becomes U+FFFD; CRLF loses its CR."""
+    text = data.decode("utf-8", "replace")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if "\r" in text:
+        lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+    return lines
+
+
+def line_offsets(data: bytes, start: int) -> list[int]:
+    """Byte offset of each line start in ``data`` (which begins at ``start``)."""
+    parts = data.split(b"\n")
+    if parts and parts[-1] == b"":
+        parts.pop()
+    offs = list(accumulate(map((1).__add__, map(len, parts)), initial=start))
+    offs.pop()
+    return offs
+
+
+class Pipeline:
+    """Parses sources, runs rules and stats, and hands batches to a sink."""
+
+    def __init__(
+        self,
+        specs: list[str],
+        *,
+        sink: Sink,
+        rules: Iterable[Rule] = (),
+        format_name: str | None = None,
+        custom_formats: list[dict] | None = None,
+        tail_lines: int | None = None,
+        want_offsets: bool = False,
+        flush_interval: float = 0.05,
+        tick_interval: float = 1.0,
+        now: float | None = None,
+        use_watchdog: bool = True,
+        poll_interval: float = 0.25,
+    ) -> None:
+        self.specs = list(specs)
+        self.sink = sink
+        self.engine = RuleEngine(rules)
+        self.stats = Stats()
+        self.format_name = format_name
+        self.custom_formats = custom_formats or []
+        self.tail_lines = tail_lines
+        self.want_offsets = want_offsets
+        self.flush_interval = flush_interval
+        self.tick_interval = tick_interval
+        self.now = now
+        self.use_watchdog = use_watchdog
+        self.poll_interval = poll_interval
+        self.parsers: dict[str, SourceParser] = {}
+        self.source_ids: dict[str, int] = {}
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=64)
+        self._stop = threading.Event()
+        self._worker: threading.Thread | None = None
+        self._follower: FileFollower | None = None
+        self._pending = PipelineUpdate()
+        self._last_flush = 0.0
+        self.caught_up = False
+        self.error: BaseException | None = None
+        # Build the forced format and custom formats once up front: a bad name or a bad
+        # custom regex is a usage error now, not a surprise in the worker thread.
+        self._make_formats()
+
+    def _make_formats(self) -> tuple[LogFormat | None, list[LogFormat] | None]:
+        forced = None
+        if self.format_name:
+            forced = make_format(self.format_name, custom=self.custom_formats, now=self.now)
+        candidates = None
+        if self.custom_formats:
+            candidates = [
+                make_format(n, custom=self.custom_formats, now=self.now)
+                for n in format_names(custom=self.custom_formats)
+            ]
+        return forced, candidates
+
+    # -- parsing -------------------------------------------------------------------------
+    def parser_for(self, path: str) -> SourceParser:
+        p = self.parsers.get(path)
+        if p is None:
+            forced, candidates = self._make_formats()
+            p = SourceParser(path, forced=forced, candidates=candidates, now=self.now)
+            self.parsers[path] = p
+            self.source_ids[path] = len(self.source_ids)
+        return p
+
+    def process_chunk(self, chunk: RawChunk, *, live: bool) -> LineBatch | None:
+        """Parse one chunk, feed engine and stats; queue the results for the sink."""
+        lines = split_lines(chunk.data)
+        if not lines:
+            return None
+        parser = self.parser_for(chunk.path)
+        arrival = time.time()
+        batch = parser.feed(lines, first_line=chunk.first_line, arrival=arrival if live else None)
+        batch.source_id = self.source_ids[chunk.path]
+        batch.handle = chunk.handle
+        if self.want_offsets:
+            batch.offsets = line_offsets(chunk.data, chunk.offset)
+            batch.end_offset = chunk.offset + len(chunk.data)
+        alerts = self.engine.feed(batch)
+        self.stats.fold(batch, arrival)
+        pending = self._pending
+        pending.batches.append(batch)
+        if alerts:
+            (pending.alerts if live else pending.history_alerts).extend(alerts)
+        return batch
+
+    def flush(self, *, force: bool = False) -> None:
+        """Hand what is pending to the sink (rate-limited unless ``force``)."""
+        now = time.monotonic()
+        if not force and now - self._last_flush < self.flush_interval:
+            return
+        upd = self._pending
+        if not upd and not force:
+            return
+        upd.stats = self.stats.snapshot(time.time())
+        upd.caught_up = self.caught_up
+        self._pending = PipelineUpdate()
+        self._last_flush = now
+        self.sink(upd)
+
+    # -- replay (check / parse) --------------------------------------------------------------
+    def replay(self, paths: list[str]) -> None:
+        """Read files to their end in event time (no following); flush as we go."""
+        for path in paths:
+            for chunk in read_chunks(path, tail_lines=self.tail_lines):
+                self.process_chunk(chunk, live=False)
+                self.flush()
+        self._pending.history_alerts.extend(self.engine.finish())
+        self.caught_up = True
+        self.flush(force=True)
+
+    # -- follow (TUI / headless) ----------------------------------------------------------
+    def start(self) -> None:
+        """Start following: a reader thread and this pipeline's worker thread."""
+        self._follower = FileFollower(
+            self.specs,
+            on_chunk=self._put,
+            on_event=self._put,
+            tail_lines=self.tail_lines,
+            use_watchdog=self.use_watchdog,
+            poll_interval=self.poll_interval,
+        )
+        self._worker = threading.Thread(target=self._run, name="logwatch-pipeline", daemon=True)
+        self._worker.start()
+        self._follower.start()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        self._stop.set()
+        if self._follower is not None:
+            self._follower.stop()
+        try:
+            self._queue.put_nowait(None)
+        except queue.Full:
+            pass
+        if self._worker is not None:
+            self._worker.join(timeout)
+
+    def call(self, fn: Callable[[], object]) -> None:
+        """Run ``fn`` on the worker thread (e.g. a rule edit); never blocks the caller long."""
+        self._queue.put(fn)
+
+    def replace_rule(self, rule: Rule) -> None:
+        self.call(lambda: self.engine.replace_rule(rule))
+
+    def remove_rule(self, rule_id: str) -> None:
+        self.call(lambda: self.engine.remove_rule(rule_id))
+
+    def set_rules(self, rules: list[Rule]) -> None:
+        self.call(lambda: self.engine.set_rules(rules))
+
+    def _put(self, item: object) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def _run(self) -> None:
+        try:
+            self._loop()
+        except BaseException as exc:  # a bug: surface it to the sink instead of dying silently
+            self.error = exc
+            self._pending.events.append(SourceEvent("", "error", f"pipeline stopped: {exc!r}"))
+            self.flush(force=True)
+
+    def _loop(self) -> None:
+        get = self._queue.get
+        last_tick = time.monotonic()
+        n_sources_caught_up: set[str] = set()
+        while not self._stop.is_set():
+            wait = self.flush_interval if self._pending else self.tick_interval
+            try:
+                item = get(timeout=wait)
+            except queue.Empty:
+                item = None
+            if isinstance(item, RawChunk):
+                self.process_chunk(item, live=not item.initial)
+            elif isinstance(item, SourceEvent):
+                self._pending.events.append(item)
+                if item.kind in ("rotated", "truncated", "deleted"):
+                    p = self.parsers.get(item.path)
+                    if p is not None:
+                        p.reset()
+                if item.kind == "caught-up":
+                    n_sources_caught_up.add(item.path)
+                    if not self.caught_up:
+                        self.caught_up = True
+            elif callable(item):
+                item()
+            mono = time.monotonic()
+            if mono - last_tick >= self.tick_interval:
+                last_tick = mono
+                live = self.engine.advance(time.time())
+                if live:
+                    self._pending.alerts.extend(live)
+            if self._queue.empty() or mono - self._last_flush >= self.flush_interval:
+                self.flush()
+        self.flush(force=True)
+
+
+def preview_store(
+    paths: list[str],
+    *,
+    lines: int = 500,
+    format_name: str | None = None,
+    custom_formats: list[dict] | None = None,
+) -> LineStore | None:
+    """The last ``lines`` lines of each file, parsed, in a small in-memory store.
+
+    Shown at once when a huge file is opened, while the full index loads.
+    """
+    store = LineStore()
+    for sid, path in enumerate(paths):
+        forced = make_format(format_name, custom=custom_formats) if format_name else None
+        parser = SourceParser(path, forced=forced)
+        try:
+            for chunk in read_chunks(path, tail_lines=lines):
+                batch = parser.feed(split_lines(chunk.data), first_line=chunk.first_line)
+                batch.source_id = sid
+                store.append(batch)
+        except OSError:
+            continue
+    return store if len(store) else None

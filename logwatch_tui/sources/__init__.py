@@ -1,0 +1,23 @@
+"""Sources: where log bytes come from (files today; stdin, journald, syslog later).
+
+I/O at the edge: threads and watchdog are fine here, Textual and Rich are not,
+and nothing here knows about log formats — sources produce bytes (whole lines).
+"""
+
+from logwatch_tui.sources.file import (
+    FileFollower,
+    FileHandle,
+    RawChunk,
+    SourceEvent,
+    expand_specs,
+    read_chunks,
+)
+
+__all__ = [
+    "FileFollower",
+    "FileHandle",
+    "RawChunk",
+    "SourceEvent",
+    "expand_specs",
+    "read_chunks",
+]

@@ -1,0 +1,424 @@
+"""The Textual app: compose, global bindings, message routing. No domain logic.
+
+The pipeline runs on its own threads and posts :class:`LogUpdate` messages;
+``on_log_update`` folds them into the line store, the alert book and the
+widgets. Rendering of rows happens only for what is on screen.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from logwatch_tui.config import AppConfig, save_ui_setting
+from logwatch_tui.core.alerts import AlertBook
+from logwatch_tui.core.levels import Level
+from logwatch_tui.core.record import AlertEvent
+from logwatch_tui.core.rules import Rule, rule_summary
+from logwatch_tui.core.store import LineStore
+from logwatch_tui.core.tomlio import ConfigError
+from logwatch_tui.pipeline import Pipeline, PipelineUpdate, preview_store
+from logwatch_tui.ui.messages import LogUpdate
+from logwatch_tui.ui.screens.alert_detail import AlertDetailScreen
+from logwatch_tui.ui.screens.help import HelpScreen
+from logwatch_tui.ui.themes import DEFAULT_THEME, load_themes
+from logwatch_tui.ui.widgets.alerts_pane import AlertsPane
+from logwatch_tui.ui.widgets.log_view import LogView
+from logwatch_tui.ui.widgets.stats_panel import StatsPanel
+from logwatch_tui.ui.widgets.status_header import StatusHeader
+
+TOAST_SEVERITY = {
+    "info": "information",
+    "warning": "warning",
+    "error": "error",
+    "critical": "error",
+}
+LEVEL_KEYS = {
+    "1": Level.TRACE,
+    "2": Level.DEBUG,
+    "3": Level.INFO,
+    "4": Level.NOTICE,
+    "5": Level.WARNING,
+    "6": Level.ERROR,
+    "7": Level.CRITICAL,
+    "0": Level.UNKNOWN,
+}
+PREVIEW_MIN_BYTES = 16 * 1024 * 1024
+"""Files at least this big show their last lines at once while the full index loads."""
+TOAST_BURST = 3
+"""More than this many toasts within TOAST_WINDOW seconds collapse into one summary."""
+TOAST_WINDOW = 5.0
+
+
+class LogwatchApp(App[int]):
+    """Follow logs, filter by level, watch stats and alerts."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "logwatch-tui"
+
+    BINDINGS = [
+        Binding("question_mark", "help", "Help"),
+        *[
+            Binding(k, f"toggle_level({int(lv)})", f"Toggle {lv.name}", show=False)
+            for k, lv in LEVEL_KEYS.items()
+        ],
+        Binding("plus,equals_sign,right_square_bracket", "min_level(1)", "Min level +"),
+        Binding("minus,left_square_bracket", "min_level(-1)", "Min level -", show=False),
+        Binding("a", "show_all_levels", "All levels", show=False),
+        Binding("s", "toggle_side", "Side panel"),
+        Binding("tab", "focus_next", "Focus", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        sources: list[str],
+        *,
+        rules: Iterable[Rule] = (),
+        config: AppConfig | None = None,
+        format_name: str | None = None,
+        tail_lines: int | None = None,
+        theme: str | None = None,
+        use_watchdog: bool = True,
+        preview_min_bytes: int = PREVIEW_MIN_BYTES,
+    ) -> None:
+        super().__init__()
+        self.sources = list(sources)
+        self.rules = list(rules)
+        self.config = config if config is not None else AppConfig(path=Path(os.devnull))
+        self.format_name = format_name
+        self.tail_lines = tail_lines
+        self.requested_theme = theme
+        self.use_watchdog = use_watchdog
+        self.preview_min_bytes = preview_min_bytes
+        self.store = LineStore()
+        self.book = AlertBook()
+        self.pipeline: Pipeline | None = None
+        self.caught_up = False
+        self._preview_active = False
+        self._sizes: dict[str, int] = {}
+        self._read: dict[str, int] = {}
+        self._toast_times: deque[float] = deque()
+        self._suppressed_toasts = 0
+        self._theme_ready = False
+        self.theme_errors: list[str] = []
+
+    # -- composition -----------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="header")
+        with Horizontal(id="main"):
+            yield LogView(self.store, id="log")
+            with Vertical(id="side"):
+                yield StatsPanel(id="stats")
+                yield AlertsPane(self.book, id="alerts")
+        yield Footer()
+
+    @property
+    def log_view(self) -> LogView:
+        return self.query_one(LogView)
+
+    @property
+    def header(self) -> StatusHeader:
+        return self.query_one(StatusHeader)
+
+    def on_mount(self) -> None:
+        self._setup_theme()
+        self.log_view.message_of = self._message_of
+        self.log_view.focus()
+        self.header.sources = self._sources_label()
+        self._apply_width_class(self.size.width)
+        for path in self.sources:
+            try:
+                self._sizes[path] = os.path.getsize(path)
+            except OSError:
+                pass
+        if sum(self._sizes.values()) >= self.preview_min_bytes:
+            preview = preview_store(
+                list(self._sizes), format_name=self.format_name, custom_formats=self.config.formats
+            )
+            if preview is not None:
+                self._preview_active = True
+                self.header.progress = 0.0
+                self.log_view.set_store(preview)
+        self.start_pipeline()
+        self.set_interval(0.25, self._refresh_panels)
+
+    def start_pipeline(self) -> None:
+        self.pipeline = Pipeline(
+            self.sources,
+            sink=self._post_update,
+            rules=self.rules,
+            format_name=self.format_name,
+            custom_formats=self.config.formats,
+            tail_lines=self.tail_lines,
+            want_offsets=True,
+            use_watchdog=self.use_watchdog,
+        )
+        self.pipeline.start()
+
+    def _post_update(self, update: PipelineUpdate) -> None:
+        # Called on the pipeline thread: only post, never touch widgets here.
+        self.post_message(LogUpdate(update))
+
+    def on_unmount(self) -> None:
+        if self.pipeline is not None:
+            self.pipeline.stop()
+
+    def _sources_label(self) -> str:
+        if len(self.sources) == 1:
+            return self.sources[0]
+        return f"{len(self.sources)} sources"
+
+    def _message_of(self, source_id: int, text: str) -> str | None:
+        if self.pipeline is None:
+            return None
+        names = self.store.source_names
+        if source_id >= len(names):
+            return None
+        parser = self.pipeline.parsers.get(names[source_id])
+        if parser is None:
+            return None
+        try:
+            parsed = parser.format.parse(text)
+        except Exception:  # a format bug must not take the screen down
+            return None
+        return parsed.message if parsed is not None and parsed.message else None
+
+    # -- themes --------------------------------------------------------------------------------
+    def _setup_theme(self) -> None:
+        themes, self.theme_errors = load_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        for err in self.theme_errors:
+            self.notify(err, title="Theme file ignored", severity="warning", markup=False)
+        wanted = self.requested_theme or self.config.theme or DEFAULT_THEME
+        if wanted not in self.available_themes:
+            fallback = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+            self.notify(
+                f"unknown theme '{wanted}' (available: {', '.join(sorted(self.available_themes))}); using {fallback}",
+                severity="warning",
+                markup=False,
+            )
+            wanted = fallback
+        self.theme = wanted
+        self._theme_ready = True
+
+    def watch_theme(self, theme: str) -> None:
+        """Persist a theme chosen in the palette (not the one set at startup)."""
+        if not self._theme_ready or theme == self.config.theme:
+            return
+        path = self.config.path
+        if str(path) == os.devnull:
+            return
+        try:
+            save_ui_setting(path, "theme", theme)
+            self.config.theme = theme
+        except (ConfigError, OSError) as exc:
+            self.notify(f"theme not saved: {exc}", severity="warning", markup=False)
+
+    # -- layout -------------------------------------------------------------------------------
+    def on_resize(self, event) -> None:
+        self._apply_width_class(event.size.width)
+
+    def _apply_width_class(self, width: int) -> None:
+        self.screen.set_class(width >= 140, "-wide")
+
+    def action_toggle_side(self) -> None:
+        side = self.query_one("#side")
+        side.display = not side.display
+
+    # -- pipeline updates ---------------------------------------------------------------------
+    @on(LogUpdate)
+    def on_log_update(self, message: LogUpdate) -> None:
+        upd = message.update
+        view = self.log_view
+        for batch in upd.batches:
+            new = self.store.append(batch)
+            if not self._preview_active:
+                view.lines_appended(new)
+            if batch.end_offset is not None:
+                self._read[batch.source] = batch.end_offset
+        for ev in upd.events:
+            if ev.kind in ("waiting", "error", "rotated", "truncated", "deleted"):
+                self.header.note = ev.message
+                if ev.kind == "error":
+                    self.notify(ev.message, title="Source", severity="error", markup=False)
+            elif ev.kind == "opened" and self.header.note:
+                self.header.note = ""
+        for ev in upd.history_alerts:
+            self.book.apply(ev, from_history=True)
+        for ev in upd.alerts:
+            item = self.book.apply(ev)
+            if ev.status == "firing" and item is not None:
+                self._toast(ev)
+        if upd.stats is not None:
+            self._latest_stats = upd.stats
+        if upd.caught_up and not self.caught_up:
+            self.caught_up = True
+            self.header.progress = None
+            if self._preview_active:
+                self._preview_active = False
+                view.set_store(self.store)
+        elif not self.caught_up and self._sizes:
+            total = sum(self._sizes.values())
+            done = sum(self._read.values())
+            self.header.progress = min(1.0, done / total) if total else None
+        formats = sorted(
+            {p.format.name for p in (self.pipeline.parsers.values() if self.pipeline else [])}
+        )
+        self.header.format_name = ",".join(formats)
+
+    def _toast(self, ev: AlertEvent) -> None:
+        if self.config.bell:
+            self.bell()
+        now = time.monotonic()
+        times = self._toast_times
+        while times and now - times[0] > TOAST_WINDOW:
+            times.popleft()
+        if len(times) >= TOAST_BURST:
+            # A flood: one summary toast instead of burying the screen.
+            if self._suppressed_toasts == 0:
+                self.set_timer(1.0, self._flush_suppressed)
+            self._suppressed_toasts += 1
+            return
+        times.append(now)
+        key = f" [{ev.key_text}]" if ev.key else ""
+        self.notify(
+            (ev.summary or f"{ev.count} matching records") + key,
+            title=f"{ev.severity.upper()}: {ev.name}",
+            severity=TOAST_SEVERITY.get(ev.severity, "warning"),
+            markup=False,
+        )
+
+    def _flush_suppressed(self) -> None:
+        n, self._suppressed_toasts = self._suppressed_toasts, 0
+        if n:
+            self._toast_times.append(time.monotonic())
+            self.notify(
+                f"{n} more alerts fired — see the alerts pane",
+                title="Alert flood",
+                severity="error",
+                markup=False,
+            )
+
+    def _refresh_panels(self) -> None:
+        stats = getattr(self, "_latest_stats", None)
+        if stats is not None:
+            self.query_one(StatsPanel).snapshot = stats
+        self.query_one(AlertsPane).refresh_items()
+        self.header.firing = self.book.firing_count
+
+    # -- log view messages ------------------------------------------------------------------------
+    @on(LogView.FollowChanged)
+    def _on_follow(self, event: LogView.FollowChanged) -> None:
+        self.header.follow = event.follow
+
+    @on(LogView.FilterChanged)
+    def _on_filter(self, event: LogView.FilterChanged) -> None:
+        self.header.hidden = event.hidden
+        self.header.min_level = event.min_level
+
+    @on(LogView.Jumped)
+    def _on_jumped(self, event: LogView.Jumped) -> None:
+        self.notify(event.text, timeout=2, markup=False)
+
+    @on(AlertsPane.Opened)
+    def _on_alert_opened(self, event: AlertsPane.Opened) -> None:
+        self.action_alert_detail(event.uid)
+
+    # -- actions -----------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        self.push_screen(
+            HelpScreen(
+                [
+                    ("Log view", list(LogView.BINDINGS)),
+                    ("Levels and layout", list(self.BINDINGS)),
+                ]
+            )
+        )
+
+    def action_toggle_level(self, level: int) -> None:
+        self.log_view.toggle_level(level)
+
+    def action_min_level(self, delta: int) -> None:
+        self.log_view.change_min_level(delta)
+
+    def action_show_all_levels(self) -> None:
+        self.log_view.show_all_levels()
+
+    def action_alert_detail(self, uid: int | None = None) -> None:
+        if uid is None:
+            first = next(iter(self.book), None)
+            if first is None:
+                self.notify("no alerts yet", markup=False)
+                return
+            uid = first.uid
+        item = self.book.get(uid)
+        if item is None:
+            return
+        rule = next((r for r in self.rules if r.id == item.rule), None)
+        self.push_screen(AlertDetailScreen(item, rule_summary(rule) if rule else ""))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        view = self.log_view
+        yield SystemCommand("Help: key bindings", "Show every key binding", self.action_help)
+        yield SystemCommand(
+            "Follow: jump to newest and follow", "Like End/G", view.action_go_bottom
+        )
+        yield SystemCommand(
+            "Follow: pause", "Stop following new lines", lambda: setattr(view, "follow", False)
+        )
+        yield SystemCommand(
+            "Next error",
+            "Jump to the next ERROR or CRITICAL line (e)",
+            lambda: view.action_next_level("error"),
+        )
+        yield SystemCommand(
+            "Previous error",
+            "Jump to the previous error (E)",
+            lambda: view.action_prev_level("error"),
+        )
+        yield SystemCommand(
+            "Next warning",
+            "Jump to the next WARNING line (w)",
+            lambda: view.action_next_level("warning"),
+        )
+        yield SystemCommand(
+            "Previous warning",
+            "Jump to the previous warning (W)",
+            lambda: view.action_prev_level("warning"),
+        )
+        for key, lv in LEVEL_KEYS.items():
+            yield SystemCommand(
+                f"Toggle level {lv.name}",
+                f"Show/hide {lv.name} lines (key {key})",
+                lambda lv=lv: self.action_toggle_level(int(lv)),
+            )
+        yield SystemCommand(
+            "Raise minimum level",
+            "Hide the lowest shown level (+)",
+            lambda: self.action_min_level(1),
+        )
+        yield SystemCommand(
+            "Lower minimum level", "Show one more level (-)", lambda: self.action_min_level(-1)
+        )
+        yield SystemCommand(
+            "Show all levels", "Clear level filters (a)", self.action_show_all_levels
+        )
+        yield SystemCommand(
+            "Toggle side panel", "Show/hide stats and alerts (s)", self.action_toggle_side
+        )
+        yield SystemCommand(
+            "Open newest alert", "Detail of the most recent alert", self.action_alert_detail
+        )

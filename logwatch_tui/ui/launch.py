@@ -1,0 +1,83 @@
+"""Start the TUI from parsed command-line arguments (and the ``--demo``)."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from logwatch_tui.config import default_rules_path, load_config
+from logwatch_tui.core.rules import load_rules
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
+
+
+class LaunchError(Exception):
+    """Printed as one line by the CLI (exit 2)."""
+
+
+def start_demo(workdir: Path) -> tuple[subprocess.Popen, Path, Path]:
+    """Start examples/generate.py writing into a temp file; return (process, log, rules)."""
+    generator = EXAMPLES_DIR / "generate.py"
+    rules = EXAMPLES_DIR / "rules.toml"
+    if not generator.exists() or not rules.exists():
+        raise LaunchError(
+            f"demo files not found in {EXAMPLES_DIR} (run from a source checkout installed with `pip install -e .`)"
+        )
+    log = workdir / "demo-app.log"
+    log.touch()
+    proc = subprocess.Popen(
+        [sys.executable, str(generator), "--out", str(log), "--rate", "15", "--burst-every", "20"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return proc, log, rules
+
+
+def launch(args: argparse.Namespace) -> int:
+    from logwatch_tui.ui.app import LogwatchApp
+
+    config = load_config(args.config)
+    demo_proc = None
+    tmp = None
+    try:
+        if args.demo:
+            tmp = tempfile.TemporaryDirectory(prefix="logwatch-demo-")
+            demo_proc, log, rules_path = start_demo(Path(tmp.name))
+            sources = [str(log)]
+            rules = load_rules(args.rules or rules_path)
+        else:
+            if not args.sources:
+                raise LaunchError("give a SOURCE to open (file, glob or directory), or try --demo")
+            sources = list(args.sources)
+            rules_path = Path(args.rules) if args.rules else default_rules_path()
+            rules = load_rules(rules_path) if (args.rules or rules_path.exists()) else []
+        from logwatch_tui.sources.file import expand_specs
+
+        paths, globs = expand_specs(sources)
+        app = LogwatchApp(
+            paths + globs,
+            rules=rules,
+            config=config,
+            format_name=args.format,
+            tail_lines=args.lines,
+            theme=args.theme,
+            use_watchdog=not args.poll,
+        )
+        app.run()
+        return app.return_code or 0
+    except LaunchError as exc:
+        print(f"logwatch-tui: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if demo_proc is not None:
+            demo_proc.terminate()
+            try:
+                demo_proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                demo_proc.kill()
+        if tmp is not None:
+            tmp.cleanup()

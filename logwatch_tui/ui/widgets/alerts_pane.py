@@ -1,0 +1,111 @@
+"""Alerts, newest first: firing ones stand out, resolved ones are dimmed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from logwatch_tui.core.alerts import AlertBook, AlertItem
+from logwatch_tui.ui.safe_text import inert
+
+SEVERITY_GLYPH = {"critical": "‼", "error": "●", "warning": "▲", "info": "•"}
+
+
+def clock(ts: float) -> str:
+    return datetime.fromtimestamp(ts).strftime("%H:%M:%S")
+
+
+class AlertsPane(OptionList):
+    """One entry per firing; Enter opens its detail."""
+
+    DEFAULT_CSS = """
+    AlertsPane {
+        height: 1fr;
+        border: round $panel-lighten-2;
+        border-title-color: $text-muted;
+        background: $surface;
+        padding: 0;
+    }
+    AlertsPane:focus { border: round $primary; }
+    AlertsPane > .alerts--firing { color: $error; text-style: bold; }
+    AlertsPane > .alerts--warning { color: $warning; text-style: bold; }
+    AlertsPane > .alerts--resolved { color: $text-muted; }
+    AlertsPane > .alerts--dim { color: $text-muted; }
+    """
+    COMPONENT_CLASSES = {"alerts--firing", "alerts--warning", "alerts--resolved", "alerts--dim"}
+
+    class Opened(Message):
+        """The user asked for an alert's detail."""
+
+        def __init__(self, uid: int) -> None:
+            super().__init__()
+            self.uid = uid
+
+    def __init__(
+        self,
+        book: AlertBook,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.book = book
+        self._version = -1
+
+    def on_mount(self) -> None:
+        self.border_title = "Alerts"
+        self.refresh_items()
+
+    def prompt_for(self, item: AlertItem) -> Text:
+        s = self.get_component_rich_style
+        if item.firing:
+            head = (
+                s("alerts--firing")
+                if item.severity in ("error", "critical")
+                else s("alerts--warning")
+            )
+        else:
+            head = s("alerts--resolved")
+        dim = s("alerts--dim")
+        t = Text(no_wrap=False, overflow="fold")
+        glyph = SEVERITY_GLYPH.get(item.severity, "•") if item.firing else "✓"
+        t.append(f"{glyph} {clock(item.fired_at)} ", head)
+        t.append(inert(item.name), head)
+        t.append(f"\n  {item.severity}", dim)
+        t.append(f" ×{item.count}", dim)
+        if item.key:
+            t.append(" " + inert(item.key_text), dim)
+        if item.firing:
+            t.append("  FIRING", head)
+        else:
+            t.append(f"  resolved {clock(item.resolved_at or 0)}", dim)
+        if item.from_history:
+            t.append(" (history)", dim)
+        return t
+
+    def refresh_items(self, *, force: bool = False) -> None:
+        if not force and self.book.version == self._version:
+            return
+        self._version = self.book.version
+        highlighted = self.highlighted_option.id if self.highlighted_option is not None else None
+        self.clear_options()
+        items = list(self.book)
+        self.add_options([Option(self.prompt_for(it), id=str(it.uid)) for it in items])
+        self.border_title = (
+            f"Alerts ({self.book.firing_count} firing)" if self.book.firing_count else "Alerts"
+        )
+        if highlighted is not None:
+            try:
+                self.highlighted = self.get_option_index(highlighted)
+            except Exception:
+                pass
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.Opened(int(event.option.id)))

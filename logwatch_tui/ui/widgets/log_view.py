@@ -1,0 +1,466 @@
+"""The log view: a virtualised Line-API scroll view over a LineStore.
+
+Only the rows on screen are rendered; each row reads its text back from the
+store (lazily, cached there) and is turned into segments with styles taken
+from component classes, so every colour comes from the theme. Filtering
+produces an ``array`` of visible line numbers; for big stores it runs in a
+thread worker so the screen never freezes.
+"""
+
+from __future__ import annotations
+
+import bisect
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import on, work
+from textual.binding import Binding
+from textual.events import MouseScrollUp, Resize
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from logwatch_tui.core.levels import Level
+from logwatch_tui.core.store import LineStore
+from logwatch_tui.ui.safe_text import inert
+
+TIME_WIDTH = 8
+LEVEL_WIDTH = 5
+SOURCE_WIDTH = 14
+MAX_DISPLAY_CHARS = 4000
+"""Longer messages are cut here on screen (with a marker); the detail view has all."""
+SYNC_FILTER_LIMIT = 200_000
+"""Below this many lines, filtering is done at once (it takes a few ms)."""
+
+ALL_LEVELS = frozenset(int(lv) for lv in Level)
+
+
+class LogView(ScrollView, can_focus=True):
+    """Scrollable, filterable, follow-able view of every line in a LineStore."""
+
+    DEFAULT_CSS = """
+    LogView {
+        background: $surface;
+        color: $foreground;
+        scrollbar-size-vertical: 1;
+        scrollbar-size-horizontal: 1;
+    }
+    LogView > .logview--time { color: $text-muted; }
+    LogView > .logview--source { color: $secondary; }
+    LogView > .logview--continuation { color: $text-muted; }
+    LogView > .logview--cursor { background: $boost; }
+    LogView:focus > .logview--cursor { background: $primary 35%; }
+    LogView > .logview--marker { color: $warning; text-style: italic; }
+    LogView > .logview--level-unknown { color: $text-muted; }
+    LogView > .logview--level-trace { color: $text-disabled; }
+    LogView > .logview--level-debug { color: $text-muted; }
+    LogView > .logview--level-info { color: $success; }
+    LogView > .logview--level-notice { color: $accent; }
+    LogView > .logview--level-warning { color: $warning; text-style: bold; }
+    LogView > .logview--level-error { color: $error; text-style: bold; }
+    LogView > .logview--level-critical { color: $text; background: $error; text-style: bold; }
+    """
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
+        Binding("pagedown,ctrl+f,space", "page_down", "Page down", show=False),
+        Binding("home,g", "go_top", "Top", show=False),
+        Binding("end,G", "go_bottom", "Bottom/follow", show=False),
+        Binding("left,h", "scroll_left_cols", "Left", show=False),
+        Binding("right,l", "scroll_right_cols", "Right", show=False),
+        Binding("e", "next_level('error')", "Next error"),
+        Binding("E", "prev_level('error')", "Prev error", show=False),
+        Binding("w", "next_level('warning')", "Next warn", show=False),
+        Binding("W", "prev_level('warning')", "Prev warn", show=False),
+        Binding("f", "toggle_follow", "Follow"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "logview--time",
+        "logview--source",
+        "logview--continuation",
+        "logview--cursor",
+        "logview--marker",
+        *(f"logview--level-{lv.name.lower()}" for lv in Level),
+    }
+
+    follow: reactive[bool] = reactive(True)
+    """Stay on the newest line as lines arrive (paused by scrolling up)."""
+    cursor: reactive[int] = reactive(0, always_update=True)
+    """Index into the visible lines of the selected row."""
+
+    class FollowChanged(Message):
+        """Following started or paused (the header shows it)."""
+
+        def __init__(self, follow: bool) -> None:
+            super().__init__()
+            self.follow = follow
+
+    class FilterChanged(Message):
+        """The level filter changed (the header shows what is hidden)."""
+
+        def __init__(self, hidden: frozenset[int], min_level: int, shown: int) -> None:
+            super().__init__()
+            self.hidden = hidden
+            self.min_level = min_level
+            self.shown = shown
+
+    class Jumped(Message):
+        """A next/previous jump found nothing (the app tells the user)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class _FilterDone(Message):
+        def __init__(self, visible: array, upto: int, generation: int) -> None:
+            super().__init__()
+            self.rows = visible
+            self.upto = upto
+            self.generation = generation
+
+    def __init__(
+        self,
+        store: LineStore | None = None,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.store = store if store is not None else LineStore()
+        self.rows: array = array("q")
+        self.hidden_levels: set[int] = set()
+        self.min_level: int = 0
+        self.message_of: Callable[[int, str], str | None] = lambda source_id, text: None
+        """Given (source id, raw line) return the message part, or None to show the raw line."""
+        self._row_cache: OrderedDict[int, tuple[list[Segment], int]] = OrderedDict()
+        self._max_width = 0
+        self._filter_generation = 0
+        self._styles_key: object = None
+
+    # -- state --------------------------------------------------------------------------
+    @property
+    def shown_levels(self) -> frozenset[int]:
+        return frozenset(
+            lv for lv in ALL_LEVELS if lv not in self.hidden_levels and (lv >= self.min_level)
+        )
+
+    @property
+    def multi_source(self) -> bool:
+        return len(self.store.source_names) > 1
+
+    @property
+    def cursor_line(self) -> int | None:
+        """Store line number under the cursor."""
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor]
+        return None
+
+    def set_store(self, store: LineStore) -> None:
+        """Show another store (e.g. the full index replacing the quick preview)."""
+        self.store = store
+        self._row_cache.clear()
+        self._max_width = 0
+        self.rows = store.visible(self.shown_levels)
+        self._grow_width(range(len(store)))
+        self._update_virtual_size()
+        self.cursor = (
+            max(0, len(self.rows) - 1)
+            if self.follow
+            else min(self.cursor, max(0, len(self.rows) - 1))
+        )
+        if self.follow:
+            self._stick_to_end()
+        self.refresh()
+
+    def lines_appended(self, new: range) -> None:
+        """The store grew: extend the visible index and keep following."""
+        if not new:
+            return
+        self.rows.extend(self.store.visible(self.shown_levels, start=new.start))
+        self._grow_width(new)
+        self._update_virtual_size()
+        if self.follow:
+            self.cursor = max(0, len(self.rows) - 1)
+            self._stick_to_end()
+        self.refresh()
+
+    def _grow_width(self, new: range) -> None:
+        lengths = self.store.lengths
+        if len(lengths) >= new.stop and new:
+            longest = max(lengths[new.start : new.stop])
+        else:
+            longest = max((len(self.store.text(i)) for i in new), default=0)
+        self._max_width = max(self._max_width, min(longest, MAX_DISPLAY_CHARS + 20))
+
+    def _prefix_width(self) -> int:
+        return TIME_WIDTH + 1 + LEVEL_WIDTH + 1 + ((SOURCE_WIDTH + 1) if self.multi_source else 0)
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self._prefix_width() + self._max_width, len(self.rows))
+
+    # -- filtering ----------------------------------------------------------------------------
+    def toggle_level(self, level: int) -> None:
+        self.hidden_levels ^= {level}
+        self.refilter()
+
+    def change_min_level(self, delta: int) -> None:
+        self.min_level = max(0, min(int(Level.CRITICAL), self.min_level + delta))
+        self.refilter()
+
+    def show_all_levels(self) -> None:
+        self.hidden_levels.clear()
+        self.min_level = 0
+        self.refilter()
+
+    def refilter(self) -> None:
+        """Recompute the visible lines; big stores are filtered off the event loop."""
+        self._filter_generation += 1
+        shown = self.shown_levels
+        if len(self.store) <= SYNC_FILTER_LIMIT:
+            n = len(self.store)
+            self._apply_filter(self.store.visible(shown), n)
+        else:
+            self._filter_worker(shown, self._filter_generation)
+        self.post_message(
+            self.FilterChanged(frozenset(self.hidden_levels), self.min_level, len(self.rows))
+        )
+
+    @work(thread=True, exclusive=True, group="logview-filter")
+    def _filter_worker(self, shown: frozenset[int], generation: int) -> None:
+        n = len(self.store)
+        visible = self.store.visible(shown, start=0) if n else array("q")
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._FilterDone(visible[: len(visible)], n, generation))
+
+    @on(_FilterDone)
+    def _on_filter_done(self, event: _FilterDone) -> None:
+        if event.generation != self._filter_generation:
+            return
+        self._apply_filter(event.rows, event.upto)
+        self.post_message(
+            self.FilterChanged(frozenset(self.hidden_levels), self.min_level, len(self.rows))
+        )
+
+    def _apply_filter(self, visible: array, upto: int) -> None:
+        anchor = self.cursor_line
+        screen_offset = self.cursor - int(self.scroll_y)
+        if upto < len(self.store):
+            visible.extend(self.store.visible(self.shown_levels, start=upto))
+        self.rows = visible
+        self._update_virtual_size()
+        if self.follow or anchor is None:
+            self.cursor = max(0, len(visible) - 1)
+            self._stick_to_end()
+        else:
+            # keep the selected line (or the nearest one above it) where it was on screen
+            pos = bisect.bisect_right(visible, anchor) - 1
+            self.cursor = max(0, pos)
+            self.scroll_to(y=max(0, self.cursor - screen_offset), animate=False, immediate=True)
+        self.refresh()
+
+    # -- rendering ------------------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._row_cache.clear()
+
+    def _on_resize(self, event: Resize) -> None:
+        self._update_virtual_size()
+        if self.follow:
+            self._stick_to_end()
+
+    def _stick_to_end(self) -> None:
+        """Show the newest line. While following, the view is also *anchored*, so the
+        compositor keeps it at the bottom whenever layout changes its size."""
+        self.scroll_end(animate=False, immediate=True, x_axis=False)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def _row_segments(self, line: int) -> tuple[list[Segment], int]:
+        cached = self._row_cache.get(line)
+        if cached is not None:
+            return cached
+        store = self.store
+        text = store.text(line)
+        is_head = store.heads[line]
+        level = store.levels[line]
+        segs: list[Segment] = []
+        if is_head:
+            ts = store.ts[line]
+            try:
+                clock = datetime.fromtimestamp(ts).strftime("%H:%M:%S")
+            except (OverflowError, OSError, ValueError):
+                clock = "--:--:--"
+            segs.append(Segment(clock, self._style("logview--time")))
+            segs.append(Segment(" "))
+            lvl = Level(level)
+            segs.append(
+                Segment(
+                    lvl.label.ljust(LEVEL_WIDTH), self._style(f"logview--level-{lvl.name.lower()}")
+                )
+            )
+            segs.append(Segment(" "))
+        else:
+            segs.append(Segment(" " * (TIME_WIDTH + 1 + LEVEL_WIDTH + 1)))
+        if self.multi_source:
+            sid = store.sources[line]
+            name = (
+                store.source_names[sid].rsplit("/", 1)[-1] if sid < len(store.source_names) else "?"
+            )
+            name = inert(name)
+            if len(name) > SOURCE_WIDTH:
+                name = name[: SOURCE_WIDTH - 1] + "\u2026"
+            segs.append(Segment(name.ljust(SOURCE_WIDTH) + " ", self._style("logview--source")))
+        message = self.message_of(store.sources[line], text) if is_head else None
+        if message is None:
+            message = text
+        message = inert(message)
+        marker = ""
+        if len(message) > MAX_DISPLAY_CHARS:
+            marker = f" \u2026[+{len(message) - MAX_DISPLAY_CHARS} chars]"
+            message = message[:MAX_DISPLAY_CHARS]
+        if not is_head:
+            style: Style | None = self._style("logview--continuation")
+        elif level >= Level.ERROR:
+            style = self._style("logview--level-error")  # whole error lines stand out
+        else:
+            style = None
+        segs.append(Segment(message, style))
+        if marker:
+            segs.append(Segment(marker, self._style("logview--marker")))
+        width = sum(s.cell_length for s in segs)
+        self._row_cache[line] = (segs, width)
+        if len(self._row_cache) > 2000:
+            self._row_cache.popitem(last=False)
+        return segs, width
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y
+        width = self.size.width
+        base = self.rich_style
+        if row >= len(self.rows):
+            return Strip.blank(width, base)
+        line = self.rows[row]
+        segs, cell_len = self._row_segments(line)
+        strip = Strip(segs, cell_len)
+        strip = strip.crop_extend(scroll_x, scroll_x + width, None)
+        if row == self.cursor:
+            strip = strip.apply_style(self._style("logview--cursor"))
+        return strip.apply_style(base)
+
+    # -- cursor and scrolling -----------------------------------------------------------------
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh()
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    def watch_follow(self, follow: bool) -> None:
+        if follow:
+            self.anchor()
+        else:
+            self.release_anchor()
+        self.post_message(self.FollowChanged(follow))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if not self.follow and self._anchored and not self._anchor_released:
+            # The user scrolled back to the very bottom (mouse/scrollbar): follow again,
+            # as lnav and `less +F` users expect.
+            self.follow = True
+            self.cursor = max(0, len(self.rows) - 1)
+
+    def _move_cursor(self, row: int, *, user: bool = True) -> None:
+        n = len(self.rows)
+        if not n:
+            return
+        row = max(0, min(n - 1, row))
+        self.cursor = row
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_y)
+        if row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+        if user:
+            self.follow = row >= n - 1
+
+    def move_to_line(self, line: int) -> bool:
+        """Select store line ``line`` (or the nearest visible one before it)."""
+        pos = bisect.bisect_right(self.rows, line) - 1
+        if pos < 0:
+            return False
+        self._move_cursor(pos)
+        height = max(1, self.scrollable_content_region.height)
+        self.scroll_to(y=max(0, pos - height // 3), animate=False, immediate=True)
+        return True
+
+    def action_cursor_up(self) -> None:
+        self._move_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move_cursor(self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        self._move_cursor(self.cursor - max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_down(self) -> None:
+        self._move_cursor(self.cursor + max(1, self.scrollable_content_region.height - 1))
+
+    def action_go_top(self) -> None:
+        self._move_cursor(0)
+
+    def action_go_bottom(self) -> None:
+        self.follow = True
+        self._move_cursor(len(self.rows) - 1)
+        self.scroll_end(animate=False, immediate=True)
+
+    def action_toggle_follow(self) -> None:
+        if self.follow:
+            self.follow = False
+        else:
+            self.action_go_bottom()
+
+    def action_scroll_left_cols(self) -> None:
+        self.scroll_to(x=max(0, self.scroll_x - 8), animate=False)
+
+    def action_scroll_right_cols(self) -> None:
+        self.scroll_to(x=self.scroll_x + 8, animate=False)
+
+    def _jump_level(self, name: str, forward: bool) -> None:
+        lo = Level.ERROR if name == "error" else Level.WARNING
+        hi = 255 if name == "error" else Level.WARNING
+        here = self.cursor_line
+        start = here if here is not None else (-1 if forward else len(self.store))
+        shown = self.shown_levels
+        while True:
+            found = self.store.find_level(start, int(lo), forward, int(hi))
+            if found is None:
+                self.post_message(self.Jumped(f"no {'next' if forward else 'previous'} {name}"))
+                return
+            if self.store.levels[found] in shown:
+                break
+            start = found
+        self.move_to_line(found)
+
+    def action_next_level(self, name: str) -> None:
+        self._jump_level(name, True)
+
+    def action_prev_level(self, name: str) -> None:
+        self._jump_level(name, False)
+
+    def on_mouse_scroll_up(self, event: MouseScrollUp) -> None:
+        if self.follow:
+            self.follow = False

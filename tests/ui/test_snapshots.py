@@ -1,0 +1,87 @@
+"""Snapshot tests (plain ``def``) of each screen on a fixed sample log.
+
+The sample has fixed timestamps (shown in TZ=UTC, set in conftest) and is
+opened by a relative path so the header is the same on every machine. The
+arrival-rate figure is the one thing that depends on the wall clock, so it is
+pinned to 0 before the picture is taken.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from logwatch_tui.ui.app import LogwatchApp
+from logwatch_tui.ui.widgets.stats_panel import StatsPanel
+
+from .helpers import HIGH_ERROR_RATE
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_REL = "tests/ui/fixtures/sample.log"
+
+
+def make_app() -> LogwatchApp:
+    return LogwatchApp([SAMPLE_REL], rules=[HIGH_ERROR_RATE], use_watchdog=False)
+
+
+async def settle(pilot: Pilot) -> None:
+    app: LogwatchApp = pilot.app  # type: ignore[assignment]
+    deadline = time.monotonic() + 10
+    # Loaded, the history alert raised, and the first clock tick resolved it (the sample's
+    # times are in the past), so nothing changes any more.
+    while time.monotonic() < deadline and not (
+        app.caught_up and len(app.book) and not any(it.firing for it in app.book)
+    ):
+        await pilot.pause(0.05)
+    stats = getattr(app, "_latest_stats", None)
+    if stats is not None:
+        app._latest_stats = dataclasses.replace(stats, lines_per_sec=0.0)
+        app.query_one(StatsPanel).snapshot = app._latest_stats
+    await pilot.pause(0.3)
+    await pilot.wait_for_scheduled_animations()
+
+
+def test_main_screen_80x24(snap_compare, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=settle)
+
+
+def test_main_screen_160x48(snap_compare, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert snap_compare(make_app(), terminal_size=(160, 48), run_before=settle)
+
+
+def test_help_screen(snap_compare, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(100, 40), run_before=run_before)
+
+
+def test_alert_detail(snap_compare, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        pilot.app.action_alert_detail()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(100, 32), run_before=run_before)
+
+
+def test_level_filtered_header(snap_compare, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("2", "plus", "plus", "plus", "up")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(100, 24), run_before=run_before)

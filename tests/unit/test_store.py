@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from logwatch_tui.core.levels import Level
+from logwatch_tui.core.record import LineBatch
+from logwatch_tui.core.store import MAX_LINE_BYTES, LineStore
+
+
+class PreadFile:
+    """The real thing the tailer hands over: an fd read with os.pread."""
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(path, os.O_RDONLY)
+
+    def pread(self, length: int, offset: int) -> bytes:
+        return os.pread(self.fd, length, offset)
+
+
+def batch(
+    lines,
+    levels,
+    *,
+    source="a.log",
+    sid=0,
+    heads=None,
+    offsets=None,
+    end=None,
+    handle=None,
+    t0=1000.0,
+):
+    n = len(lines)
+    return LineBatch(
+        source=source,
+        format="plain",
+        first_line=1,
+        lines=list(lines),
+        ts=[t0 + i for i in range(n)],
+        levels=list(levels),
+        messages=list(lines),
+        heads=heads if heads is not None else [True] * n,
+        offsets=offsets,
+        end_offset=end,
+        source_id=sid,
+        handle=handle,
+    )
+
+
+def test_memory_text_and_columns() -> None:
+    s = LineStore()
+    r = s.append(batch(["a", "b", "c"], [Level.INFO, Level.ERROR, Level.DEBUG]))
+    assert r == range(0, 3)
+    assert [s.text(i) for i in r] == ["a", "b", "c"]
+    assert list(s.levels) == [3, 6, 2]
+    assert list(s.ts) == [1000.0, 1001.0, 1002.0]
+
+
+def test_text_read_back_from_file_by_offset(tmp_path: Path) -> None:
+    data = b"first\nsecond line\r\nthird \xff\xfe bad\n"
+    p = tmp_path / "x.log"
+    p.write_bytes(data)
+    s = LineStore()
+    s.append(
+        batch(
+            ["first", "second line", "third"],
+            [3, 3, 3],
+            offsets=[0, 6, 19],
+            end=len(data),
+            handle=PreadFile(p),
+        )
+    )
+    assert s.text(0) == "first"
+    assert s.text(1) == "second line"
+    assert s.text(2) == "third \ufffd\ufffd bad"
+
+
+def test_long_line_is_cut_with_marker(tmp_path: Path) -> None:
+    p = tmp_path / "long.log"
+    body = b"x" * (MAX_LINE_BYTES + 500)
+    p.write_bytes(body + b"\n")
+    s = LineStore()
+    s.append(batch(["x"], [3], offsets=[0], end=len(body) + 1, handle=PreadFile(p)))
+    text = s.text(0)
+    assert text.startswith("x" * 100)
+    assert text.endswith("[+500 bytes]")
+
+
+def test_visible_by_level_and_source() -> None:
+    s = LineStore()
+    s.append(batch(["i", "e", "d", "w"], [Level.INFO, Level.ERROR, Level.DEBUG, Level.WARNING]))
+    s.append(batch(["x", "y"], [Level.ERROR, Level.INFO], source="b.log", sid=1))
+    assert list(s.visible({3, 5, 6})) == [0, 1, 3, 4, 5]
+    assert list(s.visible({6})) == [1, 4]
+    assert list(s.visible({6}, start=2)) == [4]
+    assert list(s.visible(range(8), sources=[1])) == [4, 5]
+
+
+def test_find_level_skips_continuations() -> None:
+    s = LineStore()
+    s.append(
+        batch(
+            ["ok", "boom", "  trace", "ok", "warn", "boom2"],
+            [3, 6, 6, 3, 5, 7],
+            heads=[True, True, False, True, True, True],
+        )
+    )
+    assert s.find_level(0, Level.ERROR, True) == 1
+    assert s.find_level(1, Level.ERROR, True) == 5  # not the continuation at 2
+    assert s.find_level(5, Level.ERROR, False) == 1
+    assert s.find_level(0, Level.WARNING, True, Level.WARNING) == 4
+    assert s.find_level(5, Level.TRACE, True) is None
+
+
+def test_bytes_per_line_is_small() -> None:
+    s = LineStore()
+    n = 10_000
+    s.append(
+        batch(["x"] * n, [3] * n, offsets=list(range(0, 2 * n, 2)), end=2 * n, handle=object())
+    )
+    assert s.nbytes / n <= 30
