@@ -269,8 +269,11 @@ def run_headless(args: argparse.Namespace) -> int:
         _err("no rules loaded: following without alerts (use --rules FILE)")
     by_id = {r.id: r for r in rules}
     out_lock = threading.Lock()
+    history = _open_history(cfg)
 
     def print_outcome(outcome) -> None:
+        if history is not None:
+            _safe_record(lambda: history.record_outcome(outcome))
         with out_lock:
             sys.stderr.write(json.dumps(outcome_json(outcome)) + "\n")
             sys.stderr.flush()
@@ -290,6 +293,8 @@ def run_headless(args: argparse.Namespace) -> int:
             sys.stdout.flush()
             sys.stderr.flush()
         for ev in alerts:
+            if history is not None:
+                _safe_record(lambda ev=ev: history.record_event(ev))
             rule = by_id.get(ev.rule)
             if rule is not None:
                 dispatcher.submit(ev, rule.notify)
@@ -319,7 +324,35 @@ def run_headless(args: argparse.Namespace) -> int:
     finally:
         pipeline.stop()
         dispatcher.stop(timeout=3.0)
+        if history is not None:
+            history.close()
     return 0
+
+
+def _open_history(cfg: AppConfig):
+    """The alert history, or None with one line on stderr (headless keeps running)."""
+    from logwatch_tui.history import AlertHistory, HistoryError
+
+    try:
+        return AlertHistory(retention_days=cfg.history_days, max_rows=cfg.history_max_rows)
+    except HistoryError as exc:
+        _err(f"alert history off: {exc}")
+        return None
+
+
+_history_warned = False
+
+
+def _safe_record(write) -> None:
+    global _history_warned
+    from logwatch_tui.history import HistoryError
+
+    try:
+        write()
+    except HistoryError as exc:
+        if not _history_warned:
+            _history_warned = True
+            _err(f"alert history: {exc}")
 
 
 def outcome_json(outcome) -> dict:

@@ -29,7 +29,13 @@ from logwatch_tui.core.record import AlertEvent, LineBatch
 from logwatch_tui.core.rules import Rule
 from logwatch_tui.core.stats import Stats, StatsSnapshot
 from logwatch_tui.core.store import LineStore
-from logwatch_tui.sources.file import FileFollower, RawChunk, SourceEvent, read_chunks
+from logwatch_tui.sources.file import (
+    FileFollower,
+    RawChunk,
+    SourceEvent,
+    expand_specs,
+    read_chunks,
+)
 
 
 @dataclass(slots=True)
@@ -115,6 +121,7 @@ class Pipeline:
         self._pending = PipelineUpdate()
         self._last_flush = 0.0
         self.caught_up = False
+        self._awaiting_caught_up: set[str] = set()
         self.error: BaseException | None = None
         # Build the forced format and custom formats once up front: a bad name or a bad
         # custom regex is a usage error now, not a surprise in the worker thread.
@@ -199,6 +206,10 @@ class Pipeline:
             use_watchdog=self.use_watchdog,
             poll_interval=self.poll_interval,
         )
+        files, _globs = expand_specs(self.specs)
+        self._awaiting_caught_up = set(files)
+        if not self._awaiting_caught_up:
+            self.caught_up = True
         self._worker = threading.Thread(target=self._run, name="logwatch-pipeline", daemon=True)
         self._worker.start()
         self._follower.start()
@@ -246,7 +257,6 @@ class Pipeline:
     def _loop(self) -> None:
         get = self._queue.get
         last_tick = time.monotonic()
-        n_sources_caught_up: set[str] = set()
         while not self._stop.is_set():
             wait = self.flush_interval if self._pending else self.tick_interval
             try:
@@ -262,8 +272,9 @@ class Pipeline:
                     if p is not None:
                         p.reset()
                 if item.kind == "caught-up":
-                    n_sources_caught_up.add(item.path)
-                    if not self.caught_up:
+                    # one per path given at start; live from when all have reported
+                    self._awaiting_caught_up.discard(item.path)
+                    if not self._awaiting_caught_up:
                         self.caught_up = True
             elif callable(item):
                 item()

@@ -36,6 +36,12 @@ class AlertItem:
     """Raised by content that existed before we started (shown, not notified)."""
     deliveries: list[str] = field(default_factory=list)
     """Notification outcomes, one line each (filled by the notifier wiring)."""
+    acknowledged: bool = False
+    """Someone saw it: no more notifications for this rule+key until it resolves."""
+    silenced: bool = False
+    """It fired while its rule (or rule+key) was silenced: recorded, not notified."""
+    earlier_session: bool = False
+    """Loaded from the alert history of an earlier run."""
 
     @property
     def firing(self) -> bool:
@@ -50,13 +56,44 @@ class AlertItem:
         return " ".join(f"{k}={v}" for k, v in self.key)
 
 
+Key = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Silence:
+    """Notifications for ``rule`` (and only ``key``, when given) are held until ``until``."""
+
+    rule: str
+    key: Key | None
+    until: float
+    name: str = ""
+
+    def covers(self, rule: str, key: Key) -> bool:
+        return self.rule == rule and (self.key is None or self.key == key)
+
+    def describe(self, now: float) -> str:
+        left = max(0, int(self.until - now))
+        h, rest = divmod(left, 3600)
+        m, s = divmod(rest, 60)
+        span = f"{h}h{m:02d}m" if h else (f"{m}m{s:02d}s" if m else f"{s}s")
+        scope = self.name or self.rule
+        if self.key:
+            scope += " " + " ".join(f"{k}={v}" for k, v in self.key)
+        return f"{scope}: {span} left"
+
+
 class AlertBook:
-    """Newest-first list of alert items, bounded."""
+    """Newest-first list of alert items, bounded; acknowledgements and silences.
+
+    Silenced or acknowledged alerts are still recorded — they are only kept
+    from being *notified* (:meth:`should_notify`).
+    """
 
     def __init__(self, *, limit: int = 1000) -> None:
         self._items: deque[AlertItem] = deque(maxlen=limit)
         self._open: dict[str, AlertItem] = {}
         self._next_uid = 1
+        self.silences: list[Silence] = []
         self.version = 0
         """Bumped on every change, so views can skip redraws."""
 
@@ -70,10 +107,23 @@ class AlertBook:
     def get(self, uid: int) -> AlertItem | None:
         return next((it for it in self._items if it.uid == uid), None)
 
-    def apply(self, event: AlertEvent, *, from_history: bool = False) -> AlertItem | None:
+    def apply(
+        self,
+        event: AlertEvent,
+        *,
+        from_history: bool = False,
+        earlier_session: bool = False,
+        now: float | None = None,
+    ) -> AlertItem | None:
         fp = event.fingerprint()
         self.version += 1
         if event.status == "firing":
+            previous = self._open.get(fp)
+            if previous is not None and previous.firing:
+                # a repeat (absence re-firing, new pattern): keep the one item up to date
+                previous.count = event.count
+                previous.samples = event.samples or previous.samples
+                return previous
             item = AlertItem(
                 uid=self._next_uid,
                 rule=event.rule,
@@ -88,6 +138,11 @@ class AlertBook:
                 summary=event.summary,
                 fingerprint=fp,
                 from_history=from_history,
+                earlier_session=earlier_session,
+                silenced=self.silence_for(
+                    event.rule, event.key, now if now is not None else event.at
+                )
+                is not None,
             )
             self._next_uid += 1
             self._items.append(item)
@@ -101,4 +156,52 @@ class AlertBook:
 
     @property
     def firing_count(self) -> int:
-        return len(self._open)
+        return sum(1 for it in self._open.values() if not it.earlier_session)
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def acknowledge(self, uid: int) -> AlertItem | None:
+        item = self.get(uid)
+        if item is None or not item.firing or item.acknowledged:
+            return None
+        item.acknowledged = True
+        self.version += 1
+        return item
+
+    def silence(self, rule: str, key: Key | None, until: float, *, name: str = "") -> Silence:
+        """Hold notifications for a rule (or one rule+key) until ``until``; replaces an
+        existing silence of the same scope."""
+        self.silences = [s for s in self.silences if not (s.rule == rule and s.key == key)]
+        sil = Silence(rule, key, until, name)
+        self.silences.append(sil)
+        self.version += 1
+        return sil
+
+    def lift_silence(self, rule: str, key: Key | None) -> bool:
+        before = len(self.silences)
+        self.silences = [s for s in self.silences if not (s.rule == rule and s.key == key)]
+        self.version += 1
+        return len(self.silences) != before
+
+    def active_silences(self, now: float) -> list[Silence]:
+        expired = [s for s in self.silences if s.until <= now]
+        if expired:
+            self.silences = [s for s in self.silences if s.until > now]
+            self.version += 1
+        return list(self.silences)
+
+    def silence_for(self, rule: str, key: Key, now: float) -> Silence | None:
+        return next((s for s in self.silences if s.until > now and s.covers(rule, key)), None)
+
+    def should_notify(self, event: AlertEvent, now: float) -> bool:
+        """Silenced rules/keys and acknowledged alerts are recorded but not notified.
+
+        A resolve of an acknowledged alert is still notified (people want to
+        know it is over); everything of a silenced rule+key is held.
+        """
+        if self.silence_for(event.rule, event.key, now) is not None:
+            return False
+        if event.status == "firing":
+            item = self._open.get(event.fingerprint())
+            if item is not None and item.acknowledged:
+                return False
+        return True

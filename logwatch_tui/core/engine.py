@@ -41,6 +41,44 @@ absence
     the cooldown also delays a firing after a quick resolve). With group_by,
     absence is tracked per key seen so far (a key is never forgotten).
 
+new_pattern
+    Each rule has its own :class:`~logwatch_tui.core.patterns.PatternMiner`
+    fed with the messages of the records that match the rule (so ``match``,
+    ``level``, ``sources`` and ``ignore`` limit what it learns as well as what
+    fires). Learning: the rule's start (the first record or ``advance()``
+    the engine sees after the rule was added; in the TUI and headless the
+    existing file content is replayed first, so it teaches the miner too) +
+    ``learn`` of event time; records before that only teach. After it, a
+    record whose message is of a kind the miner has never seen (it creates
+    a template that does not merge into an older one) fires ``firing`` with
+    ``at = t``, ``count`` 1, ``samples = (message,)`` and ``key =
+    (("pattern", "<template text>"),)`` (then the group_by pairs, if any).
+    There is no ongoing condition, so it never resolves and is not in
+    :meth:`RuleEngine.active`. Floods: a new kind that comes within
+    ``cooldown`` of the rule's previous firing does not fire by itself; the
+    kinds held back are reported together at ``previous firing + cooldown``
+    (``count`` = how many new kinds, ``samples`` = the first five messages,
+    ``key`` = the first held-back kind), which starts a new cooldown. So a
+    burst of 50 new kinds gives two alerts, not 50. Memory is bounded by the
+    miner (5000 live kinds per rule); a kind evicted from it can fire again.
+
+spike
+    Per rule+key, ``n`` = matching records in the window ``(t - window, t]``
+    (exact, like threshold) and ``b`` = matching records in the baseline span
+    ``(t - window - baseline, t - window]``, kept as counts per bucket of
+    ``window / 10`` (so the oldest edge of the baseline has that
+    resolution: up to one bucket more is counted). It is *high* when
+    ``n >= threshold`` and ``n / window > factor * max(b, 1) / baseline``
+    (an empty baseline counts as one record, so the first burst after
+    silence can fire). A matching record at ``t`` fires it when it is high,
+    the rule has seen a full baseline (``t >= start + window + baseline``,
+    start as for new_pattern) and ``t - last_firing >= cooldown``; ``at = t``,
+    ``count = n``, samples as threshold. It resolves at the first moment it
+    is no longer high: that can only happen when a record leaves the window
+    (at ``r + window``, which is the ``resolved`` event's ``at``). Keys are
+    independent; a key unseen for ``window + baseline`` (and the cooldown)
+    is dropped.
+
 Order of evaluation
     Before a record at ``t`` is counted, everything due at or before ``t``
     (resolves, absence firings) is emitted in order of due time. So a record
@@ -81,6 +119,7 @@ from operator import itemgetter
 from typing import Any
 
 from logwatch_tui.core.levels import Level
+from logwatch_tui.core.patterns import PatternMiner
 from logwatch_tui.core.record import AlertEvent, LineBatch
 from logwatch_tui.core.rules import Rule, render_message
 
@@ -546,9 +585,217 @@ class _AbsenceRunner(_Runner):
         return [st.event for st in self.keys.values() if st.firing and st.event is not None]
 
 
+class _NewPatternRunner(_Runner):
+    """One miner per rule; fires once per kind of message first seen after learning."""
+
+    def __init__(self, rule: Rule, engine: RuleEngine) -> None:
+        super().__init__(rule, engine)
+        self.miner = PatternMiner()
+        self.learn: float = rule.options_dict["learn"]
+        self.learn_end = math.inf
+        self.last_fired: float | None = None
+        # New kinds held back by the cooldown: (key, sample, source), first MAX_SAMPLES kept.
+        self.held: list[tuple[Key, str, str]] = []
+        self.held_count = 0
+
+    def start(self, t: float) -> None:
+        self.started = True
+        self.learn_end = t + self.learn
+
+    def on_match(self, t: float, key: Key, msg: str, source: str, out: list[AlertEvent]) -> None:
+        miner = self.miner
+        before = miner.next_id
+        tid = miner.add(msg, t)
+        if tid < before or t < self.learn_end:
+            return  # a known kind (or one that merged into a known kind), or still learning
+        full_key: Key = (("pattern", miner.template_text(tid)), *key)
+        cooldown = self.rule.cooldown
+        if self.last_fired is None or t - self.last_fired >= cooldown:
+            self._fire(t, full_key, 1, (_sample(msg),), source, out)
+            return
+        if self.held_count == 0:
+            self.engine._schedule(self.last_fired + cooldown, self, ())
+        self.held_count += 1
+        if len(self.held) < MAX_SAMPLES:
+            self.held.append((full_key, _sample(msg), source))
+
+    def _fire(
+        self,
+        at: float,
+        key: Key,
+        count: int,
+        samples: tuple[str, ...],
+        source: str,
+        out: list[AlertEvent],
+    ) -> None:
+        self.last_fired = at
+        self.engine._fired(self.rule.id)
+        out.append(self.event(key, "firing", at, count, samples, source))
+
+    def on_due(self, key: Key, due: float, out: list[AlertEvent]) -> None:
+        if not self.held_count:
+            return
+        first_key, _, source = self.held[0]
+        samples = tuple(m for _, m, _ in self.held)
+        count = self.held_count
+        self.held = []
+        self.held_count = 0
+        self._fire(due, first_key, count, samples, source, out)
+
+    def active(self, now: float) -> list[AlertEvent]:
+        return []
+
+
+class _SpikeKey:
+    __slots__ = (
+        "times",
+        "buckets",
+        "base",
+        "samples",
+        "firing",
+        "last_fired",
+        "last_seen",
+        "source",
+        "event",
+    )
+
+    def __init__(self) -> None:
+        self.times: deque[float] = deque()
+        """Times of the matching records in the window (exact)."""
+        self.buckets: deque[list[int | float]] = deque()
+        """[bucket index, count] of records that left the window, oldest first."""
+        self.base = 0
+        """Sum of the bucket counts."""
+        self.samples: deque[tuple[float, str]] = deque(maxlen=MAX_SAMPLES)
+        self.firing = False
+        self.last_fired: float | None = None
+        self.last_seen = _NEG_INF
+        self.source = ""
+        self.event: AlertEvent | None = None
+
+
+class _SpikeRunner(_Runner):
+    def __init__(self, rule: Rule, engine: RuleEngine) -> None:
+        super().__init__(rule, engine)
+        opts = rule.options_dict
+        self.factor: float = opts["factor"]
+        self.baseline: float = opts["baseline"]
+        self.bucket = rule.window / 10
+        self.ready_at = math.inf
+        self.keys: OrderedDict[Key, _SpikeKey] = OrderedDict()
+        self.firing: dict[Key, _SpikeKey] = {}
+        self._keep = max(rule.window + self.baseline + self.bucket, rule.cooldown)
+
+    def start(self, t: float) -> None:
+        self.started = True
+        self.ready_at = t + self.rule.window + self.baseline
+
+    def _roll(self, st: _SpikeKey, t: float) -> None:
+        """Bring the key to time ``t``: records out of the window go to buckets, old buckets go."""
+        w = self.rule.window
+        times = st.times
+        buckets = st.buckets
+        g = self.bucket
+        while times and times[0] + w <= t:
+            r = times.popleft()
+            b = r // g
+            if buckets and buckets[-1][0] == b:
+                buckets[-1][1] += 1
+            else:
+                buckets.append([b, 1])
+            st.base += 1
+        edge = t - w - self.baseline
+        while buckets and (buckets[0][0] + 1) * g <= edge:
+            st.base -= buckets.popleft()[1]  # type: ignore[assignment]
+
+    def _high(self, st: _SpikeKey) -> bool:
+        n = len(st.times)
+        if n < self.rule.threshold:
+            return False
+        return n * self.baseline > self.factor * max(st.base, 1) * self.rule.window
+
+    def _samples(self, st: _SpikeKey, at: float) -> tuple[str, ...]:
+        w = self.rule.window
+        return tuple(msg for t, msg in st.samples if t + w > at)
+
+    def on_match(self, t: float, key: Key, msg: str, source: str, out: list[AlertEvent]) -> None:
+        st = self.keys.get(key)
+        if st is None:
+            st = self.keys[key] = _SpikeKey()
+        else:
+            self.keys.move_to_end(key)
+        self._roll(st, t)
+        st.times.append(t)
+        st.samples.append((t, _sample(msg)))
+        st.last_seen = t
+        st.source = source
+        if st.firing:
+            return  # more records only make it higher; the pending resolve check stands
+        rule = self.rule
+        if (
+            t >= self.ready_at
+            and (st.last_fired is None or t - st.last_fired >= rule.cooldown)
+            and self._high(st)
+        ):
+            ev = self.event(key, "firing", t, len(st.times), self._samples(st, t), source)
+            st.firing = True
+            st.last_fired = t
+            st.event = ev
+            self.firing[key] = st
+            self.engine._schedule(st.times[0] + rule.window, self, key)
+            self.engine._fired(rule.id)
+            out.append(ev)
+
+    def on_due(self, key: Key, due: float, out: list[AlertEvent]) -> None:
+        st = self.keys.get(key)
+        if st is None or not st.firing:
+            return
+        self._roll(st, due)
+        if self._high(st):
+            # Only a record leaving the window can end it: check again at the next one.
+            self.engine._schedule(st.times[0] + self.rule.window, self, key)
+            return
+        st.firing = False
+        st.event = None
+        del self.firing[key]
+        out.append(
+            self.event(key, "resolved", due, len(st.times), self._samples(st, due), st.source)
+        )
+
+    def sweep(self, now: float) -> None:
+        keys = self.keys
+        keep = self._keep
+        while keys:
+            key, st = next(iter(keys.items()))
+            if st.firing or st.last_seen + keep > now:
+                break
+            del keys[key]
+
+    def active(self, now: float) -> list[AlertEvent]:
+        out = []
+        w = self.rule.window
+        for st in self.firing.values():
+            ev = st.event
+            if ev is None:
+                continue
+            gone = 0
+            for r in st.times:  # don't pop: the pending resolve check needs them
+                if r + w > now:
+                    break
+                gone += 1
+            out.append(
+                dataclasses.replace(
+                    ev, count=len(st.times) - gone, samples=self._samples(st, now)
+                )
+            )
+        return out
+
+
 RUNNERS: dict[str, type[_Runner]] = {
     "threshold": _ThresholdRunner,
     "absence": _AbsenceRunner,
+    "new_pattern": _NewPatternRunner,
+    "spike": _SpikeRunner,
 }
 
 

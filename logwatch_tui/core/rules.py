@@ -39,15 +39,36 @@ Every error names the rule, the key and the reason::
     rule 'High Error Rate': window: '5x' is not a duration (use 90s, 5m, 1h)
 
 Conditions are registered in :data:`CONDITIONS`. Each declares the extra keys
-it accepts (with a validator); such keys live in ``Rule.options``. Adding a
-condition (``new_pattern``, ``spike``) means adding an entry here and a runner
-in :mod:`logwatch_tui.core.engine`.
+it accepts (with a validator); such keys live in ``Rule.options`` and are
+validated (and normalised) whenever a Rule is built, from TOML or by an editor.
+A key of another condition is an error that says which condition owns it::
+
+    rule 'X': factor: only allowed with condition = "spike"
+
+Adding a condition means adding an entry here and a runner in
+:mod:`logwatch_tui.core.engine`. The conditions (semantics in the engine):
+
+``threshold`` (default)
+    at least ``threshold`` matching records in ``window``.
+``absence``
+    no matching record for ``window``.
+``new_pattern``
+    a message of a kind (template, see :mod:`logwatch_tui.core.patterns`)
+    never seen before by the rule, after learning for ``learn`` (duration,
+    default ``10m``, may be 0) of event time. ``threshold`` and ``window`` are
+    not used.
+``spike``
+    the rate of matching records in ``window`` is more than ``factor`` (a
+    number > 1, default 3) times the rate in the ``baseline`` span before it
+    (duration >= window, default 10 x window), with at least ``threshold``
+    records in the window (**default 10** for spike, 1 otherwise).
 """
 
 from __future__ import annotations
 
 import difflib
 import fnmatch
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -101,19 +122,85 @@ class ConditionSpec:
     """What a condition needs from the rule format.
 
     ``options`` maps extra TOML keys to validators that return the normalised
-    value (hashable, TOML-writable) or raise ValueError with a reason.
+    value (hashable, TOML-writable) or raise ValueError with a reason. A
+    validator must accept its own output unchanged (Rule re-validates on
+    ``dataclasses.replace``). ``option_defaults`` holds fixed defaults;
+    ``derived_defaults`` computes those that depend on other keys (spike's
+    ``baseline`` is 10 x ``window``). ``check`` looks at keys together and
+    returns ``(key, reason)`` for a problem, or None. ``threshold_default``
+    is what a TOML table without ``threshold`` means for this condition
+    (code that builds a Rule directly passes ``threshold`` itself).
     """
 
     name: str
     uses_threshold: bool = True
     options: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
     option_defaults: Mapping[str, Any] = field(default_factory=dict)
+    uses_window: bool = True
+    threshold_default: int = 1
+    derived_defaults: Callable[[Rule], Mapping[str, Any]] | None = None
+    check: Callable[[Rule, Mapping[str, Any]], tuple[str, str] | None] | None = None
+
+
+def _duration_option(*, allow_zero: bool) -> Callable[[Any], float]:
+    def check(value: Any) -> float:
+        return parse_duration(value, allow_zero=allow_zero)
+
+    return check
+
+
+def _factor(value: Any) -> float:
+    """How many times the baseline rate: a finite number > 1 (3 and 3.0 both fine)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{value!r} must be a number > 1 (times the baseline rate)")
+    f = float(value)
+    if not math.isfinite(f) or f <= 1:
+        raise ValueError(f"{value!r} must be a number > 1 (times the baseline rate)")
+    return f
+
+
+def _spike_defaults(rule: Rule) -> Mapping[str, Any]:
+    return {"baseline": 10 * rule.window}
+
+
+def _spike_check(rule: Rule, opts: Mapping[str, Any]) -> tuple[str, str] | None:
+    baseline = opts.get("baseline")
+    if baseline is not None and baseline < rule.window:
+        return (
+            "baseline",
+            f"{format_duration(baseline)} is shorter than window "
+            f"{format_duration(rule.window)} (the baseline must span at least one window)",
+        )
+    return None
 
 
 CONDITIONS: dict[str, ConditionSpec] = {
     "threshold": ConditionSpec("threshold"),
     "absence": ConditionSpec("absence", uses_threshold=False),
+    "new_pattern": ConditionSpec(
+        "new_pattern",
+        uses_threshold=False,
+        uses_window=False,
+        options={"learn": _duration_option(allow_zero=True)},
+        option_defaults={"learn": 600.0},
+    ),
+    "spike": ConditionSpec(
+        "spike",
+        options={"factor": _factor, "baseline": _duration_option(allow_zero=False)},
+        option_defaults={"factor": 3.0},
+        threshold_default=10,
+        derived_defaults=_spike_defaults,
+        check=_spike_check,
+    ),
 }
+
+
+def _option_owner_reason(key: str, condition: str) -> str:
+    """Why ``key`` is not allowed for ``condition``: another condition owns it, or nobody does."""
+    owners = [c for c, spec in CONDITIONS.items() if key in spec.options]
+    if owners:
+        return f'only allowed with condition = "{owners[0]}" (this rule is "{condition}")'
+    return "unknown key"
 
 
 # -- the rule ---------------------------------------------------------------------------
@@ -189,8 +276,32 @@ class Rule:
             raise RuleError(label, "window", f"{self.window!r} must be longer than 0")
         if not self.cooldown >= 0:
             raise RuleError(label, "cooldown", f"{self.cooldown!r} must be 0 or more")
+        self._validate_options(label)
         object.__setattr__(self, "_match_re", _compile(label, "match", self.match))
         object.__setattr__(self, "_ignore_re", _compile(label, "ignore", self.ignore))
+
+    def _validate_options(self, label: str) -> None:
+        """Check and normalise ``options`` for this condition (editors may pass a dict)."""
+        spec = CONDITIONS[self.condition]
+        raw = self.options
+        items = list(raw.items()) if isinstance(raw, Mapping) else list(raw)
+        opts: dict[str, Any] = {}
+        for item in items:
+            if not isinstance(item, tuple | list) or len(item) != 2:
+                raise RuleError(label, "options", f"{item!r} is not a (key, value) pair")
+            key, value = item
+            check = spec.options.get(key)
+            if check is None:
+                raise RuleError(label, str(key), _option_owner_reason(str(key), self.condition))
+            try:
+                opts[key] = check(value)
+            except (ValueError, TypeError) as exc:
+                raise RuleError(label, key, str(exc)) from None
+        object.__setattr__(self, "options", tuple(sorted(opts.items())))
+        if spec.check is not None:
+            problem = spec.check(self, opts)
+            if problem is not None:
+                raise RuleError(label, problem[0], problem[1])
 
     @property
     def match_re(self) -> re.Pattern[str] | None:
@@ -202,8 +313,10 @@ class Rule:
 
     @property
     def options_dict(self) -> dict[str, Any]:
+        """The condition's extra keys with their defaults filled in (derived ones too)."""
         spec = CONDITIONS[self.condition]
-        return {**spec.option_defaults, **dict(self.options)}
+        derived = spec.derived_defaults(self) if spec.derived_defaults is not None else {}
+        return {**spec.option_defaults, **derived, **dict(self.options)}
 
     def matches_source(self, source: str) -> bool:
         """Does a record from ``source`` qualify? (fnmatch on the path and its basename)"""
@@ -278,6 +391,8 @@ def rule_from_dict(d: Mapping[str, Any], *, index: int = 0) -> Rule:
     known = set(_RULE_KEYS) | set(spec.options)
     for key in d:
         if key not in known:
+            if any(key in other.options for other in CONDITIONS.values()):
+                raise RuleError(label, str(key), _option_owner_reason(str(key), condition))
             hint = difflib.get_close_matches(str(key), sorted(known), n=1)
             more = (
                 f" (did you mean '{hint[0]}'?)" if hint else f" (known: {', '.join(sorted(known))})"
@@ -332,6 +447,8 @@ def rule_from_dict(d: Mapping[str, Any], *, index: int = 0) -> Rule:
         if isinstance(t, bool) or not isinstance(t, int) or t < 1:
             raise RuleError(label, "threshold", f"{t!r} must be a whole number >= 1")
         kw["threshold"] = t
+    else:
+        kw["threshold"] = spec.threshold_default
 
     for key, allow_zero in (("window", False), ("cooldown", True)):
         if key in d:
@@ -366,10 +483,13 @@ def rule_to_dict(rule: Rule) -> dict[str, Any]:
     (alert history and fired counts are keyed by id).
     """
     out: dict[str, Any] = {"id": rule.id, "name": rule.name}
+    spec = CONDITIONS[rule.condition]
     for key, default in _DEFAULTS.items():
         value = getattr(rule, key)
         if key == "options":
             continue
+        if key == "threshold":
+            default = spec.threshold_default  # spike: no threshold in TOML means 10
         if value == default:
             continue
         if key in ("window", "cooldown"):
@@ -442,6 +562,14 @@ def rule_summary(rule: Rule) -> str:
     if rule.condition == "absence":
         per = f" per {', '.join(rule.group_by)}" if rule.group_by else ""
         return f"no match for {window}{per}"
+    opts = rule.options_dict
+    if rule.condition == "new_pattern":
+        return f"new message patterns after {format_duration(opts['learn'])}"
+    if rule.condition == "spike":
+        return (
+            f"rate > {opts['factor']:g}× baseline ({format_duration(opts['baseline'])})"
+            f" in {window}{by}"
+        )
     return f"{rule.condition} over {window}{by}"
 
 
@@ -454,22 +582,41 @@ def rule_group_names_missing(rule: Rule) -> list[str]:
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-def default_message(rule: Rule) -> str:
+def default_message(rule: Rule, count: int = 1) -> str:
+    """The message used when the rule has none (``count`` picks singular/plural)."""
     if rule.condition == "absence":
         return "{name}: no match for {window}"
+    if rule.condition == "new_pattern":
+        return (
+            "{name}: new message pattern" if count == 1 else "{name}: {count} new message patterns"
+        )
+    if rule.condition == "spike":
+        return "{name}: {count} in {window}, over {factor}× the baseline rate"
     return "{name}: {count} in {window}"
 
 
+def _option_text(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def render_message(rule: Rule, count: int, key: Mapping[str, Any] | None = None) -> str:
-    """Fill ``{name} {count} {window} {severity} {id}`` and the group_by names.
+    """Fill ``{name} {count} {window} {severity} {id}``, the condition's keys and the group_by names.
 
     Not ``str.format``: user text may hold any braces (``{"a": 1}``,
-    ``{0.__class__}``), which stay as written. Built-ins win over group
-    names that happen to be spelled the same. Without a ``message`` the
-    default names the rule, the count and the window, plus the key.
+    ``{0.__class__}``), which stay as written. Built-ins win over condition
+    keys (``{factor}``, ``{baseline}``, ``{learn}``; durations written as
+    ``10m``), which win over group names that happen to be spelled the same.
+    Without a ``message`` the default names the rule, the count and the
+    window, plus the key (for new_pattern: the template, ``pattern=...``).
     """
     key = dict(key or {})
     values: dict[str, str] = {str(k): str(v) for k, v in key.items()}
+    for opt, value in rule.options_dict.items():
+        values[opt] = (
+            format_duration(value) if opt in ("learn", "baseline") else _option_text(value)
+        )
     values.update(
         name=rule.name,
         count=str(count),
@@ -477,7 +624,7 @@ def render_message(rule: Rule, count: int, key: Mapping[str, Any] | None = None)
         severity=rule.severity,
         id=rule.id,
     )
-    template = rule.message if rule.message is not None else default_message(rule)
+    template = rule.message if rule.message is not None else default_message(rule, count)
     text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
     if rule.message is None and key:
         text += " (" + " ".join(f"{k}={v}" for k, v in key.items()) + ")"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import compress
 from typing import Any, Protocol
 
@@ -132,6 +132,50 @@ class LineStore:
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return text
+
+    def iter_text_blocks(
+        self, start: int = 0, stop: int | None = None, *, block_bytes: int = 4 << 20
+    ) -> Iterator[tuple[int, list[str]]]:
+        """Yield ``(first_line, texts)`` for consecutive lines, read in big blocks.
+
+        Lines of one file incarnation that sit next to each other in the store and
+        on disk are fetched with one ``pread`` per ~``block_bytes`` — the fast path
+        for search, filters and export over millions of lines (no per-line syscall).
+        Texts are exactly what :meth:`text` returns, minus the long-line cut.
+        """
+        n = len(self.levels)
+        stop = n if stop is None else min(stop, n)
+        i = start
+        offsets, lengths, segments = self.offsets, self.lengths, self.segments
+        while i < stop:
+            seg = segments[i]
+            if seg == 0xFFFF:
+                j = i
+                while j < stop and segments[j] == 0xFFFF and j - i < 65536:
+                    j += 1
+                yield i, [self._memory_text.get(k, "") for k in range(i, j)]
+                i = j
+                continue
+            # extend the run while lines are contiguous on disk in the same segment
+            first_off = offsets[i]
+            j = i + 1
+            end = first_off + lengths[i] + 1
+            while j < stop and segments[j] == seg and offsets[j] == end and end - first_off < block_bytes:
+                end += lengths[j] + 1
+                j += 1
+            try:
+                data = self._segment_handles[seg].pread(end - first_off, first_off)
+            except (OSError, ValueError):
+                data = b""
+            texts = data.decode("utf-8", "replace").split("\n")
+            if len(texts) > j - i:
+                del texts[j - i :]
+            while len(texts) < j - i:
+                texts.append("")
+            if b"\r" in data:
+                texts = [t[:-1] if t.endswith("\r") else t for t in texts]
+            yield i, texts
+            i = j
 
     # -- filtering -------------------------------------------------------------------
     def visible(

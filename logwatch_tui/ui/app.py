@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,16 +20,16 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from logwatch_tui.config import AppConfig, save_ui_setting
-from logwatch_tui.core.alerts import AlertBook
 from logwatch_tui.core.levels import Level
-from logwatch_tui.core.record import AlertEvent
 from logwatch_tui.core.rules import Rule, rule_summary
 from logwatch_tui.core.store import LineStore
 from logwatch_tui.core.tomlio import ConfigError
 from logwatch_tui.pipeline import Pipeline, PipelineUpdate, preview_store
+from logwatch_tui.ui.alerting import AlertController, DeliveryUpdate, HistoryLoaded
 from logwatch_tui.ui.messages import LogUpdate
 from logwatch_tui.ui.screens.alert_detail import AlertDetailScreen
 from logwatch_tui.ui.screens.help import HelpScreen
+from logwatch_tui.ui.screens.silence import SilenceChoice, SilenceScreen
 from logwatch_tui.ui.themes import DEFAULT_THEME, load_themes
 from logwatch_tui.ui.widgets.alerts_pane import AlertsPane
 from logwatch_tui.ui.widgets.log_view import LogView
@@ -55,9 +54,6 @@ LEVEL_KEYS = {
 }
 PREVIEW_MIN_BYTES = 16 * 1024 * 1024
 """Files at least this big show their last lines at once while the full index loads."""
-TOAST_BURST = 3
-"""More than this many toasts within TOAST_WINDOW seconds collapse into one summary."""
-TOAST_WINDOW = 5.0
 
 
 class LogwatchApp(App[int]):
@@ -91,6 +87,7 @@ class LogwatchApp(App[int]):
         theme: str | None = None,
         use_watchdog: bool = True,
         preview_min_bytes: int = PREVIEW_MIN_BYTES,
+        use_history: bool = True,
     ) -> None:
         super().__init__()
         self.sources = list(sources)
@@ -102,14 +99,14 @@ class LogwatchApp(App[int]):
         self.use_watchdog = use_watchdog
         self.preview_min_bytes = preview_min_bytes
         self.store = LineStore()
-        self.book = AlertBook()
+        self.alerting = AlertController(self, self.rules)
+        self.book = self.alerting.book
+        self.use_history = use_history
         self.pipeline: Pipeline | None = None
         self.caught_up = False
         self._preview_active = False
         self._sizes: dict[str, int] = {}
         self._read: dict[str, int] = {}
-        self._toast_times: deque[float] = deque()
-        self._suppressed_toasts = 0
         self._theme_ready = False
         self.theme_errors: list[str] = []
 
@@ -123,15 +120,13 @@ class LogwatchApp(App[int]):
                 yield AlertsPane(self.book, id="alerts")
         yield Footer()
 
-    @property
-    def log_view(self) -> LogView:
-        return self.query_one(LogView)
-
-    @property
-    def header(self) -> StatusHeader:
-        return self.query_one(StatusHeader)
-
     def on_mount(self) -> None:
+        # Keep references: queries go to the *active* screen, which may be a modal.
+        self.log_view = self.query_one(LogView)
+        self.header = self.query_one(StatusHeader)
+        self.stats_panel = self.query_one(StatsPanel)
+        self.alerts_pane = self.query_one(AlertsPane)
+        self.side = self.query_one("#side")
         self._setup_theme()
         self.log_view.message_of = self._message_of
         self.log_view.focus()
@@ -150,6 +145,12 @@ class LogwatchApp(App[int]):
                 self._preview_active = True
                 self.header.progress = 0.0
                 self.log_view.set_store(preview)
+        self.alerting.start(
+            self.config.notifiers,
+            use_history=self.use_history,
+            history_days=self.config.history_days,
+            history_rows=self.config.history_max_rows,
+        )
         self.start_pipeline()
         self.set_interval(0.25, self._refresh_panels)
 
@@ -167,12 +168,15 @@ class LogwatchApp(App[int]):
         self.pipeline.start()
 
     def _post_update(self, update: PipelineUpdate) -> None:
-        # Called on the pipeline thread: only post, never touch widgets here.
+        # Called on the pipeline thread: persist alerts here (off the event loop),
+        # then post; never touch widgets from this thread.
+        self.alerting.record(update.history_alerts + update.alerts)
         self.post_message(LogUpdate(update))
 
     def on_unmount(self) -> None:
         if self.pipeline is not None:
             self.pipeline.stop()
+        self.alerting.stop()
 
     def _sources_label(self) -> str:
         if len(self.sources) == 1:
@@ -234,8 +238,7 @@ class LogwatchApp(App[int]):
         self.screen.set_class(width >= 140, "-wide")
 
     def action_toggle_side(self) -> None:
-        side = self.query_one("#side")
-        side.display = not side.display
+        self.side.display = not self.side.display
 
     # -- pipeline updates ---------------------------------------------------------------------
     @on(LogUpdate)
@@ -255,12 +258,8 @@ class LogwatchApp(App[int]):
                     self.notify(ev.message, title="Source", severity="error", markup=False)
             elif ev.kind == "opened" and self.header.note:
                 self.header.note = ""
-        for ev in upd.history_alerts:
-            self.book.apply(ev, from_history=True)
-        for ev in upd.alerts:
-            item = self.book.apply(ev)
-            if ev.status == "firing" and item is not None:
-                self._toast(ev)
+        if upd.history_alerts or upd.alerts:
+            self.alerting.on_alerts(upd.history_alerts, upd.alerts)
         if upd.stats is not None:
             self._latest_stats = upd.stats
         if upd.caught_up and not self.caught_up:
@@ -278,44 +277,12 @@ class LogwatchApp(App[int]):
         )
         self.header.format_name = ",".join(formats)
 
-    def _toast(self, ev: AlertEvent) -> None:
-        if self.config.bell:
-            self.bell()
-        now = time.monotonic()
-        times = self._toast_times
-        while times and now - times[0] > TOAST_WINDOW:
-            times.popleft()
-        if len(times) >= TOAST_BURST:
-            # A flood: one summary toast instead of burying the screen.
-            if self._suppressed_toasts == 0:
-                self.set_timer(1.0, self._flush_suppressed)
-            self._suppressed_toasts += 1
-            return
-        times.append(now)
-        key = f" [{ev.key_text}]" if ev.key else ""
-        self.notify(
-            (ev.summary or f"{ev.count} matching records") + key,
-            title=f"{ev.severity.upper()}: {ev.name}",
-            severity=TOAST_SEVERITY.get(ev.severity, "warning"),
-            markup=False,
-        )
-
-    def _flush_suppressed(self) -> None:
-        n, self._suppressed_toasts = self._suppressed_toasts, 0
-        if n:
-            self._toast_times.append(time.monotonic())
-            self.notify(
-                f"{n} more alerts fired — see the alerts pane",
-                title="Alert flood",
-                severity="error",
-                markup=False,
-            )
-
     def _refresh_panels(self) -> None:
         stats = getattr(self, "_latest_stats", None)
         if stats is not None:
-            self.query_one(StatsPanel).snapshot = stats
-        self.query_one(AlertsPane).refresh_items()
+            self.stats_panel.snapshot = stats
+        self.book.active_silences(time.time())  # expire silences
+        self.alerts_pane.refresh_items()
         self.header.firing = self.book.firing_count
 
     # -- log view messages ------------------------------------------------------------------------
@@ -335,6 +302,36 @@ class LogwatchApp(App[int]):
     @on(AlertsPane.Opened)
     def _on_alert_opened(self, event: AlertsPane.Opened) -> None:
         self.action_alert_detail(event.uid)
+
+    @on(AlertsPane.Action)
+    def _on_alert_action(self, event: AlertsPane.Action) -> None:
+        item = self.book.get(event.uid)
+        if item is None:
+            return
+        if event.action == "ack":
+            if self.alerting.acknowledge(event.uid) is None:
+                self.notify("only a firing alert can be acknowledged", markup=False)
+            else:
+                self.notify(f"acknowledged: {item.name}", markup=False)
+        elif event.action == "silence":
+
+            def chosen(choice: SilenceChoice | None) -> None:
+                if choice is not None:
+                    self.alerting.silence(item, choice.per_key, choice.seconds)
+                    self.notify(f"silenced: {item.name}", markup=False)
+
+            self.push_screen(SilenceScreen(item), chosen)
+        elif event.action == "unsilence":
+            lifted = self.alerting.lift(item)
+            self.notify("silence lifted" if lifted else "no silence to lift", markup=False)
+
+    @on(DeliveryUpdate)
+    def _on_delivery(self, message: DeliveryUpdate) -> None:
+        self.alerting.on_delivery(message)
+
+    @on(HistoryLoaded)
+    def _on_history_loaded(self, message: HistoryLoaded) -> None:
+        self.alerting.on_history_loaded(message)
 
     # -- actions -----------------------------------------------------------------------------------
     def action_help(self) -> None:

@@ -119,3 +119,28 @@ def test_bytes_per_line_is_small() -> None:
         batch(["x"] * n, [3] * n, offsets=list(range(0, 2 * n, 2)), end=2 * n, handle=object())
     )
     assert s.nbytes / n <= 30
+
+
+def test_iter_text_blocks_reads_runs_in_order(tmp_path: Path) -> None:
+    lines = [f"line {i} \u00e9" for i in range(1000)]
+    data = ("\r\n".join(lines[:10]) + "\r\n" + "\n".join(lines[10:]) + "\n").encode()
+    p = tmp_path / "f.log"
+    p.write_bytes(data)
+    offs, pos = [], 0
+    for raw in data.split(b"\n")[:-1]:
+        offs.append(pos)
+        pos += len(raw) + 1
+    s = LineStore()
+    h = PreadFile(p)
+    s.append(batch(lines[:500], [3] * 500, offsets=offs[:500], end=offs[500], handle=h))
+    s.append(batch(["mem a", "mem b"], [3, 3], source="m", sid=1))
+    s.append(batch(lines[500:], [3] * 500, offsets=offs[500:], end=len(data), handle=h))
+    got: list[str] = []
+    firsts = []
+    for first, texts in s.iter_text_blocks(block_bytes=2000):
+        assert first == len(got)
+        firsts.append(first)
+        got.extend(texts)
+    assert got == lines[:500] + ["mem a", "mem b"] + lines[500:]
+    assert len(firsts) > 3  # block size respected
+    assert [t for _, ts in s.iter_text_blocks(495, 505) for t in ts] == [s.text(i) for i in range(495, 505)]

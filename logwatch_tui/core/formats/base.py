@@ -261,7 +261,7 @@ class WordLevelMap(dict):  # type: ignore[type-arg]
     ``level=error``) as the message's first word gives the level. A first word that is
     a date/time/number, a ``key=value`` pair or a ``[123.45]`` uptime stamp says "the
     level may come next": :data:`LOOK_FURTHER`, and the caller checks words 2 and 3 with
-    :meth:`token_level`. Anything else gives ``default``.
+    :attr:`tokens`. Anything else gives ``default``.
 
     A dict so a whole column maps in C (``map(m.__getitem__, words)``); the distinct
     first words of a log are few and computed once in ``__missing__``.
@@ -270,9 +270,11 @@ class WordLevelMap(dict):  # type: ignore[type-arg]
     def __init__(self, default: Level) -> None:
         super().__init__()
         self.default = int(default)
+        self.tokens = _TokenLevels()
+        """``word -> level`` of a level token, 0 for other words (words 2 and 3)."""
 
     def __missing__(self, word: str) -> int:
-        lvl = self.token_level(word)
+        lvl = self.tokens[word]
         if not lvl:
             lvl = LOOK_FURTHER if _WORD_LOOK_FURTHER.match(word) else self.default
         if len(self) >= 20_000:  # unbounded vocabulary (ids, numbers): stay small
@@ -280,25 +282,32 @@ class WordLevelMap(dict):  # type: ignore[type-arg]
         self[word] = lvl
         return lvl
 
-    @staticmethod
-    def token_level(word: str) -> int:
-        """The level of a word that is a level token, else 0."""
-        if _WORD_TOKEN.fullmatch(word) is None:
-            return 0
-        w = _LEVEL_TOKEN_WORD.search(word.rsplit("=", 1)[-1])
-        return int(parse_level(w.group(0))) if w else 0
-
     def level_of(self, message: str) -> int:
         """Level of one message by the rule above (the per-line path)."""
         words = message.split(" ", 3)
         lvl = self[words[0]]
         if lvl != LOOK_FURTHER:
             return lvl
+        tokens = self.tokens
         for w in words[1:3]:
-            t = self.token_level(w)
+            t = tokens[w]
             if t:
                 return t
         return self.default
+
+
+class _TokenLevels(dict):  # type: ignore[type-arg]
+    """``word -> level`` when the word is a level token, else 0; cached."""
+
+    def __missing__(self, word: str) -> int:
+        lvl = 0
+        if _WORD_TOKEN.fullmatch(word) is not None:
+            w = _LEVEL_TOKEN_WORD.search(word.rsplit("=", 1)[-1])
+            lvl = int(parse_level(w.group(0))) if w else 0
+        if len(self) >= 20_000:
+            self.clear()
+        self[word] = lvl
+        return lvl
 
 
 _LEVEL_ANYWHERE = re.compile(

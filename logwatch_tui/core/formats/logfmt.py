@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from logwatch_tui.core.formats.base import LogFormat, ParsedLine, TimestampCache, iso_datetime
+from logwatch_tui.core.formats.base import LogFormat, ParsedLine
 from logwatch_tui.core.formats.jsonl import json_datetime, json_epoch
 from logwatch_tui.core.levels import Level, parse_level
 
@@ -34,10 +34,6 @@ def _value(raw: str) -> str:
     return raw
 
 
-def _epoch_or_iso(v: str) -> float | None:
-    return json_epoch(v)
-
-
 class LogfmtFormat(LogFormat):
     """logfmt lines (see module docstring)."""
 
@@ -48,7 +44,6 @@ class LogfmtFormat(LogFormat):
     def __init__(self, *, now: float | None = None) -> None:
         super().__init__(now=now)
         self._times: dict[str, float | None] = {}
-        self._dt = TimestampCache(iso_datetime)
         self._levels: dict[str, int] = {}
 
     def matches(self, line: str) -> bool:
@@ -82,7 +77,7 @@ class LogfmtFormat(LogFormat):
         if e is False:
             if len(self._times) > 50_000:
                 self._times.clear()
-            e = self._times[v] = _epoch_or_iso(v)
+            e = self._times[v] = json_epoch(v)
         return e  # type: ignore[return-value]
 
     def parse(self, line: str) -> ParsedLine | None:

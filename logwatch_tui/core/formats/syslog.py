@@ -199,7 +199,7 @@ class Rfc3164Format(LogFormat):
             return
         text = "\n".join(lines)
         first = lines[0][:1]
-        if first == "<" or text.count("\n") != n - 1:
+        if first == "<":
             self._parse_columns_slow(lines, ts_out, levels_out, msgs_out)
             return
         if first.isdigit():
@@ -208,7 +208,7 @@ class Rfc3164Format(LogFormat):
         else:
             msgs = _BATCH_BSD.findall(text)
             tss = list(map(_FIRST_15, lines))
-        if len(msgs) != n:  # cannot happen without "\n" in a line; stay safe
+        if len(msgs) != n:  # a line holds a "\n" (never from the pipeline): rows misalign
             self._parse_columns_slow(lines, ts_out, levels_out, msgs_out)
             return
         epochs = list(map(self._epochs.__getitem__, tss))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -36,6 +37,11 @@ class AlertsPane(OptionList):
     AlertsPane > .alerts--resolved { color: $text-muted; }
     AlertsPane > .alerts--dim { color: $text-muted; }
     """
+    BINDINGS = [
+        Binding("a", "act('ack')", "Acknowledge"),
+        Binding("S", "act('silence')", "Silence…"),
+        Binding("u", "act('unsilence')", "Lift silence"),
+    ]
     COMPONENT_CLASSES = {"alerts--firing", "alerts--warning", "alerts--resolved", "alerts--dim"}
 
     class Opened(Message):
@@ -44,6 +50,14 @@ class AlertsPane(OptionList):
         def __init__(self, uid: int) -> None:
             super().__init__()
             self.uid = uid
+
+    class Action(Message):
+        """Acknowledge, silence or lift the silence of the highlighted alert."""
+
+        def __init__(self, uid: int, action: str) -> None:
+            super().__init__()
+            self.uid = uid
+            self.action = action
 
     def __init__(
         self,
@@ -82,9 +96,15 @@ class AlertsPane(OptionList):
             t.append(" " + inert(item.key_text), dim)
         if item.firing:
             t.append("  FIRING", head)
+            if item.acknowledged:
+                t.append(" ack'd", dim)
         else:
             t.append(f"  resolved {clock(item.resolved_at or 0)}", dim)
-        if item.from_history:
+        if item.silenced:
+            t.append(" silenced", dim)
+        if item.earlier_session:
+            t.append(" (earlier run)", dim)
+        elif item.from_history:
             t.append(" (history)", dim)
         return t
 
@@ -104,6 +124,11 @@ class AlertsPane(OptionList):
                 self.highlighted = self.get_option_index(highlighted)
             except Exception:
                 pass
+
+    def action_act(self, action: str) -> None:
+        option = self.highlighted_option
+        if option is not None and option.id is not None:
+            self.post_message(self.Action(int(option.id), action))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

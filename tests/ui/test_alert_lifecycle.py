@@ -1,0 +1,107 @@
+"""Acknowledge and silence from the alerts pane; history survives a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from logwatch_tui.core.record import AlertEvent
+from logwatch_tui.core.rules import rule_from_dict
+from logwatch_tui.ui.app import LogwatchApp
+from logwatch_tui.ui.screens.silence import SilenceScreen
+
+from .helpers import append, py_line, wait_for, wait_loaded
+
+CONN = rule_from_dict(
+    {
+        "name": "Connection Failed",
+        "match": r"connection refused by (?P<ip>\S+)",
+        "group_by": ["ip"],
+        "threshold": 1,
+        "window": "60s",
+        "cooldown": "0s",
+    }
+)
+
+
+def toasts(app: LogwatchApp, text: str) -> int:
+    return sum(1 for n in app._notifications if text in n.title)
+
+
+async def test_acknowledge_marks_the_alert(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(py_line("INFO", "start") + "\n")
+    app = LogwatchApp([str(log)], rules=[CONN])
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await wait_loaded(pilot, 1)
+        append(log, py_line("ERROR", "connection refused by 10.0.0.1"))
+        await wait_for(pilot, lambda: len(app.book) == 1)
+        await pilot.pause(0.3)
+        app.alerts_pane.focus()
+        app.alerts_pane.highlighted = 0
+        await pilot.press("a")
+        item = next(iter(app.book))
+        assert item.acknowledged
+        repeat = AlertEvent(
+            rule=item.rule,
+            name=item.name,
+            status="firing",
+            severity="warning",
+            at=0,
+            count=1,
+            key=item.key,
+        )
+        assert not app.book.should_notify(repeat, now=0)
+        await pilot.pause(0.3)
+        assert "ack'd" in str(app.alerts_pane.get_option_at_index(0).prompt)
+
+
+async def test_silenced_rule_records_but_does_not_toast_until_lifted(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(py_line("INFO", "start") + "\n")
+    app = LogwatchApp([str(log)], rules=[CONN])
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await wait_loaded(pilot, 1)
+        append(log, py_line("ERROR", "connection refused by 10.0.0.1"))
+        await wait_for(pilot, lambda: toasts(app, "Connection Failed") == 1)
+        await pilot.pause(0.3)
+        app.alerts_pane.focus()
+        app.alerts_pane.highlighted = 0
+        await pilot.press("S")
+        await wait_for(pilot, lambda: isinstance(app.screen, SilenceScreen))
+        # options: per key first (ip=10.0.0.1) x4 durations, then whole rule x4; pick "whole rule, 15 min"
+        for _ in range(4):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, SilenceScreen))
+        assert len(app.book.silences) == 1 and app.book.silences[0].key is None
+        append(log, py_line("ERROR", "connection refused by 10.0.0.2"))
+        await wait_for(pilot, lambda: len(app.book) == 2)
+        newest = next(iter(app.book))
+        assert newest.silenced
+        await pilot.pause(0.3)
+        assert toasts(app, "Connection Failed") == 1  # no toast for the silenced one
+        app.alerts_pane.focus()
+        app.alerts_pane.highlighted = 0
+        await pilot.press("u")
+        assert app.book.silences == []
+        append(log, py_line("ERROR", "connection refused by 10.0.0.3"))
+        await wait_for(pilot, lambda: toasts(app, "Connection Failed") == 2)
+
+
+async def test_alert_history_survives_restart(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(py_line("INFO", "start") + "\n")
+    app = LogwatchApp([str(log)], rules=[CONN])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, 1)
+        await wait_for(pilot, lambda: app.alerting.history is not None)
+        append(log, py_line("ERROR", "connection refused by 10.9.9.9"))
+        await wait_for(pilot, lambda: len(app.book) == 1)
+        await wait_for(pilot, lambda: app.alerting.history.count() >= 1)
+    again = LogwatchApp([str(tmp_path / "other.log")], rules=[CONN])
+    (tmp_path / "other.log").write_text("")
+    async with again.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: len(again.book) >= 1)
+        item = next(iter(again.book))
+        assert item.earlier_session
+        assert item.key_text == "ip=10.9.9.9"
