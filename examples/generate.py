@@ -90,12 +90,19 @@ def render(fmt: str, ts: float, level: str, msg: str, rnd: random.Random, seq: i
     raise ValueError(fmt)
 
 
-def line_stream(fmt: str, seed: int, burst_every: float, start: float, step: float):
+def line_stream(
+    fmt: str,
+    seed: int,
+    burst_every: float,
+    start: float,
+    step: float,
+    first_burst: float | None = None,
+):
     """Yield (ts, line) forever: steady traffic and an error burst every ``burst_every`` seconds."""
     rnd = random.Random(seed)
     seq = 0
     ts = start
-    next_burst = start + min(8.0, burst_every)
+    next_burst = first_burst if first_burst is not None else start + min(8.0, burst_every)
     while True:
         if ts >= next_burst:
             for _ in range(rnd.randint(4, 7)):
@@ -148,7 +155,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         step = 1.0 / max(args.rate, 0.1)
         start = time.time() - args.history * step
-        stream = line_stream(args.format, args.seed, args.burst_every, start, step)
+        # The first burst comes a few seconds *after* the history, so a viewer that
+        # opened the file sees it arrive live (toast and all).
+        stream = line_stream(
+            args.format, args.seed, args.burst_every, start, step, first_burst=time.time() + 6
+        )
         for ts, line in stream:
             delay = ts - time.time()
             if delay > 0:

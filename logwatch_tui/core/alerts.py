@@ -45,7 +45,8 @@ class AlertItem:
 
     @property
     def firing(self) -> bool:
-        return self.resolved_at is None
+        """Still firing now (an unresolved alert of an earlier run is not: we cannot know)."""
+        return self.resolved_at is None and not self.earlier_session
 
     @property
     def status(self) -> str:
@@ -92,6 +93,7 @@ class AlertBook:
     def __init__(self, *, limit: int = 1000) -> None:
         self._items: deque[AlertItem] = deque(maxlen=limit)
         self._open: dict[str, AlertItem] = {}
+        self._open_earlier: dict[str, AlertItem] = {}
         self._next_uid = 1
         self.silences: list[Silence] = []
         self.version = 0
@@ -117,8 +119,11 @@ class AlertBook:
     ) -> AlertItem | None:
         fp = event.fingerprint()
         self.version += 1
+        # Items of earlier runs are tracked apart: a new firing today is a new item,
+        # never a "repeat" of something that was open when the previous run ended.
+        open_items = self._open_earlier if earlier_session else self._open
         if event.status == "firing":
-            previous = self._open.get(fp)
+            previous = open_items.get(fp)
             if previous is not None and previous.firing:
                 # a repeat (absence re-firing, new pattern): keep the one item up to date
                 previous.count = event.count
@@ -139,16 +144,15 @@ class AlertBook:
                 fingerprint=fp,
                 from_history=from_history,
                 earlier_session=earlier_session,
-                silenced=self.silence_for(
-                    event.rule, event.key, now if now is not None else event.at
-                )
+                silenced=not earlier_session
+                and self.silence_for(event.rule, event.key, now if now is not None else event.at)
                 is not None,
             )
             self._next_uid += 1
             self._items.append(item)
-            self._open[fp] = item
+            open_items[fp] = item
             return item
-        item = self._open.pop(fp, None)
+        item = open_items.pop(fp, None)
         if item is not None:
             item.resolved_at = event.at
             item.count = max(item.count, event.count)
@@ -156,7 +160,7 @@ class AlertBook:
 
     @property
     def firing_count(self) -> int:
-        return sum(1 for it in self._open.values() if not it.earlier_session)
+        return len(self._open)
 
     # -- lifecycle ------------------------------------------------------------------------
     def acknowledge(self, uid: int) -> AlertItem | None:

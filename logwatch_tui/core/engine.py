@@ -784,9 +784,7 @@ class _SpikeRunner(_Runner):
                     break
                 gone += 1
             out.append(
-                dataclasses.replace(
-                    ev, count=len(st.times) - gone, samples=self._samples(st, now)
-                )
+                dataclasses.replace(ev, count=len(st.times) - gone, samples=self._samples(st, now))
             )
         return out
 

@@ -444,6 +444,18 @@ class PatternMiner:
     def __len__(self) -> int:
         return len(self._live)
 
+    @property
+    def next_id(self) -> int:
+        """The id the next new template will get.
+
+        Ids only grow and are never reused, so a message whose :meth:`add`
+        returns an id >= the value read just before made a kind of message
+        the miner had not seen (a template that merged into an older one
+        resolves to that older, smaller id). The ``new_pattern`` rule relies
+        on this.
+        """
+        return self._next_id
+
     # -- classification -----------------------------------------------------
 
     def _classify(self, msg: str, key: str) -> Template:

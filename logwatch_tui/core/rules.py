@@ -140,6 +140,8 @@ class ConditionSpec:
     threshold_default: int = 1
     derived_defaults: Callable[[Rule], Mapping[str, Any]] | None = None
     check: Callable[[Rule, Mapping[str, Any]], tuple[str, str] | None] | None = None
+    durations: frozenset[str] = frozenset()
+    """Option keys that hold durations (written as ``10m`` in TOML and messages)."""
 
 
 def _duration_option(*, allow_zero: bool) -> Callable[[Any], float]:
@@ -183,6 +185,7 @@ CONDITIONS: dict[str, ConditionSpec] = {
         uses_window=False,
         options={"learn": _duration_option(allow_zero=True)},
         option_defaults={"learn": 600.0},
+        durations=frozenset({"learn"}),
     ),
     "spike": ConditionSpec(
         "spike",
@@ -191,6 +194,7 @@ CONDITIONS: dict[str, ConditionSpec] = {
         threshold_default=10,
         derived_defaults=_spike_defaults,
         check=_spike_check,
+        durations=frozenset({"baseline"}),
     ),
 }
 
@@ -501,7 +505,10 @@ def rule_to_dict(rule: Rule) -> dict[str, Any]:
         else:
             out[key] = value
     for key, value in rule.options:
-        out[key] = list(value) if isinstance(value, tuple) else value
+        if key in spec.durations:
+            out[key] = format_duration(value)
+        else:
+            out[key] = list(value) if isinstance(value, tuple) else value
     return out
 
 
@@ -613,10 +620,9 @@ def render_message(rule: Rule, count: int, key: Mapping[str, Any] | None = None)
     """
     key = dict(key or {})
     values: dict[str, str] = {str(k): str(v) for k, v in key.items()}
+    durations = CONDITIONS[rule.condition].durations
     for opt, value in rule.options_dict.items():
-        values[opt] = (
-            format_duration(value) if opt in ("learn", "baseline") else _option_text(value)
-        )
+        values[opt] = format_duration(value) if opt in durations else _option_text(value)
     values.update(
         name=rule.name,
         count=str(count),

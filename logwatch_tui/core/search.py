@@ -20,8 +20,8 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
-from itertools import compress, islice
-from operator import sub
+from itertools import compress, islice, repeat
+from operator import contains, sub
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -66,7 +66,8 @@ def compile_search(pattern: str) -> re.Pattern[str]:
     """Compile a user's pattern with smart case; SearchError says where it is broken."""
     if not pattern:
         raise SearchError("empty pattern: type some text or a regex", pattern=pattern, pos=0)
-    flags = 0 if is_case_sensitive(pattern) else re.IGNORECASE
+    # MULTILINE: ^ and $ also work per line in a multi-line record (detail view highlights)
+    flags = re.MULTILINE if is_case_sensitive(pattern) else re.MULTILINE | re.IGNORECASE
     try:
         return re.compile(pattern, flags)
     except re.error as exc:
@@ -79,6 +80,43 @@ def compile_search(pattern: str) -> re.Pattern[str]:
 
 def _regex(pattern: str | re.Pattern[str]) -> re.Pattern[str]:
     return compile_search(pattern) if isinstance(pattern, str) else pattern
+
+
+_META = frozenset(".^$*+?{}[]\\|()")
+_CHAR_ESCAPE = re.compile(r"\\(?:[xuUN0-7])")
+
+LineTest = Callable[[list[str]], Iterator[object]]
+"""Maps a list of line texts to one truthy/falsy value per line (lazily, in C)."""
+
+
+def line_test(pattern: str | re.Pattern[str]) -> LineTest:
+    """The fastest equivalent test of ``pattern`` against many lines.
+
+    Python's ``re`` is several times slower with IGNORECASE, and a regex call costs
+    more than ``in``. So a smart-case (all lower-case) pattern runs case-sensitively
+    on lower-cased text, and a pattern without regex syntax becomes a substring test.
+    Patterns where that could change the meaning (inline flags, character-code
+    escapes like ``\\x41``) keep the regex as compiled.
+    """
+    rx = _regex(pattern)
+    p = rx.pattern
+    if not isinstance(p, str):
+        raise SearchError("search patterns are text, not bytes")
+    fold = bool(rx.flags & re.IGNORECASE)
+    if fold and (is_case_sensitive(p) or "(?" in p or _CHAR_ESCAPE.search(p)):
+        search = rx.search
+        return lambda texts: map(search, texts)
+    literal = not any(c in _META for c in p)
+    if fold:
+        if literal:
+            needle = p.lower()
+            return lambda texts: map(contains, map(str.lower, texts), repeat(needle))
+        cs = re.compile(p, rx.flags & ~re.IGNORECASE).search
+        return lambda texts: map(cs, map(str.lower, texts))
+    if literal:
+        return lambda texts: map(contains, texts, repeat(p))
+    search = rx.search
+    return lambda texts: map(search, texts)
 
 
 def match_spans(pattern: str | re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -145,6 +183,12 @@ def iter_line_texts(
     hi = bisect_left(lines, stop, lo)
     if lo or hi != len(lines):
         lines = lines[lo:hi]
+    if lines and lines[-1] - lines[0] + 1 == len(lines):
+        # every line of a stretch (nothing hidden): read it straight through
+        yield from iter_line_texts(
+            store, start=lines[0], stop=lines[-1] + 1, cancel=cancel, progress=progress
+        )
+        return
     total = len(lines)
     done = 0
     for i, j in _clusters(lines):
@@ -183,12 +227,12 @@ def find_matches(
     those (ascending) line numbers. A ``str`` pattern is compiled with smart case and
     may raise :class:`SearchError`.
     """
-    search = _regex(pattern).search
+    test = line_test(pattern)
     out = array("q")
     for sel, texts in iter_line_texts(
         store, lines, start=start, stop=stop, cancel=cancel, progress=progress
     ):
-        out.extend(compress(sel, map(search, texts)))
+        out.extend(compress(sel, test(texts)))
     return out
 
 
@@ -217,6 +261,7 @@ __all__ = [
     "find_matches",
     "is_case_sensitive",
     "iter_line_texts",
+    "line_test",
     "match_spans",
     "next_match",
 ]

@@ -79,3 +79,15 @@ def test_lift_silence() -> None:
     assert book.lift_silence("r", None)
     assert book.should_notify(ev("firing", 100), now=100)
     assert not book.lift_silence("r", None)
+
+
+def test_earlier_run_items_never_swallow_new_firings() -> None:
+    book = AlertBook()
+    old = book.apply(ev("firing", 100), earlier_session=True)
+    assert not old.firing  # unknown whether it still fires: shown as history
+    assert book.firing_count == 0
+    new = book.apply(ev("firing", 5000))
+    assert new is not old and new.firing
+    assert book.firing_count == 1
+    book.apply(ev("resolved", 5100))
+    assert not new.firing and old.resolved_at is None

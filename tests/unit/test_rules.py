@@ -113,7 +113,7 @@ def test_match_is_case_sensitive_unless_flagged() -> None:
         ),
         (
             {"name": "X", "condition": "spiky"},
-            "rule 'X': condition: 'spiky' is not one of threshold, absence",
+            "rule 'X': condition: 'spiky' is not one of threshold, absence, new_pattern, spike",
         ),
         ({"name": "X", "enabled": "yes"}, "rule 'X': enabled: must be true or false"),
         ({"name": "X", "notify": [1]}, "rule 'X': notify: must be a list of non-empty strings"),
@@ -324,3 +324,164 @@ def test_sigkill_during_save_loop_leaves_a_readable_file(
             proc.wait()
     rules = load_rules(p)
     assert len(rules) in (1, 200)
+
+
+# -- new_pattern and spike ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        (
+            {"name": "X", "factor": 3},
+            'rule \'X\': factor: only allowed with condition = "spike" (this rule is "threshold")',
+        ),
+        (
+            {"name": "X", "condition": "spike", "learn": "5m"},
+            'rule \'X\': learn: only allowed with condition = "new_pattern" (this rule is "spike")',
+        ),
+        (
+            {"name": "X", "condition": "new_pattern", "baseline": "5m"},
+            "rule 'X': baseline: only allowed with condition = \"spike\" "
+            '(this rule is "new_pattern")',
+        ),
+        (
+            {"name": "X", "condition": "spike", "factor": 1},
+            "rule 'X': factor: 1 must be a number > 1 (times the baseline rate)",
+        ),
+        (
+            {"name": "X", "condition": "spike", "factor": "3x"},
+            "rule 'X': factor: '3x' must be a number > 1 (times the baseline rate)",
+        ),
+        (
+            {"name": "X", "condition": "spike", "factor": True},
+            "rule 'X': factor: True must be a number > 1 (times the baseline rate)",
+        ),
+        (
+            {"name": "X", "condition": "spike", "factor": float("inf")},
+            "rule 'X': factor: inf must be a number > 1 (times the baseline rate)",
+        ),
+        (
+            {"name": "X", "condition": "spike", "window": "5m", "baseline": "60s"},
+            "rule 'X': baseline: 60s is shorter than window 5m "
+            "(the baseline must span at least one window)",
+        ),
+        (
+            {"name": "X", "condition": "spike", "baseline": "0s"},
+            "rule 'X': baseline: '0s' must be longer than 0 (use 90s, 5m, 1h)",
+        ),
+        (
+            {"name": "X", "condition": "new_pattern", "learn": "soon"},
+            "rule 'X': learn: 'soon' is not a duration (use 90s, 5m, 1h)",
+        ),
+        (
+            {"name": "X", "condition": "spike", "factr": 2},
+            "rule 'X': factr: unknown key (did you mean 'factor'?)",
+        ),
+    ],
+)
+def test_condition_keys_are_validated(table: dict, expected: str) -> None:
+    with pytest.raises(RuleError) as exc:
+        rule_from_dict(table)
+    assert str(exc.value) == expected
+
+
+def test_condition_defaults() -> None:
+    np_rule = rule_from_dict({"name": "N", "condition": "new_pattern"})
+    assert np_rule.options_dict == {"learn": 600.0}
+    assert rule_from_dict({"name": "N", "condition": "new_pattern", "learn": 0}).options_dict == {
+        "learn": 0.0
+    }
+    sp = rule_from_dict({"name": "S", "condition": "spike", "window": "2m"})
+    assert sp.threshold == 10  # spike's own default
+    assert sp.options_dict == {"factor": 3.0, "baseline": 1200.0}  # baseline: 10 x window
+    assert sp.options == ()  # only what was written is stored
+    assert rule_from_dict({"name": "S", "condition": "spike", "threshold": 1}).threshold == 1
+    assert rule_from_dict({"name": "T"}).threshold == 1
+
+
+def test_editor_built_rules_validate_options_too() -> None:
+    r = Rule(id="s", name="S", condition="spike", options={"baseline": "10m", "factor": 2})  # type: ignore[arg-type]
+    assert r.options == (("baseline", 600.0), ("factor", 2.0))
+    assert dataclasses.replace(r, window=120.0) == Rule(
+        id="s", name="S", condition="spike", window=120.0, options=r.options
+    )
+    with pytest.raises(RuleError, match=r"rule 'S': baseline: 60s is shorter than window 2m"):
+        dataclasses.replace(r, window=120.0, options=(("baseline", 60.0),))
+    with pytest.raises(RuleError, match=r'rule \'S\': learn: only allowed with condition = "new_'):
+        dataclasses.replace(r, options=(("learn", 5.0),))
+    with pytest.raises(RuleError, match=r"rule 'S': nope: unknown key"):
+        dataclasses.replace(r, options=(("nope", 5.0),))
+
+
+def test_condition_summaries_and_messages() -> None:
+    np_rule = rule_from_dict({"name": "New", "condition": "new_pattern"})
+    assert rule_summary(np_rule) == "new message patterns after 10m"
+    assert (
+        render_message(np_rule, 1, {"pattern": "disk <*> full"})
+        == "New: new message pattern (pattern=disk <*> full)"
+    )
+    assert render_message(np_rule, 3, {"pattern": "x"}) == "New: 3 new message patterns (pattern=x)"
+    sp = rule_from_dict({"name": "Spike", "condition": "spike", "window": "60s"})
+    assert rule_summary(sp) == "rate > 3× baseline (10m) in 60s"
+    sp2 = rule_from_dict(
+        {
+            "name": "Spike",
+            "condition": "spike",
+            "window": "30s",
+            "baseline": "1h",
+            "factor": 2.5,
+            "group_by": ["ip"],
+            "message": "{count} in {window} > {factor}x {baseline} for {ip}",
+        }
+    )
+    assert rule_summary(sp2) == "rate > 2.5× baseline (1h) in 30s by ip"
+    assert render_message(sp2, 40, {"ip": "1.2.3.4"}) == "40 in 30s > 2.5x 1h for 1.2.3.4"
+    assert render_message(sp, 12) == "Spike: 12 in 60s, over 3× the baseline rate"
+
+
+NEW_KINDS = [
+    Rule(id="n", name="N", condition="new_pattern"),
+    Rule(
+        id="n2",
+        name="N2",
+        condition="new_pattern",
+        level=Level.ERROR,
+        match="db",
+        cooldown=0.0,
+        options=(("learn", 90.0),),
+    ),
+    Rule(id="n3", name="N3", condition="new_pattern", options=(("learn", 0.0),)),
+    Rule(id="s", name="S", condition="spike"),
+    Rule(id="s1", name="S1", condition="spike", threshold=1),
+    Rule(id="s10", name="S10", condition="spike", threshold=10),
+    Rule(
+        id="s2",
+        name="S2",
+        condition="spike",
+        group_by=("ip",),
+        window=30.0,
+        threshold=4,
+        options=(("baseline", 5400.0), ("factor", 2.5)),
+    ),
+    Rule(id="s3", name="S3", condition="spike", options=(("factor", 3.0),)),
+]
+
+
+def test_toml_round_trip_new_conditions(tmp_path: Path) -> None:
+    p = tmp_path / "rules.toml"
+    save_rules(p, NEW_KINDS)
+    assert load_rules(p) == NEW_KINDS
+    for r in NEW_KINDS:
+        assert rule_from_dict(rule_to_dict(r)) == r
+    text = p.read_text()
+    assert 'learn = "90s"' in text and 'baseline = "90m"' in text and "factor = 2.5" in text
+    assert rule_to_dict(NEW_KINDS[3]) == {"id": "s", "name": "S", "condition": "spike"}
+    assert rule_to_dict(NEW_KINDS[4])["threshold"] == 1  # not spike's default: written
+    assert "threshold" not in rule_to_dict(NEW_KINDS[5])  # spike's default 10: left out
+
+
+def test_example_rules_have_disabled_new_conditions() -> None:
+    rules = load_rules(ROOT / "examples" / "rules.toml")
+    kinds = {r.condition: r for r in rules}
+    assert not kinds["new_pattern"].enabled and not kinds["spike"].enabled

@@ -23,12 +23,15 @@ from logwatch_tui.core.formats.base import ParsedLine, RegexFormat
 from logwatch_tui.core.levels import Level, parse_level
 
 _LVL = r"(?P<level>CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG|NOTSET)"
+# After a timestamp any upper-case level name is accepted: applications add their
+# own levels (NOTICE, TRACE, SUCCESS…) with logging.addLevelName.
+_LVL_ANY = r"(?P<level>[A-Z][A-Z0-9_]{1,15})"
 _ASC = r"(?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[,.]\d{1,6})?)"
 
 _SHAPES: tuple[re.Pattern[str], ...] = (
-    re.compile(_ASC + r" - (?P<logger>[^ ]+) - " + _LVL + r" - (?P<message>.*)$"),
-    re.compile(_ASC + r" " + _LVL + r" (?P<logger>[^ :]+): (?P<message>.*)$"),
-    re.compile(r"\[" + _ASC + r"\] " + _LVL + r" in (?P<module>[^ :]+): (?P<message>.*)$"),
+    re.compile(_ASC + r" - (?P<logger>[^ ]+) - " + _LVL_ANY + r" - (?P<message>.*)$"),
+    re.compile(_ASC + r" " + _LVL_ANY + r" (?P<logger>[^ :]+): (?P<message>.*)$"),
+    re.compile(r"\[" + _ASC + r"\] " + _LVL_ANY + r" in (?P<module>[^ :]+): (?P<message>.*)$"),
     re.compile(_LVL + r":(?P<logger>[^ :]*):(?P<message>.*)$"),
     re.compile(_LVL + r":  +(?P<message>.*)$"),
 )
@@ -37,6 +40,18 @@ _LEVELS = {
     for n in ("CRITICAL", "FATAL", "ERROR", "WARNING", "WARN", "INFO", "DEBUG")
 }
 _LEVELS["NOTSET"] = int(Level.UNKNOWN)
+
+
+class _LevelTable(dict):
+    """Known names from the table; custom ones (NOTICE, SUCCESS…) mapped once, then cached."""
+
+    def __missing__(self, name: str) -> int:
+        value = int(parse_level(name))
+        self[name] = value
+        return value
+
+
+_LEVELS = _LevelTable(_LEVELS)
 
 
 def _asctime(text: str) -> datetime | None:

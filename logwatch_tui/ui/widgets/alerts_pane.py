@@ -98,12 +98,12 @@ class AlertsPane(OptionList):
             t.append("  FIRING", head)
             if item.acknowledged:
                 t.append(" ack'd", dim)
-        else:
-            t.append(f"  resolved {clock(item.resolved_at or 0)}", dim)
+        elif item.resolved_at is not None:
+            t.append(f"  resolved {clock(item.resolved_at)}", dim)
         if item.silenced:
             t.append(" silenced", dim)
         if item.earlier_session:
-            t.append(" (earlier run)", dim)
+            t.append("  earlier run", dim)
         elif item.from_history:
             t.append(" (history)", dim)
         return t

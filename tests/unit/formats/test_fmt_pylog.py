@@ -70,3 +70,16 @@ def test_not_python(agree) -> None:
 
 def test_example_file(utc, agree, example) -> None:
     agree(PythonFormat(), example("python.log"))
+
+
+def test_custom_level_names_after_a_timestamp_are_records() -> None:
+    from logwatch_tui.core.formats.pylog import PythonFormat
+    from logwatch_tui.core.levels import Level
+
+    fmt = PythonFormat()
+    notice = fmt.parse("2026-11-20 10:00:00,123 - svc - NOTICE - configuration reloaded")
+    assert notice is not None and notice.level == Level.NOTICE
+    assert notice.message == "configuration reloaded"
+    custom = fmt.parse("2026-11-20 10:00:00,123 - svc - SUCCESS - deployed")
+    assert custom is not None and custom.level == Level.UNKNOWN
+    assert fmt.parse("NOTICE:svc:bare custom levels stay unmatched") is None

@@ -1,0 +1,863 @@
+"""Edit one alert rule in a typed modal, with live validation and a live backtest.
+
+Every key of the TOML rule format has a field. The form never builds a Rule
+itself: it turns the fields into the same dict a ``[[rules]]`` table holds and
+calls :func:`~logwatch_tui.core.rules.rule_from_dict`, so the editor and the
+file loader cannot disagree about what is valid. Field-level problems (a regex
+that does not compile, ``5x`` as a window) show at once under the field from
+``textual.validation`` validators; whatever ``rule_from_dict`` still rejects
+shows under the key its :class:`RuleError` names. Save is refused while
+anything is invalid.
+
+Condition-specific keys (``CONDITIONS[...].options``) get generated fields:
+their text is read as a TOML value (``3``, ``1.5``, ``true``, ``["a"]``) and
+falls back to a plain string (``10m``), then the condition's own validator
+judges it. A new condition therefore needs no change here.
+
+The backtest replays the history the app has loaded through the rule being
+edited (:mod:`logwatch_tui.backtest`) in a thread worker, ~300 ms after the
+last keystroke; an edit cancels the run it makes stale.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import threading
+import time
+import tomllib
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import tomli_w
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
+from textual.worker import Worker, WorkerState
+
+from logwatch_tui.backtest import BacktestHistory, BacktestResult, backtest_history
+from logwatch_tui.core.durations import HINT, format_duration, parse_duration
+from logwatch_tui.core.levels import Level
+from logwatch_tui.core.rules import (
+    CONDITIONS,
+    SEVERITIES,
+    Rule,
+    RuleError,
+    rule_from_dict,
+    slugify,
+)
+from logwatch_tui.core.suggest import suggest_rule
+from logwatch_tui.ui.safe_text import inert
+
+DEBOUNCE = 0.3
+"""Seconds of quiet typing before the backtest reruns."""
+WIDE = 120
+"""From this width the backtest sits beside the form instead of under it."""
+_ID_RE = re.compile(r"[\w.\-]+")
+
+
+# -- validators ---------------------------------------------------------------------------
+
+
+class RegexValidator(Validator):
+    """A Python regex that compiles; the failure names the reason and the position."""
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            return self.failure(str(exc), value)  # "missing ), ... at position 3"
+        except (ValueError, OverflowError, RecursionError) as exc:
+            return self.failure(f"not a valid regex ({exc})", value)
+        return self.success()
+
+
+class DurationValidator(Validator):
+    """``90s``, ``5m``, ``1h30m``…; zero only where it makes sense (a cooldown)."""
+
+    def __init__(self, *, allow_zero: bool) -> None:
+        super().__init__()
+        self.allow_zero = allow_zero
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            parse_duration(value, allow_zero=self.allow_zero)
+        except ValueError as exc:
+            return self.failure(str(exc), value)
+        return self.success()
+
+
+class PositiveIntValidator(Validator):
+    def validate(self, value: str) -> ValidationResult:
+        text = value.strip()
+        if not text.isdigit() or int(text) < 1:
+            return self.failure(f"{_short(value)!r} must be a whole number ≥ 1", value)
+        return self.success()
+
+
+class RequiredValidator(Validator):
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def validate(self, value: str) -> ValidationResult:
+        if not value.strip():
+            return self.failure(f"{self.what} is required", value)
+        return self.success()
+
+
+class IdValidator(Validator):
+    """Letters, digits, ``-``, ``_``, ``.``; not the id of another rule."""
+
+    def __init__(self, taken: dict[str, str]) -> None:
+        super().__init__()
+        self.taken = taken
+
+    def validate(self, value: str) -> ValidationResult:
+        if not _ID_RE.fullmatch(value):
+            return self.failure("an id is letters, digits, '-', '_' and '.'", value)
+        if value in self.taken:
+            return self.failure(f"id '{value}' is used by rule '{_short(self.taken[value])}'", value)
+        return self.success()
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def split_list(text: str) -> list[str]:
+    """``"a, b  c"`` -> ``["a", "b", "c"]`` (commas or spaces separate list fields)."""
+    return [p for p in re.split(r"[,\s]+", text.strip()) if p]
+
+
+def option_text(value: Any) -> str:
+    """How a condition option's value is shown in its field (TOML value syntax, strings bare)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple):
+        value = list(value)
+    return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
+
+
+def option_value(text: str) -> Any:
+    """A field's text as the TOML value a file would hold; plain text when it is not one."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text.strip()
+
+
+def when(ts: float) -> str:
+    return datetime.fromtimestamp(ts).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+# -- the modal ----------------------------------------------------------------------------
+
+
+LEVEL_OPTIONS: list[tuple[str, str]] = [("any level", "")] + [
+    (lv.name.lower(), lv.name.lower()) for lv in sorted(Level) if lv is not Level.UNKNOWN
+]
+
+
+class RuleEditor(ModalScreen[Rule | None]):
+    """Create or edit a rule; dismisses with the new Rule, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    RuleEditor { align: center middle; }
+    RuleEditor > #dialog {
+        width: 100%;
+        max-width: 180;
+        height: 100%;
+        max-height: 50;
+        border: thick $primary;
+        background: $surface;
+    }
+    RuleEditor #title { height: 1; padding: 0 1; text-style: bold; }
+    RuleEditor #body { height: 1fr; layout: vertical; }
+    RuleEditor.-wide #body { layout: horizontal; }
+    RuleEditor #form { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
+    RuleEditor.-wide #form { width: 1fr; }
+    RuleEditor .field { height: auto; }
+    RuleEditor .row { height: 1; }
+    RuleEditor .label { width: 14; height: 1; color: $text-muted; }
+    RuleEditor .row Input, RuleEditor .row Select { width: 1fr; }
+    RuleEditor .row Checkbox { width: auto; }
+    RuleEditor .msg { display: none; padding-left: 14; height: auto; }
+    RuleEditor .msg.-error { display: block; color: $error; }
+    RuleEditor .msg.-warning { display: block; color: $warning; }
+    RuleEditor #backtest {
+        height: 9;
+        padding: 0 1;
+        border-top: solid $primary 50%;
+    }
+    RuleEditor.-wide #backtest {
+        width: 1fr;
+        height: 1fr;
+        border-top: none;
+        border-left: solid $primary 50%;
+    }
+    RuleEditor #bt-progress { display: none; height: 1; }
+    RuleEditor #bt-progress.-running { display: block; }
+    RuleEditor #buttons { height: 1; padding: 0 1; }
+    RuleEditor #status { width: 1fr; height: 1; }
+    RuleEditor #status.-error { color: $error; }
+    RuleEditor #buttons Button { margin-left: 1; }
+    RuleEditor > .rule-editor--match { background: $accent 45%; text-style: bold; }
+    RuleEditor > .rule-editor--dim { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    COMPONENT_CLASSES = {"rule-editor--match", "rule-editor--dim"}
+
+    class _BacktestProgress(Message):
+        """Posted from the backtest thread; a flood collapses to the latest."""
+
+        def __init__(self, generation: int, done: int, total: int) -> None:
+            super().__init__()
+            self.generation = generation
+            self.done = done
+            self.total = total
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, RuleEditor._BacktestProgress)
+
+    class _BacktestDone(Message):
+        def __init__(self, generation: int, rule: Rule, result: BacktestResult) -> None:
+            super().__init__()
+            self.generation = generation
+            self.rule = rule
+            self.result = result
+
+    def __init__(
+        self,
+        rule: Rule | None = None,
+        *,
+        history: BacktestHistory | None = None,
+        prefill_message: str | None = None,
+        existing: Sequence[Rule] = (),
+        replaces: str | None | bool = True,
+        debounce: float = DEBOUNCE,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """``rule`` to edit (None: a new rule, pre-filled from ``prefill_message`` if given).
+
+        ``existing`` are the other rules (their ids are taken). ``replaces`` is
+        the id this rule replaces when saved: by default ``rule.id``; pass None
+        to edit a copy as a new rule (duplicate).
+        """
+        super().__init__(name=name, id=id, classes=classes)
+        self.rule = rule
+        self.history = history
+        self.prefill_message = prefill_message
+        self.replaces: str | None = (rule.id if rule else None) if replaces is True else replaces  # type: ignore[assignment]
+        self.taken = {r.id: r.name for r in existing if r.id != self.replaces}
+        self.debounce = debounce
+        self.errors: dict[str, str] = {}
+        """Problems that block saving, by field key (``_form`` for the whole rule)."""
+        self.warnings: dict[str, str] = {}
+        self.current: Rule | None = None
+        """The rule the form describes right now (None while invalid)."""
+        self.backtest_result: BacktestResult | None = None
+        self.backtest_rule: Rule | None = None
+        """The rule ``backtest_result`` belongs to."""
+        self.backtest_running = False
+        self._generation = 0
+        self._cancel: threading.Event | None = None
+        self._timer: Timer | None = None
+        self._tested_key: Rule | None = None
+        self._option_keys = sorted({k for spec in CONDITIONS.values() for k in spec.options})
+
+    # -- composition ------------------------------------------------------------------------
+    def _values(self) -> dict[str, Any]:
+        """Initial field texts, from the rule, the suggestion, or the defaults."""
+        r = self.rule
+        if r is None:
+            v: dict[str, Any] = {
+                "name": "",
+                "id": "",
+                "enabled": True,
+                "severity": "warning",
+                "match": "",
+                "ignore": "",
+                "level": "",
+                "sources": "",
+                "group_by": "",
+                "condition": "threshold",
+                "threshold": "1",
+                "window": "60s",
+                "cooldown": "5m",
+                "notify": "toast",
+                "message": "",
+            }
+            if self.prefill_message is not None:
+                s = suggest_rule(self.prefill_message)
+                v.update(name=s.name, match=s.match, group_by=", ".join(s.group_by))
+            return v
+        opts = dict(r.options)
+        return {
+            "name": r.name,
+            "id": r.id if self.replaces == r.id else "",
+            "enabled": r.enabled,
+            "severity": r.severity,
+            "match": r.match or "",
+            "ignore": r.ignore or "",
+            "level": r.level.name.lower() if r.level is not None else "",
+            "sources": ", ".join(r.sources),
+            "group_by": ", ".join(r.group_by),
+            "condition": r.condition,
+            "threshold": str(r.threshold),
+            "window": format_duration(r.window),
+            "cooldown": format_duration(r.cooldown),
+            "notify": ", ".join(r.notify),
+            "message": r.message or "",
+            **{f"opt:{k}": option_text(val) for k, val in opts.items()},
+        }
+
+    def _field(self, key: str, label: str, widget: Any) -> ComposeResult:
+        with Vertical(classes="field", id=f"field-{_css(key)}"):
+            with Horizontal(classes="row"):
+                yield Label(label, classes="label")
+                yield widget
+            yield Static("", classes="msg", id=f"msg-{_css(key)}", markup=False)
+
+    def _input(self, key: str, value: str, placeholder: str = "", **kw: Any) -> Input:
+        return Input(value, placeholder=placeholder, id=f"f-{_css(key)}", compact=True, **kw)
+
+    def compose(self) -> ComposeResult:
+        v = self._values()
+        if self.rule is None or self.replaces is None:
+            title = Text("New rule")
+        else:
+            title = Text("Edit rule: ") + Text(inert(self.rule.name))
+        with Vertical(id="dialog"):
+            yield Static(title, id="title", markup=False)
+            with Horizontal(id="body"):
+                with VerticalScroll(id="form"):
+                    yield from self._field(
+                        "name",
+                        "Name",
+                        self._input("name", v["name"], validators=[RequiredValidator("a name")]),
+                    )
+                    yield from self._field(
+                        "match",
+                        "Match regex",
+                        self._input(
+                            "match",
+                            v["match"],
+                            "regex searched in the message (empty: every line)",
+                            validators=[RegexValidator()],
+                            valid_empty=True,
+                        ),
+                    )
+                    yield from self._field(
+                        "ignore",
+                        "Ignore regex",
+                        self._input(
+                            "ignore",
+                            v["ignore"],
+                            "skip messages this regex finds",
+                            validators=[RegexValidator()],
+                            valid_empty=True,
+                        ),
+                    )
+                    yield from self._field(
+                        "level",
+                        "Min level",
+                        Select(
+                            LEVEL_OPTIONS,
+                            value=v["level"],
+                            allow_blank=False,
+                            compact=True,
+                            id="f-level",
+                        ),
+                    )
+                    yield from self._field(
+                        "sources",
+                        "Sources",
+                        self._input("sources", v["sources"], "globs, e.g. *.log (empty: all)"),
+                    )
+                    yield from self._field(
+                        "condition",
+                        "Condition",
+                        Select(
+                            [(c, c) for c in CONDITIONS],
+                            value=v["condition"],
+                            allow_blank=False,
+                            compact=True,
+                            id="f-condition",
+                        ),
+                    )
+                    yield from self._field(
+                        "threshold",
+                        "Threshold",
+                        self._input(
+                            "threshold",
+                            v["threshold"],
+                            "matches in the window",
+                            validators=[PositiveIntValidator()],
+                        ),
+                    )
+                    yield from self._field(
+                        "window",
+                        "Window",
+                        self._input(
+                            "window",
+                            v["window"],
+                            HINT,
+                            validators=[DurationValidator(allow_zero=False)],
+                        ),
+                    )
+                    for key in self._option_keys:
+                        defaults = {
+                            k: d for s in CONDITIONS.values() for k, d in s.option_defaults.items()
+                        }
+                        hint = f"default {option_text(defaults[key])}" if key in defaults else ""
+                        yield from self._field(
+                            f"opt:{key}",
+                            key.replace("_", " ").capitalize(),
+                            self._input(f"opt:{key}", v.get(f"opt:{key}", ""), hint),
+                        )
+                    yield from self._field(
+                        "group_by",
+                        "Group by",
+                        self._input("group_by", v["group_by"], "named groups or fields, e.g. ip"),
+                    )
+                    yield from self._field(
+                        "cooldown",
+                        "Cooldown",
+                        self._input(
+                            "cooldown",
+                            v["cooldown"],
+                            "quiet time after firing (0s: none)",
+                            validators=[DurationValidator(allow_zero=True)],
+                        ),
+                    )
+                    yield from self._field(
+                        "severity",
+                        "Severity",
+                        Select(
+                            [(s, s) for s in SEVERITIES],
+                            value=v["severity"],
+                            allow_blank=False,
+                            compact=True,
+                            id="f-severity",
+                        ),
+                    )
+                    yield from self._field(
+                        "notify",
+                        "Notify",
+                        self._input("notify", v["notify"], "toast, email, … (empty: none)"),
+                    )
+                    yield from self._field(
+                        "message",
+                        "Message",
+                        self._input("message", v["message"], "{name}: {count} in {window}"),
+                    )
+                    yield from self._field(
+                        "enabled",
+                        "Enabled",
+                        Checkbox("on", v["enabled"], compact=True, id="f-enabled"),
+                    )
+                    yield from self._field(
+                        "id",
+                        "Id",
+                        self._input(
+                            "id",
+                            v["id"],
+                            "automatic, from the name",
+                            validators=[IdValidator(self.taken)],
+                            valid_empty=True,
+                        ),
+                    )
+                with Vertical(id="backtest"):
+                    yield ProgressBar(show_eta=False, id="bt-progress")
+                    yield Static("", id="bt-text", markup=False)
+            with Horizontal(id="buttons"):
+                yield Static("", id="status", markup=False)
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+            yield Footer()
+
+    def on_mount(self) -> None:
+        self._apply_width(self.app.size.width)
+        self.revalidate()
+        self._start_backtest()
+        self.query_one("#f-name", Input).focus()
+
+    # -- reading the form ---------------------------------------------------------------------
+    def _text(self, key: str) -> str:
+        return self.query_one(f"#f-{_css(key)}", Input).value
+
+    def _select(self, key: str) -> str:
+        value = self.query_one(f"#f-{key}", Select).value
+        return value if isinstance(value, str) else ""
+
+    def _table(self) -> dict[str, Any]:
+        """The ``[[rules]]`` table the form describes (keys left out where the field is empty)."""
+        d: dict[str, Any] = {
+            "name": self._text("name"),
+            "enabled": self.query_one("#f-enabled", Checkbox).value,
+            "severity": self._select("severity"),
+            "condition": self._select("condition"),
+            "match": self._text("match"),
+            "ignore": self._text("ignore"),
+            "message": self._text("message"),
+            "level": self._select("level"),
+            "sources": split_list(self._text("sources")),
+            "group_by": split_list(self._text("group_by")),
+            "notify": split_list(self._text("notify")),
+        }
+        spec = CONDITIONS.get(d["condition"])
+        if spec is None or spec.uses_threshold:
+            threshold = self._text("threshold").strip()
+            d["threshold"] = int(threshold) if threshold.isdigit() else threshold
+        for key in ("window", "cooldown"):
+            if self._text(key).strip():
+                d[key] = self._text(key)
+        if spec is not None:
+            for key in spec.options:
+                text = self._text(f"opt:{key}")
+                if text.strip():
+                    d[key] = option_value(text)
+        rid = self._text("id").strip()
+        if rid:
+            d["id"] = rid
+        elif d["name"].strip():
+            d["id"] = self._free_id(slugify(d["name"]) or "rule")
+        return d
+
+    def _free_id(self, base: str) -> str:
+        rid, n = base, 2
+        while rid in self.taken:
+            rid, n = f"{base}-{n}", n + 1
+        return rid
+
+    # -- validation -----------------------------------------------------------------------------
+    def revalidate(self) -> None:
+        """Check every field, then the whole rule; show messages; enable Save only when valid."""
+        errors: dict[str, str] = {}
+        warnings: dict[str, str] = {}
+        condition = self._select("condition")
+        spec = CONDITIONS.get(condition)
+        self.query_one("#field-threshold").display = spec is None or spec.uses_threshold
+        for key in self._option_keys:
+            self.query_one(f"#field-{_css('opt:' + key)}").display = (
+                spec is not None and key in spec.options
+            )
+        for inp in self.query(Input):
+            if not inp.id or not inp.id.startswith("f-") or not _shown(inp):
+                continue
+            result = inp.validate(inp.value)
+            if result is not None and not result.is_valid:
+                errors[_key_of(inp.id[2:])] = "; ".join(result.failure_descriptions)
+        rule: Rule | None = None
+        if not errors:
+            try:
+                rule = rule_from_dict(self._table())
+            except RuleError as exc:
+                key = exc.key if exc.key in _FIELD_KEYS else (f"opt:{exc.key}" if exc.key else "")
+                if key not in _FIELD_KEYS and not key.startswith("opt:"):
+                    key = "_form"
+                errors[key] = exc.reason
+        if rule is not None and rule.group_by:
+            groups = rule.match_re.groupindex if rule.match_re is not None else {}
+            missing = [g for g in rule.group_by if g not in groups]
+            if missing:
+                names = ", ".join(missing)
+                warnings["group_by"] = (
+                    f"{names}: not a named group of match; fine if it is a parsed field"
+                    " (or source/level), else every line gets an empty value"
+                )
+        self.errors, self.warnings, self.current = errors, warnings, rule
+        for msg in self.query(".msg").results(Static):
+            key = _key_of((msg.id or "")[4:])
+            text = errors.get(key) or warnings.get(key) or ""
+            msg.update(Text(inert(text)))
+            msg.set_class(key in errors, "-error")
+            msg.set_class(key not in errors and key in warnings, "-warning")
+        status = self.query_one("#status", Static)
+        if errors:
+            n = len(errors)
+            first = errors.get("_form")
+            status.update(
+                Text(inert(first) if first else f"{n} problem{'s' if n > 1 else ''}: fix to save")
+            )
+        else:
+            status.update(Text("ctrl+s saves"))
+        status.set_class(bool(errors), "-error")
+        self.query_one("#save", Button).disabled = bool(errors)
+
+    # -- events ---------------------------------------------------------------------------------
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _on_change(self, event: Message) -> None:
+        event.stop()
+        if not self.is_mounted:
+            return
+        self.revalidate()
+        self._schedule_backtest()
+
+    @on(Input.Submitted)
+    def _on_submit(self, event: Input.Submitted) -> None:
+        """Enter moves on to the next field: it never saves by accident."""
+        event.stop()
+        self.focus_next()
+
+    @on(Button.Pressed, "#save")
+    def _on_save_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _on_cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width >= WIDE, "-wide")
+
+    # -- actions --------------------------------------------------------------------------------
+    def action_save(self) -> None:
+        self.revalidate()
+        if self.errors or self.current is None:
+            key, reason = next(iter(self.errors.items()), ("_form", "the rule is not complete"))
+            label = key.removeprefix("opt:") if key != "_form" else "rule"
+            self.notify(
+                f"not saved: {label}: {reason}",
+                title="Fix the rule first",
+                severity="warning",
+                markup=False,
+            )
+            widget = self.query(f"#f-{_css(key)}")
+            if key != "_form" and widget:
+                widget.first().focus()
+            return
+        self._cancel_backtest()
+        self.dismiss(self.current)
+
+    def action_cancel(self) -> None:
+        self._cancel_backtest()
+        self.dismiss(None)
+
+    # -- backtest -------------------------------------------------------------------------------
+    def _schedule_backtest(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        key = _behaviour(self.current)
+        if key is not None and key == self._tested_key:
+            return  # only the name/severity/notify changed: the figures stand
+        self._cancel_backtest()
+        self._timer = self.set_timer(self.debounce, self._start_backtest)
+
+    def _cancel_backtest(self) -> None:
+        self._tested_key = None
+        self.backtest_running = False
+        if self._cancel is not None:
+            self._cancel.set()
+            self._cancel = None
+
+    @property
+    def backtest_settled(self) -> bool:
+        """No backtest waiting for its debounce and none running (the panel is final)."""
+        return self._timer is None and not self.backtest_running
+
+    def _start_backtest(self) -> None:
+        self._timer = None
+        rule = self.current
+        self._generation += 1
+        if rule is None:
+            self._tested_key = None
+            self.backtest_running = False
+            self._show_backtest(None)
+            return
+        if self.history is None or not self.history.paths:
+            self._tested_key = _behaviour(rule)
+            self.backtest_running = False
+            self._show_note("No history loaded: nothing to test against yet.")
+            return
+        self._cancel = threading.Event()
+        self._tested_key = _behaviour(rule)
+        self.backtest_running = True
+        bar = self.query_one("#bt-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.add_class("-running")
+        self._run_backtest(rule, self.history, self._cancel, self._generation)
+
+    @work(thread=True, exclusive=True, group="backtest", exit_on_error=False)
+    def _run_backtest(
+        self, rule: Rule, history: BacktestHistory, cancel: threading.Event, generation: int
+    ) -> None:
+        last = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= 0.1:
+                last = now
+                self.post_message(self._BacktestProgress(generation, done, total))
+
+        result = backtest_history(rule, history, cancel=cancel, progress=progress)
+        self.post_message(self._BacktestDone(generation, rule, result))
+
+    @on(_BacktestProgress)
+    def _on_progress(self, event: _BacktestProgress) -> None:
+        if event.generation == self._generation and self.backtest_running:
+            self.query_one("#bt-progress", ProgressBar).update(
+                total=max(event.total, 1), progress=event.done
+            )
+
+    @on(_BacktestDone)
+    def _on_done(self, event: _BacktestDone) -> None:
+        if event.generation != self._generation or event.result.cancelled:
+            return
+        self.backtest_running = False
+        self.backtest_result = event.result
+        self.backtest_rule = event.rule
+        self.query_one("#bt-progress", ProgressBar).remove_class("-running")
+        self._show_backtest(event.result)
+
+    @on(Worker.StateChanged)
+    def _on_worker_state(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "backtest" or event.state != WorkerState.ERROR:
+            return
+        self.backtest_running = False
+        self.query_one("#bt-progress", ProgressBar).remove_class("-running")
+        self._show_note(f"Backtest failed: {event.worker.error!r}")
+        self.notify(
+            f"backtest failed: {event.worker.error!r}",
+            title="Backtest",
+            severity="error",
+            markup=False,
+        )
+
+    def _show_note(self, text: str) -> None:
+        self.query_one("#bt-text", Static).update(
+            Text(text, style=self.get_component_rich_style("rule-editor--dim"))
+        )
+
+    def _show_backtest(self, result: BacktestResult | None) -> None:
+        if result is None:
+            self._show_note("Backtest: fix the rule to see what it would have done.")
+            return
+        dim = self.get_component_rich_style("rule-editor--dim")
+        hit = self.get_component_rich_style("rule-editor--match")
+        t = Text()
+        t.append("Backtest ", "bold")
+        files = len(self.history.paths) if self.history else 0
+        where = inert(self.history.paths[0]) if files == 1 and self.history else f"{files} files"
+        t.append(f"over {result.records:,} records of {where}\n", dim)
+        t.append(f"matched {result.matched:,}", "bold")
+        t.append(" · ")
+        if result.firings:
+            t.append(f"would fire {result.firings:,}×", "bold")
+            t.append(f" (resolved {result.resolved:,})\n")
+            assert result.first is not None and result.last is not None
+            t.append(f"first {when(result.first)} · last {when(result.last)}\n")
+        else:
+            t.append("would not fire\n")
+        if self.rule is not None and not self.query_one("#f-enabled", Checkbox).value:
+            t.append("(disabled: figures are as if it were on)\n", dim)
+        for err in result.errors:
+            t.append(inert(err) + "\n", dim)
+        for msg, spans in result.samples:
+            t.append("› ", dim)
+            t.append_text(_highlighted(msg, spans, hit))
+            t.append("\n")
+        t.rstrip()
+        t.no_wrap = True
+        t.overflow = "ellipsis"
+        self.query_one("#bt-text", Static).update(t)
+
+
+def _highlighted(msg: str, spans: list[tuple[int, int]], style: Any) -> Text:
+    """The message as inert text with the match styled (pieces made inert separately)."""
+    out = Text()
+    pos = 0
+    for a, b in spans:
+        out.append(inert(msg[pos:a]))
+        out.append(inert(msg[a:b]), style)
+        pos = b
+    out.append(inert(msg[pos:]))
+    return out
+
+
+def _behaviour(rule: Rule | None) -> Rule | None:
+    """The parts of a rule that change its backtest figures (name, severity… do not)."""
+    if rule is None:
+        return None
+    return dataclasses.replace(
+        rule, id="x", name="x", severity="info", notify=(), message=None, enabled=True
+    )
+
+
+_FIELD_KEYS = frozenset(
+    {
+        "name",
+        "id",
+        "enabled",
+        "severity",
+        "match",
+        "ignore",
+        "level",
+        "sources",
+        "group_by",
+        "condition",
+        "threshold",
+        "window",
+        "cooldown",
+        "notify",
+        "message",
+    }
+)
+
+
+def _css(key: str) -> str:
+    """A field key as a CSS id part (``opt:factor`` -> ``opt--factor``)."""
+    return key.replace(":", "--").replace("_", "-")
+
+
+def _key_of(css: str) -> str:
+    """Inverse of :func:`_css` for the keys in use."""
+    if css.startswith("opt--"):
+        return "opt:" + css[5:].replace("-", "_")
+    return css.replace("-", "_")
+
+
+def _shown(widget: Any) -> bool:
+    node = widget
+    while node is not None:
+        if getattr(node, "display", True) is False:
+            return False
+        node = node.parent
+    return True
+
+
+__all__ = [
+    "DurationValidator",
+    "IdValidator",
+    "PositiveIntValidator",
+    "RegexValidator",
+    "RuleEditor",
+    "option_text",
+    "option_value",
+    "split_list",
+]
