@@ -17,7 +17,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
-FORMATS = ("python", "syslog", "json", "logfmt", "access")
+FORMATS = ("python", "syslog", "json", "journald", "logfmt", "access")
 HOSTS = ("web-01", "web-02", "api-01", "db-01")
 SERVICES = ("api", "auth", "payments", "worker", "scheduler")
 USERS = ("alice", "bob", "carol", "dave", "erin", "frank")
@@ -75,6 +75,18 @@ def render(fmt: str, ts: float, level: str, msg: str, rnd: random.Random, seq: i
                 "service": service,
                 "host": HOSTS[seq % len(HOSTS)],
                 "seq": seq,
+            }
+        )
+    if fmt == "journald":  # `journalctl -o json`
+        prio = {"DEBUG": 7, "INFO": 6, "NOTICE": 5, "WARNING": 4, "ERROR": 3, "CRITICAL": 2}[level]
+        return json.dumps(
+            {
+                "__REALTIME_TIMESTAMP": str(int(ts * 1e6)),
+                "PRIORITY": str(prio),
+                "_HOSTNAME": HOSTS[seq % len(HOSTS)],
+                "SYSLOG_IDENTIFIER": service,
+                "_PID": str(1000 + seq % 9000),
+                "MESSAGE": msg,
             }
         )
     if fmt == "logfmt":

@@ -14,8 +14,11 @@ not Python work per line.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, deque
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import floordiv
 
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.record import LineBatch
@@ -50,7 +53,7 @@ class Stats:
         self.counts = [0] * N_LEVELS
         self.first_ts: float | None = None
         self.last_ts: float | None = None
-        self._series: dict[tuple[int, int], int] = Counter()  # (level, bucket) -> count
+        self._series: Counter[tuple[int, float]] = Counter()  # (level, bucket number) -> count
         self._arrivals: deque[tuple[float, int]] = deque()
 
     def fold(self, batch: LineBatch, arrival: float | None = None) -> None:
@@ -62,27 +65,55 @@ class Stats:
         if all(heads):
             levels, ts = batch.levels, batch.ts
         else:
-            levels = [lv for lv, h in zip(batch.levels, heads) if h]
-            ts = [t for t, h in zip(batch.ts, heads) if h]
+            levels = list(compress(batch.levels, heads))
+            ts = list(compress(batch.ts, heads))
         self.total_records += len(levels)
-        for lv, c in Counter(levels).items():
-            self.counts[lv] += c
+        # bytes.count is a memchr-speed pass per level: far cheaper than a Counter.
+        packed = bytes(levels)
+        counts = self.counts
+        present = []
+        for lv in range(N_LEVELS):
+            c = packed.count(lv)
+            if c:
+                counts[lv] += c
+                present.append(lv)
         if ts:
             lo, hi = min(ts), max(ts)
             if self.first_ts is None or lo < self.first_ts:
                 self.first_ts = lo
             if self.last_ts is None or hi > self.last_ts:
                 self.last_ts = hi
-            size = self.bucket_seconds
-            self._series.update(zip(levels, (int(t // size) for t in ts)))
+            self._fold_series(packed, ts, present)
             self._prune()
         if arrival is not None:
             self._arrivals.append((arrival, n))
 
+    def _fold_series(self, packed: bytes, ts: list[float], present: list[int]) -> None:
+        size = self.bucket_seconds
+        series = self._series
+        if ts != sorted(ts):
+            series.update(zip(packed, map(floordiv, ts, repeat(size))))
+            return
+        # Time-ordered (the usual case). Lines older than the series span (from the
+        # newest time seen) would be pruned anyway: skip them with one bisect. Then
+        # each bucket is one slice, counted per level with bytes.count — a few C
+        # calls per bucket instead of work per line.
+        end = len(ts)
+        i = bisect_left(ts, self.last_ts - size * (self.buckets + 1))  # type: ignore[operator]
+        while i < end:
+            b = ts[i] // size
+            j = bisect_left(ts, (b + 1) * size, i, end)
+            chunk = packed[i:j]
+            for lv in present:
+                c = chunk.count(lv)
+                if c:
+                    series[(lv, b)] += c
+            i = j
+
     def _prune(self) -> None:
         if self.last_ts is None or len(self._series) < self.buckets * N_LEVELS * 4:
             return
-        oldest = int(self.last_ts // self.bucket_seconds) - self.buckets
+        oldest = self.last_ts // self.bucket_seconds - self.buckets
         for k in [k for k in self._series if k[1] <= oldest]:
             del self._series[k]
 
@@ -102,7 +133,7 @@ class Stats:
             start = end - self.buckets + 1
             get = self._series.get
             for lv in range(N_LEVELS):
-                series.append(tuple(get((lv, b), 0) for b in range(start, end + 1)))
+                series.append(tuple(get((lv, float(b)), 0) for b in range(start, end + 1)))
         else:
             series = [(0,) * self.buckets for _ in range(N_LEVELS)]
         return StatsSnapshot(

@@ -71,6 +71,7 @@ class LogwatchApp(App[int]):
         Binding("plus,equals_sign,right_square_bracket", "min_level(1)", "Min level +"),
         Binding("minus,left_square_bracket", "min_level(-1)", "Min level -", show=False),
         Binding("a", "show_all_levels", "All levels", show=False),
+        Binding("o", "cycle_source", "One source", show=False),
         Binding("s", "toggle_side", "Side panel"),
         Binding("tab", "focus_next", "Focus", show=False),
         Binding("q", "quit", "Quit"),
@@ -352,6 +353,11 @@ class LogwatchApp(App[int]):
 
     def action_show_all_levels(self) -> None:
         self.log_view.show_all_levels()
+
+    def action_cycle_source(self) -> None:
+        label = self.log_view.cycle_source()
+        self.header.only_source = "" if self.log_view.only_source is None else label
+        self.notify(f"showing {label}", timeout=2, markup=False)
 
     def action_alert_detail(self, uid: int | None = None) -> None:
         if uid is None:

@@ -52,3 +52,25 @@ def test_lines_per_second_uses_arrival_time() -> None:
     assert st.lines_per_sec(1004.0) == 30.0
     assert st.lines_per_sec(1007.0) == 10.0
     assert st.lines_per_sec(1100.0) == 0.0
+
+
+def test_series_same_for_ordered_and_unordered_batches() -> None:
+    ts = [100.0, 100.5, 101, 104, 106, 111, 111, 112, 125]
+    lv = [
+        Level.INFO,
+        Level.ERROR,
+        Level.INFO,
+        Level.WARNING,
+        Level.INFO,
+        Level.ERROR,
+        Level.INFO,
+        Level.INFO,
+        Level.ERROR,
+    ]
+    a = Stats(bucket_seconds=5, buckets=10)
+    a.fold(mk(ts, lv))
+    b = Stats(bucket_seconds=5, buckets=10)
+    order = [3, 0, 8, 1, 5, 2, 7, 4, 6]
+    b.fold(mk([ts[i] for i in order], [lv[i] for i in order]))
+    assert a.snapshot().series == b.snapshot().series
+    assert a.snapshot().series[Level.ERROR][-6:] == (1, 0, 1, 0, 0, 1)

@@ -8,6 +8,8 @@ Keys, first match wins:
 * level: ``level``, ``lvl``, ``severity``, ``levelname`` — names (``warn``,
   ``ERROR``, ``E``) or bunyan/pino numbers (30 info, 50 error).
 * message: ``msg``, ``message``; a record without one shows its raw line.
+* ``journalctl -o json`` too: ``__REALTIME_TIMESTAMP`` (µs since the epoch),
+  ``PRIORITY`` (syslog severity 0–7), ``MESSAGE``.
 
 Every other key goes to ``fields`` unchanged (nested values stay nested).
 
@@ -37,9 +39,9 @@ from logwatch_tui.core.formats.base import LogFormat, ParsedLine, aware, iso_dat
 from logwatch_tui.core.levels import Level, level_from_number, parse_level
 from logwatch_tui.core.multiline import CONTINUATION_RE
 
-TS_KEYS = ("ts", "time", "timestamp", "@timestamp")
-LEVEL_KEYS = ("level", "lvl", "severity", "levelname")
-MSG_KEYS = ("msg", "message")
+TS_KEYS = ("ts", "time", "timestamp", "@timestamp", "__REALTIME_TIMESTAMP")
+LEVEL_KEYS = ("level", "lvl", "severity", "levelname", "PRIORITY")
+MSG_KEYS = ("msg", "message", "MESSAGE")
 
 _loads = orjson.loads
 _DICT_ONLY = {dict}

@@ -31,6 +31,7 @@ from datetime import datetime
 from typing import Any
 
 import tomli_w
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -41,6 +42,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
 
@@ -126,7 +128,9 @@ class IdValidator(Validator):
         if not _ID_RE.fullmatch(value):
             return self.failure("an id is letters, digits, '-', '_' and '.'", value)
         if value in self.taken:
-            return self.failure(f"id '{value}' is used by rule '{_short(self.taken[value])}'", value)
+            return self.failure(
+                f"id '{value}' is used by rule '{_short(self.taken[value])}'", value
+            )
         return self.success()
 
 
@@ -139,8 +143,10 @@ def split_list(text: str) -> list[str]:
     return [p for p in re.split(r"[,\s]+", text.strip()) if p]
 
 
-def option_text(value: Any) -> str:
+def option_text(value: Any, *, duration: bool = False) -> str:
     """How a condition option's value is shown in its field (TOML value syntax, strings bare)."""
+    if duration and isinstance(value, int | float) and not isinstance(value, bool):
+        return format_duration(value)
     if isinstance(value, str):
         return value
     if isinstance(value, tuple):
@@ -166,6 +172,74 @@ def when(ts: float) -> str:
 LEVEL_OPTIONS: list[tuple[str, str]] = [("any level", "")] + [
     (lv.name.lower(), lv.name.lower()) for lv in sorted(Level) if lv is not Level.UNKNOWN
 ]
+
+
+FORM_ORDER: tuple[str, ...] = (
+    "name",
+    "match",
+    "ignore",
+    "level",
+    "sources",
+    "condition",
+    "threshold",
+    "window",
+    "options",  # the condition's own keys (CONDITIONS[...].options) go here
+    "group_by",
+    "cooldown",
+    "severity",
+    "notify",
+    "message",
+    "enabled",
+    "id",
+)
+"""Tab order of the form: what a rule finds, when it fires, then how it tells."""
+LABELS: dict[str, str] = {
+    "name": "Name",
+    "match": "Match regex",
+    "ignore": "Ignore regex",
+    "level": "Min level",
+    "sources": "Sources",
+    "condition": "Condition",
+    "threshold": "Threshold",
+    "window": "Window",
+    "group_by": "Group by",
+    "cooldown": "Cooldown",
+    "severity": "Severity",
+    "notify": "Notify",
+    "message": "Message",
+    "enabled": "Enabled",
+    "id": "Id",
+}
+PLACEHOLDERS: dict[str, str] = {
+    "match": "regex searched in the message (empty: every line)",
+    "ignore": "skip messages this regex finds",
+    "sources": "globs, e.g. *.log (empty: all)",
+    "threshold": "matches in the window",
+    "window": HINT,
+    "group_by": "named groups or fields, e.g. ip",
+    "cooldown": "quiet time after firing (0s: none)",
+    "notify": "toast, email, … (empty: none)",
+    "message": "{name}: {count} in {window}",
+    "id": "automatic, from the name",
+}
+SELECTS = frozenset({"level", "condition", "severity"})
+NEW_RULE: dict[str, Any] = {
+    "name": "",
+    "id": "",
+    "enabled": True,
+    "severity": "warning",
+    "match": "",
+    "ignore": "",
+    "level": "",
+    "sources": "",
+    "group_by": "",
+    "condition": "threshold",
+    "threshold": "1",
+    "window": "60s",
+    "cooldown": "5m",
+    "notify": "toast",
+    "message": "",
+}
 
 
 class RuleEditor(ModalScreen[Rule | None]):
@@ -281,34 +355,19 @@ class RuleEditor(ModalScreen[Rule | None]):
         self._timer: Timer | None = None
         self._tested_key: Rule | None = None
         self._option_keys = sorted({k for spec in CONDITIONS.values() for k in spec.options})
+        self._condition = rule.condition if rule is not None else "threshold"
 
     # -- composition ------------------------------------------------------------------------
     def _values(self) -> dict[str, Any]:
-        """Initial field texts, from the rule, the suggestion, or the defaults."""
+        """Initial field texts, from the rule, the suggestion from a log line, or the defaults."""
         r = self.rule
         if r is None:
-            v: dict[str, Any] = {
-                "name": "",
-                "id": "",
-                "enabled": True,
-                "severity": "warning",
-                "match": "",
-                "ignore": "",
-                "level": "",
-                "sources": "",
-                "group_by": "",
-                "condition": "threshold",
-                "threshold": "1",
-                "window": "60s",
-                "cooldown": "5m",
-                "notify": "toast",
-                "message": "",
-            }
+            v: dict[str, Any] = dict(NEW_RULE)
             if self.prefill_message is not None:
                 s = suggest_rule(self.prefill_message)
                 v.update(name=s.name, match=s.match, group_by=", ".join(s.group_by))
             return v
-        opts = dict(r.options)
+        spec = CONDITIONS[r.condition]
         return {
             "name": r.name,
             "id": r.id if self.replaces == r.id else "",
@@ -325,18 +384,40 @@ class RuleEditor(ModalScreen[Rule | None]):
             "cooldown": format_duration(r.cooldown),
             "notify": ", ".join(r.notify),
             "message": r.message or "",
-            **{f"opt:{k}": option_text(val) for k, val in opts.items()},
+            **{f"opt:{k}": option_text(val, duration=k in spec.durations) for k, val in r.options},
         }
 
-    def _field(self, key: str, label: str, widget: Any) -> ComposeResult:
-        with Vertical(classes="field", id=f"field-{_css(key)}"):
-            with Horizontal(classes="row"):
-                yield Label(label, classes="label")
-                yield widget
-            yield Static("", classes="msg", id=f"msg-{_css(key)}", markup=False)
-
-    def _input(self, key: str, value: str, placeholder: str = "", **kw: Any) -> Input:
-        return Input(value, placeholder=placeholder, id=f"f-{_css(key)}", compact=True, **kw)
+    def _widget(self, key: str, value: Any) -> Widget:
+        wid = f"f-{_css(key)}"
+        if key in SELECTS:
+            options = {
+                "level": LEVEL_OPTIONS,
+                "condition": [(c, c) for c in CONDITIONS],
+                "severity": [(s, s) for s in SEVERITIES],
+            }[key]
+            return Select(options, value=value, allow_blank=False, compact=True, id=wid)
+        if key == "enabled":
+            return Checkbox("on", value, compact=True, id=wid)
+        validators: list[Validator] = []
+        valid_empty = True
+        if key == "name":
+            validators, valid_empty = [RequiredValidator("a name")], False
+        elif key in ("match", "ignore"):
+            validators = [RegexValidator()]
+        elif key == "threshold":
+            validators, valid_empty = [PositiveIntValidator()], False
+        elif key in ("window", "cooldown"):
+            validators = [DurationValidator(allow_zero=key == "cooldown")]
+        elif key == "id":
+            validators = [IdValidator(self.taken)]
+        return Input(
+            value,
+            placeholder=PLACEHOLDERS.get(key, ""),
+            validators=validators,
+            valid_empty=valid_empty,
+            compact=True,
+            id=wid,
+        )
 
     def compose(self) -> ComposeResult:
         v = self._values()
@@ -344,146 +425,20 @@ class RuleEditor(ModalScreen[Rule | None]):
             title = Text("New rule")
         else:
             title = Text("Edit rule: ") + Text(inert(self.rule.name))
+        keys = [k for k in FORM_ORDER if k != "options"]
+        at = FORM_ORDER.index("options")
+        keys[at:at] = [f"opt:{k}" for k in self._option_keys]
         with Vertical(id="dialog"):
             yield Static(title, id="title", markup=False)
             with Horizontal(id="body"):
                 with VerticalScroll(id="form"):
-                    yield from self._field(
-                        "name",
-                        "Name",
-                        self._input("name", v["name"], validators=[RequiredValidator("a name")]),
-                    )
-                    yield from self._field(
-                        "match",
-                        "Match regex",
-                        self._input(
-                            "match",
-                            v["match"],
-                            "regex searched in the message (empty: every line)",
-                            validators=[RegexValidator()],
-                            valid_empty=True,
-                        ),
-                    )
-                    yield from self._field(
-                        "ignore",
-                        "Ignore regex",
-                        self._input(
-                            "ignore",
-                            v["ignore"],
-                            "skip messages this regex finds",
-                            validators=[RegexValidator()],
-                            valid_empty=True,
-                        ),
-                    )
-                    yield from self._field(
-                        "level",
-                        "Min level",
-                        Select(
-                            LEVEL_OPTIONS,
-                            value=v["level"],
-                            allow_blank=False,
-                            compact=True,
-                            id="f-level",
-                        ),
-                    )
-                    yield from self._field(
-                        "sources",
-                        "Sources",
-                        self._input("sources", v["sources"], "globs, e.g. *.log (empty: all)"),
-                    )
-                    yield from self._field(
-                        "condition",
-                        "Condition",
-                        Select(
-                            [(c, c) for c in CONDITIONS],
-                            value=v["condition"],
-                            allow_blank=False,
-                            compact=True,
-                            id="f-condition",
-                        ),
-                    )
-                    yield from self._field(
-                        "threshold",
-                        "Threshold",
-                        self._input(
-                            "threshold",
-                            v["threshold"],
-                            "matches in the window",
-                            validators=[PositiveIntValidator()],
-                        ),
-                    )
-                    yield from self._field(
-                        "window",
-                        "Window",
-                        self._input(
-                            "window",
-                            v["window"],
-                            HINT,
-                            validators=[DurationValidator(allow_zero=False)],
-                        ),
-                    )
-                    for key in self._option_keys:
-                        defaults = {
-                            k: d for s in CONDITIONS.values() for k, d in s.option_defaults.items()
-                        }
-                        hint = f"default {option_text(defaults[key])}" if key in defaults else ""
-                        yield from self._field(
-                            f"opt:{key}",
-                            key.replace("_", " ").capitalize(),
-                            self._input(f"opt:{key}", v.get(f"opt:{key}", ""), hint),
-                        )
-                    yield from self._field(
-                        "group_by",
-                        "Group by",
-                        self._input("group_by", v["group_by"], "named groups or fields, e.g. ip"),
-                    )
-                    yield from self._field(
-                        "cooldown",
-                        "Cooldown",
-                        self._input(
-                            "cooldown",
-                            v["cooldown"],
-                            "quiet time after firing (0s: none)",
-                            validators=[DurationValidator(allow_zero=True)],
-                        ),
-                    )
-                    yield from self._field(
-                        "severity",
-                        "Severity",
-                        Select(
-                            [(s, s) for s in SEVERITIES],
-                            value=v["severity"],
-                            allow_blank=False,
-                            compact=True,
-                            id="f-severity",
-                        ),
-                    )
-                    yield from self._field(
-                        "notify",
-                        "Notify",
-                        self._input("notify", v["notify"], "toast, email, … (empty: none)"),
-                    )
-                    yield from self._field(
-                        "message",
-                        "Message",
-                        self._input("message", v["message"], "{name}: {count} in {window}"),
-                    )
-                    yield from self._field(
-                        "enabled",
-                        "Enabled",
-                        Checkbox("on", v["enabled"], compact=True, id="f-enabled"),
-                    )
-                    yield from self._field(
-                        "id",
-                        "Id",
-                        self._input(
-                            "id",
-                            v["id"],
-                            "automatic, from the name",
-                            validators=[IdValidator(self.taken)],
-                            valid_empty=True,
-                        ),
-                    )
+                    for key in keys:
+                        label = LABELS.get(key) or key[4:].replace("_", " ").capitalize()
+                        with Vertical(classes="field", id=f"field-{_css(key)}"):
+                            with Horizontal(classes="row"):
+                                yield Label(label, classes="label")
+                                yield self._widget(key, v.get(key, ""))
+                            yield Static("", classes="msg", id=f"msg-{_css(key)}", markup=False)
                 with Vertical(id="backtest"):
                     yield ProgressBar(show_eta=False, id="bt-progress")
                     yield Static("", id="bt-text", markup=False)
@@ -526,7 +481,8 @@ class RuleEditor(ModalScreen[Rule | None]):
         if spec is None or spec.uses_threshold:
             threshold = self._text("threshold").strip()
             d["threshold"] = int(threshold) if threshold.isdigit() else threshold
-        for key in ("window", "cooldown"):
+        keys = ["cooldown"] + (["window"] if spec is None or spec.uses_window else [])
+        for key in keys:
             if self._text(key).strip():
                 d[key] = self._text(key)
         if spec is not None:
@@ -552,9 +508,9 @@ class RuleEditor(ModalScreen[Rule | None]):
         """Check every field, then the whole rule; show messages; enable Save only when valid."""
         errors: dict[str, str] = {}
         warnings: dict[str, str] = {}
-        condition = self._select("condition")
-        spec = CONDITIONS.get(condition)
+        spec = CONDITIONS.get(self._select("condition"))
         self.query_one("#field-threshold").display = spec is None or spec.uses_threshold
+        self.query_one("#field-window").display = spec is None or spec.uses_window
         for key in self._option_keys:
             self.query_one(f"#field-{_css('opt:' + key)}").display = (
                 spec is not None and key in spec.options
@@ -584,9 +540,12 @@ class RuleEditor(ModalScreen[Rule | None]):
                     " (or source/level), else every line gets an empty value"
                 )
         self.errors, self.warnings, self.current = errors, warnings, rule
+        self._option_placeholders(rule)
         for msg in self.query(".msg").results(Static):
             key = _key_of((msg.id or "")[4:])
             text = errors.get(key) or warnings.get(key) or ""
+            if key in ("match", "ignore") and key in errors:
+                text = self._with_caret(key, text)
             msg.update(Text(inert(text)))
             msg.set_class(key in errors, "-error")
             msg.set_class(key not in errors and key in warnings, "-warning")
@@ -602,6 +561,40 @@ class RuleEditor(ModalScreen[Rule | None]):
         status.set_class(bool(errors), "-error")
         self.query_one("#save", Button).disabled = bool(errors)
 
+    def _with_caret(self, key: str, reason: str) -> str:
+        """Point at the regex error under the field (when the whole pattern is in view)."""
+        inp = self.query_one(f"#f-{key}", Input)
+        try:
+            re.compile(inp.value)
+        except re.error as exc:
+            pos = exc.pos
+            width = inp.content_size.width
+            if pos is not None and "\n" not in inp.value and len(inp.value) < width - 1:
+                return " " * pos + "^\n" + reason
+        except (ValueError, OverflowError, RecursionError):
+            pass
+        return reason
+
+    def _option_placeholders(self, rule: Rule | None) -> None:
+        """An empty option field shows the value it stands for (spike's baseline follows window)."""
+        if rule is None:
+            return
+        spec = CONDITIONS[rule.condition]
+        for key, value in rule.options_dict.items():
+            if key in spec.options:
+                inp = self.query_one(f"#f-{_css('opt:' + key)}", Input)
+                inp.placeholder = "default " + option_text(value, duration=key in spec.durations)
+
+    def _condition_changed(self) -> None:
+        """Keep the threshold at the new condition's default if it was at the old one's."""
+        new = self._select("condition")
+        old, self._condition = self._condition, new
+        if old == new or old not in CONDITIONS or new not in CONDITIONS:
+            return
+        inp = self.query_one("#f-threshold", Input)
+        if inp.value.strip() == str(CONDITIONS[old].threshold_default):
+            inp.value = str(CONDITIONS[new].threshold_default)
+
     # -- events ---------------------------------------------------------------------------------
     @on(Input.Changed)
     @on(Select.Changed)
@@ -610,6 +603,8 @@ class RuleEditor(ModalScreen[Rule | None]):
         event.stop()
         if not self.is_mounted:
             return
+        if isinstance(event, Select.Changed) and event.select.id == "f-condition":
+            self._condition_changed()
         self.revalidate()
         self._schedule_backtest()
 
@@ -749,17 +744,19 @@ class RuleEditor(ModalScreen[Rule | None]):
             markup=False,
         )
 
+    def _style(self, name: str) -> Style:
+        """A theme colour for Text spans (partial: no background painted over the panel's)."""
+        return self.get_component_rich_style(name, partial=True)
+
     def _show_note(self, text: str) -> None:
-        self.query_one("#bt-text", Static).update(
-            Text(text, style=self.get_component_rich_style("rule-editor--dim"))
-        )
+        self.query_one("#bt-text", Static).update(Text(text, style=self._style("rule-editor--dim")))
 
     def _show_backtest(self, result: BacktestResult | None) -> None:
         if result is None:
             self._show_note("Backtest: fix the rule to see what it would have done.")
             return
-        dim = self.get_component_rich_style("rule-editor--dim")
-        hit = self.get_component_rich_style("rule-editor--match")
+        dim = self._style("rule-editor--dim")
+        hit = self._style("rule-editor--match")
         t = Text()
         t.append("Backtest ", "bold")
         files = len(self.history.paths) if self.history else 0
@@ -809,25 +806,7 @@ def _behaviour(rule: Rule | None) -> Rule | None:
     )
 
 
-_FIELD_KEYS = frozenset(
-    {
-        "name",
-        "id",
-        "enabled",
-        "severity",
-        "match",
-        "ignore",
-        "level",
-        "sources",
-        "group_by",
-        "condition",
-        "threshold",
-        "window",
-        "cooldown",
-        "notify",
-        "message",
-    }
-)
+_FIELD_KEYS = frozenset(LABELS)
 
 
 def _css(key: str) -> str:

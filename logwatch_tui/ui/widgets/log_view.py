@@ -9,7 +9,6 @@ thread worker so the screen never freezes.
 
 from __future__ import annotations
 
-import bisect
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from logwatch_tui.core.levels import Level
+from logwatch_tui.core.rowquery import LineFilter, RowQuery, restriction_mask, row_of
 from logwatch_tui.core.store import LineStore
 from logwatch_tui.ui.safe_text import inert
 
@@ -36,6 +36,7 @@ LEVEL_WIDTH = 5
 SOURCE_WIDTH = 14
 MAX_DISPLAY_CHARS = 4000
 """Longer messages are cut here on screen (with a marker); the detail view has all."""
+SOURCE_COLOURS = 6
 SYNC_FILTER_LIMIT = 200_000
 """Below this many lines, filtering is done at once (it takes a few ms)."""
 
@@ -53,7 +54,12 @@ class LogView(ScrollView, can_focus=True):
         scrollbar-size-horizontal: 1;
     }
     LogView > .logview--time { color: $text-muted; }
-    LogView > .logview--source { color: $secondary; }
+    LogView > .logview--source-0 { color: $secondary; }
+    LogView > .logview--source-1 { color: $accent; }
+    LogView > .logview--source-2 { color: $primary; }
+    LogView > .logview--source-3 { color: $success; }
+    LogView > .logview--source-4 { color: $warning; }
+    LogView > .logview--source-5 { color: $foreground; text-style: italic; }
     LogView > .logview--continuation { color: $text-muted; }
     LogView > .logview--cursor { background: $boost; }
     LogView:focus > .logview--cursor { background: $primary 35%; }
@@ -86,7 +92,7 @@ class LogView(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {
         "logview--time",
-        "logview--source",
+        *(f"logview--source-{i}" for i in range(SOURCE_COLOURS)),
         "logview--continuation",
         "logview--cursor",
         "logview--marker",
@@ -97,6 +103,8 @@ class LogView(ScrollView, can_focus=True):
     """Stay on the newest line as lines arrive (paused by scrolling up)."""
     cursor: reactive[int] = reactive(0, always_update=True)
     """Index into the visible lines of the selected row."""
+    filtering: reactive[bool] = reactive(False)
+    """A filter is being computed in the background (shown in the header)."""
 
     class FollowChanged(Message):
         """Following started or paused (the header shows it)."""
@@ -141,6 +149,13 @@ class LogView(ScrollView, can_focus=True):
         self.rows: array = array("q")
         self.hidden_levels: set[int] = set()
         self.min_level: int = 0
+        self.only_source: int | None = None
+        """Show one source only (None: all)."""
+        self.restriction: bytes | None = None
+        self.restriction_label = ""
+        self.filters: LineFilter | None = None
+        """Regex/time filters (core/filters.FilterSet), combined with the levels."""
+        self._resort_pending = False
         self.message_of: Callable[[int, str], str | None] = lambda source_id, text: None
         """Given (source id, raw line) return the message part, or None to show the raw line."""
         self._row_cache: OrderedDict[int, tuple[list[Segment], int]] = OrderedDict()
@@ -160,6 +175,18 @@ class LogView(ScrollView, can_focus=True):
         return len(self.store.source_names) > 1
 
     @property
+    def query(self) -> RowQuery:
+        """Everything that decides which lines show, in which order."""
+        return RowQuery(
+            shown_levels=self.shown_levels,
+            sources=frozenset({self.only_source}) if self.only_source is not None else None,
+            restriction=self.restriction,
+            restriction_label=self.restriction_label,
+            filters=self.filters,
+            merge=self.multi_source and self.only_source is None,
+        )
+
+    @property
     def cursor_line(self) -> int | None:
         """Store line number under the cursor."""
         if 0 <= self.cursor < len(self.rows):
@@ -171,7 +198,7 @@ class LogView(ScrollView, can_focus=True):
         self.store = store
         self._row_cache.clear()
         self._max_width = 0
-        self.rows = store.visible(self.shown_levels)
+        self.rows = self.query.rows(store)
         self._grow_width(range(len(store)))
         self._update_virtual_size()
         self.cursor = (
@@ -187,7 +214,9 @@ class LogView(ScrollView, can_focus=True):
         """The store grew: extend the visible index and keep following."""
         if not new:
             return
-        self.rows.extend(self.store.visible(self.shown_levels, start=new.start))
+        if not self.query.append_rows(self.store, self.rows, new):
+            # lines older than the newest shown row (merged sources): re-sort, throttled
+            self._schedule_resort()
         self._grow_width(new)
         self._update_virtual_size()
         if self.follow:
@@ -223,48 +252,82 @@ class LogView(ScrollView, can_focus=True):
         self.min_level = 0
         self.refilter()
 
+    def _schedule_resort(self) -> None:
+        if not self._resort_pending:
+            self._resort_pending = True
+            self.set_timer(0.5, self._resort)
+
+    def _resort(self) -> None:
+        self._resort_pending = False
+        self.refilter()
+
+    def set_restriction(self, lines: array | None, label: str = "") -> None:
+        """Show only these store lines (e.g. one pattern's records); None lifts it."""
+        self.restriction = restriction_mask(lines, len(self.store)) if lines is not None else None
+        self.restriction_label = label if lines is not None else ""
+        self.refilter()
+
+    def set_filters(self, filters: LineFilter | None) -> None:
+        self.filters = filters
+        self.refilter()
+
+    def cycle_source(self) -> str:
+        """All sources -> first -> second … -> all. Returns a label for the user."""
+        names = self.store.source_names
+        if len(names) < 2:
+            self.only_source = None
+            return "only one source"
+        nxt = 0 if self.only_source is None else self.only_source + 1
+        self.only_source = nxt if nxt < len(names) else None
+        self.refilter()
+        return "all sources" if self.only_source is None else names[self.only_source]
+
     def refilter(self) -> None:
         """Recompute the visible lines; big stores are filtered off the event loop."""
         self._filter_generation += 1
-        shown = self.shown_levels
-        if len(self.store) <= SYNC_FILTER_LIMIT:
-            n = len(self.store)
-            self._apply_filter(self.store.visible(shown), n)
+        query = self.query
+        n = len(self.store)
+        if n <= SYNC_FILTER_LIMIT:
+            self._apply_filter(query.rows(self.store, stop=n), n)
+            self._post_filter_changed()
         else:
-            self._filter_worker(shown, self._filter_generation)
+            self.filtering = True
+            self._filter_worker(query, n, self._filter_generation)
+
+    def _post_filter_changed(self) -> None:
         self.post_message(
             self.FilterChanged(frozenset(self.hidden_levels), self.min_level, len(self.rows))
         )
 
     @work(thread=True, exclusive=True, group="logview-filter")
-    def _filter_worker(self, shown: frozenset[int], generation: int) -> None:
-        n = len(self.store)
-        visible = self.store.visible(shown, start=0) if n else array("q")
-        if not get_current_worker().is_cancelled:
-            self.post_message(self._FilterDone(visible[: len(visible)], n, generation))
+    def _filter_worker(self, query: RowQuery, n: int, generation: int) -> None:
+        worker = get_current_worker()
+        rows = query.rows(self.store, stop=n, cancel=lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.post_message(self._FilterDone(rows, n, generation))
 
     @on(_FilterDone)
     def _on_filter_done(self, event: _FilterDone) -> None:
         if event.generation != self._filter_generation:
             return
+        self.filtering = False
         self._apply_filter(event.rows, event.upto)
-        self.post_message(
-            self.FilterChanged(frozenset(self.hidden_levels), self.min_level, len(self.rows))
-        )
+        self._post_filter_changed()
 
     def _apply_filter(self, visible: array, upto: int) -> None:
         anchor = self.cursor_line
         screen_offset = self.cursor - int(self.scroll_y)
-        if upto < len(self.store):
-            visible.extend(self.store.visible(self.shown_levels, start=upto))
         self.rows = visible
+        pending = range(upto, len(self.store))
+        if pending and not self.query.append_rows(self.store, visible, pending):
+            self._schedule_resort()
         self._update_virtual_size()
         if self.follow or anchor is None:
             self.cursor = max(0, len(visible) - 1)
             self._stick_to_end()
         else:
             # keep the selected line (or the nearest one above it) where it was on screen
-            pos = bisect.bisect_right(visible, anchor) - 1
+            pos = row_of(visible, anchor, self.store, self.query.merge)
             self.cursor = max(0, pos)
             self.scroll_to(y=max(0, self.cursor - screen_offset), animate=False, immediate=True)
         self.refresh()
@@ -321,7 +384,8 @@ class LogView(ScrollView, can_focus=True):
             name = inert(name)
             if len(name) > SOURCE_WIDTH:
                 name = name[: SOURCE_WIDTH - 1] + "\u2026"
-            segs.append(Segment(name.ljust(SOURCE_WIDTH) + " ", self._style("logview--source")))
+            style = self._style(f"logview--source-{sid % SOURCE_COLOURS}")
+            segs.append(Segment(name.ljust(SOURCE_WIDTH) + " ", style))
         message = self.message_of(store.sources[line], text) if is_head else None
         if message is None:
             message = text
@@ -399,7 +463,7 @@ class LogView(ScrollView, can_focus=True):
 
     def move_to_line(self, line: int) -> bool:
         """Select store line ``line`` (or the nearest visible one before it)."""
-        pos = bisect.bisect_right(self.rows, line) - 1
+        pos = row_of(self.rows, line, self.store, self.query.merge)
         if pos < 0:
             return False
         self._move_cursor(pos)

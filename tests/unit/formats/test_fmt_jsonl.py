@@ -84,3 +84,19 @@ def test_example_file(agree, example) -> None:
     agree(f, lines)
     unknown = [ln for ln in lines if f.parse(ln).level is Level.UNKNOWN]  # type: ignore[union-attr]
     assert len(unknown) == 1 and not f.matches(unknown[0])
+
+
+def test_journalctl_json_keys() -> None:
+    from logwatch_tui.core.formats.jsonl import JsonFormat
+    from logwatch_tui.core.levels import Level
+
+    line = (
+        '{"__REALTIME_TIMESTAMP":"1763900000123456","PRIORITY":"3","_HOSTNAME":"web-01",'
+        '"SYSLOG_IDENTIFIER":"api","MESSAGE":"disk failing"}'
+    )
+    p = JsonFormat().parse(line)
+    assert p is not None
+    assert p.level == Level.ERROR
+    assert p.message == "disk failing"
+    assert abs(p.ts.timestamp() - 1763900000.123456) < 1e-3
+    assert p.fields["_HOSTNAME"] == "web-01"

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""TUI figures, measured headless through ``App.run_test`` (the real app, real files).
+
+1. Open time on a big file (default 5M lines): time until the newest line is on
+   screen, and until the whole file is indexed (while keys keep working: a key
+   press during indexing is timed too).
+2. Memory: bytes per line held by the line store's columns, and the process's
+   peak RSS.
+3. Append latency: a line appended to the file → on screen (median/p95 over 100).
+4. Firehose: a writer appends 50k lines/s for N seconds; key presses are timed
+   meanwhile and memory is sampled.
+
+lnav's figures quoted beside ours were measured here for the issue on the same
+size of file (its first screen 0.7–1.2 s, full index 3.8 s, ~47 B/line + 28 MB,
+append latency ~210 ms); lnav is interactive-only for these, so they are not
+re-measured by this script.
+
+    python benchmarks/tui.py [--lines 5000000] [--firehose-seconds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _common import data_file  # noqa: E402
+
+from logwatch_tui.ui.app import LogwatchApp  # noqa: E402
+
+LNAV = {"first_screen": "0.7–1.2 s", "full_index": "3.8 s", "bytes_per_line": "~47 B + 28 MB", "append": "~210 ms"}
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def on_screen(app: LogwatchApp, needle: str) -> bool:
+    view = app.log_view
+    height = view.scrollable_content_region.height
+    for y in range(height):
+        if needle in "".join(seg.text for seg in view.render_line(y)):
+            return True
+    return False
+
+
+async def timed_key(pilot, app: LogwatchApp) -> float:
+    """Press a level key and wait until the app has handled it (filter applied)."""
+    view = app.log_view
+    before = view._filter_generation
+    t0 = time.perf_counter()
+    await pilot.press("2")
+    while view._filter_generation == before:
+        await asyncio.sleep(0.001)
+    dt = time.perf_counter() - t0
+    await pilot.press("2")  # toggle back
+    return dt
+
+
+async def bench_open(path: Path, total_lines: int) -> dict:
+    last_line = path.read_bytes()[-200:].rstrip(b"\n").split(b"\n")[-1].decode()
+    needle = last_line[-40:]
+    rss0 = rss_mb()
+    t0 = time.perf_counter()
+    app = LogwatchApp([str(path)], use_history=False)
+    result: dict = {}
+    async with app.run_test(size=(160, 48)) as pilot:
+        while not on_screen(app, needle):
+            await asyncio.sleep(0.005)
+        result["first_screen"] = time.perf_counter() - t0
+        key_times = []
+        progress_seen = app.header.progress is not None
+        while not app.caught_up:
+            if len(key_times) < 5:
+                key_times.append(await timed_key(pilot, app))
+            await asyncio.sleep(0.05)
+            progress_seen = progress_seen or app.header.progress is not None
+        result["full_index"] = time.perf_counter() - t0
+        result["progress_shown"] = progress_seen
+        result["key_during_index_ms"] = max(key_times) * 1000 if key_times else None
+        while not on_screen(app, needle):
+            await asyncio.sleep(0.01)
+        result["lines"] = len(app.store)
+        result["store_bytes_per_line"] = app.store.nbytes / max(1, len(app.store))
+        result["rss_growth_mb"] = rss_mb() - rss0
+        result["rss_per_line"] = result["rss_growth_mb"] * 1024 * 1024 / max(1, len(app.store))
+    return result
+
+
+def py_line(i: int, msg: str) -> str:
+    now = datetime.now()
+    return f"{now:%Y-%m-%d %H:%M:%S},{now.microsecond // 1000:03d} - bench - INFO - {msg} {i}\n"
+
+
+async def bench_append(n: int = 100) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "append.log"
+        path.write_text("".join(py_line(i, "history") for i in range(1000)))
+        app = LogwatchApp([str(path)], use_history=False)
+        latencies = []
+        async with app.run_test(size=(120, 40)) as pilot:
+            while not app.caught_up or len(app.store) < 1000:
+                await asyncio.sleep(0.01)
+            await pilot.pause()
+            with path.open("a") as fh:
+                for i in range(n):
+                    needle = f"appended-line {i}"
+                    t0 = time.perf_counter()
+                    fh.write(py_line(i, "appended-line").replace(f"appended-line {i}", needle))
+                    fh.flush()
+                    while not on_screen(app, needle):
+                        await asyncio.sleep(0.001)
+                    latencies.append(time.perf_counter() - t0)
+                    await asyncio.sleep(0.02)
+    latencies.sort()
+    return {
+        "median_ms": statistics.median(latencies) * 1000,
+        "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+        "max_ms": latencies[-1] * 1000,
+    }
+
+
+async def bench_firehose(seconds: float, rate: int = 50_000) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "firehose.log"
+        path.write_text("")
+        app = LogwatchApp([str(path)], use_history=False)
+        stop = threading.Event()
+        written = [0]
+
+        def writer() -> None:
+            block = 1000
+            with path.open("a") as fh:
+                start = time.perf_counter()
+                while not stop.is_set():
+                    due = (time.perf_counter() - start) * rate
+                    if written[0] + block > due:
+                        time.sleep(0.002)
+                        continue
+                    fh.write("".join(py_line(written[0] + k, "firehose") for k in range(block)))
+                    fh.flush()
+                    written[0] += block
+
+        keys, rss = [], []
+        async with app.run_test(size=(160, 48)) as pilot:
+            while not app.caught_up:
+                await asyncio.sleep(0.01)
+            t = threading.Thread(target=writer, daemon=True)
+            t.start()
+            t_end = time.perf_counter() + seconds
+            while time.perf_counter() < t_end:
+                keys.append(await timed_key(pilot, app))
+                rss.append(rss_mb())
+                await asyncio.sleep(0.5)
+            stop.set()
+            t.join()
+            deadline = time.perf_counter() + 30
+            while len(app.store) < written[0] and time.perf_counter() < deadline:
+                await asyncio.sleep(0.05)
+            ingested = len(app.store)
+    keys.sort()
+    return {
+        "written": written[0],
+        "ingested": ingested,
+        "rate": written[0] / seconds,
+        "key_median_ms": statistics.median(keys) * 1000,
+        "key_max_ms": keys[-1] * 1000,
+        "rss_first_mb": rss[0],
+        "rss_last_mb": rss[-1],
+        "bytes_per_line_growth": (rss[-1] - rss[0]) * 1024 * 1024 / max(1, written[0]),
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--lines", type=int, default=5_000_000)
+    ap.add_argument("--firehose-seconds", type=float, default=30.0)
+    ap.add_argument("--skip", nargs="*", default=[], choices=["open", "append", "firehose"])
+    args = ap.parse_args()
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    if "open" not in args.skip:
+        path = data_file("python", args.lines)
+        size_mb = path.stat().st_size / 1e6
+        r = asyncio.run(bench_open(path, args.lines))
+        print(f"open {path.name} ({r['lines']:,} lines, {size_mb:.0f} MB)")
+        print(f"  newest lines on screen   {r['first_screen']:6.2f} s      lnav {LNAV['first_screen']}")
+        print(f"  fully indexed            {r['full_index']:6.2f} s      lnav {LNAV['full_index']}")
+        print(f"  progress indicator shown {r['progress_shown']}")
+        if r["key_during_index_ms"] is not None:
+            print(f"  slowest key while indexing {r['key_during_index_ms']:.0f} ms")
+        print(f"  store columns            {r['store_bytes_per_line']:6.1f} B/line  lnav {LNAV['bytes_per_line']}")
+        print(f"  process RSS growth       {r['rss_per_line']:6.1f} B/line ({r['rss_growth_mb']:.0f} MB)")
+    if "append" not in args.skip:
+        r = asyncio.run(bench_append())
+        print("append → on screen (100 appends, inotify)")
+        print(f"  median {r['median_ms']:.1f} ms   p95 {r['p95_ms']:.1f} ms   max {r['max_ms']:.1f} ms"
+              f"      lnav {LNAV['append']}")
+    if "firehose" not in args.skip:
+        r = asyncio.run(bench_firehose(args.firehose_seconds))
+        print(f"firehose {r['rate']:,.0f} lines/s for {args.firehose_seconds:.0f} s "
+              f"({r['written']:,} written, {r['ingested']:,} ingested)")
+        print(f"  key press handled: median {r['key_median_ms']:.0f} ms, max {r['key_max_ms']:.0f} ms")
+        print(f"  RSS {r['rss_first_mb']:.0f} MB → {r['rss_last_mb']:.0f} MB "
+              f"({r['bytes_per_line_growth']:.0f} B per line written)")
+    print(f"peak RSS {peak_mb():.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
