@@ -116,7 +116,10 @@ class AlertBook:
         from_history: bool = False,
         earlier_session: bool = False,
         now: float | None = None,
+        instant: bool = False,
     ) -> AlertItem | None:
+        """Fold one engine event in. ``instant``: the condition has no ongoing state
+        (``new_pattern``), so the item is over as soon as it fired."""
         fp = event.fingerprint()
         self.version += 1
         # Items of earlier runs are tracked apart: a new firing today is a new item,
@@ -150,7 +153,10 @@ class AlertBook:
             )
             self._next_uid += 1
             self._items.append(item)
-            open_items[fp] = item
+            if instant:
+                item.resolved_at = event.at
+            else:
+                open_items[fp] = item
             return item
         item = open_items.pop(fp, None)
         if item is not None:

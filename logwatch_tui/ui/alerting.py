@@ -152,11 +152,11 @@ class AlertController:
 
     def on_alerts(self, history_alerts: list[AlertEvent], live_alerts: list[AlertEvent]) -> None:
         for ev in history_alerts:
-            self.book.apply(ev, from_history=True)
+            self.book.apply(ev, from_history=True, instant=self._instant(ev))
         now = time.time()
         for ev in live_alerts:
             notify = self.book.should_notify(ev, now)
-            item = self.book.apply(ev, now=now)
+            item = self.book.apply(ev, now=now, instant=self._instant(ev))
             if not notify:
                 continue
             if ev.status == "firing" and item is not None:
@@ -164,6 +164,10 @@ class AlertController:
             rule = self.rules.get(ev.rule)
             if rule is not None and self.dispatcher is not None:
                 self.dispatcher.submit(ev, rule.notify)
+
+    def _instant(self, ev: AlertEvent) -> bool:
+        rule = self.rules.get(ev.rule)
+        return rule is not None and rule.condition == "new_pattern"
 
     # -- notifications --------------------------------------------------------------------
     def _on_outcome_thread(self, outcome: DeliveryOutcome) -> None:

@@ -26,13 +26,16 @@ from logwatch_tui.core.store import LineStore
 from logwatch_tui.core.tomlio import ConfigError
 from logwatch_tui.pipeline import Pipeline, PipelineUpdate, preview_store
 from logwatch_tui.ui.alerting import AlertController, DeliveryUpdate, HistoryLoaded
+from logwatch_tui.ui.investigate import ExportDone, Investigation, SearchDone, SearchProgress
 from logwatch_tui.ui.messages import LogUpdate
 from logwatch_tui.ui.screens.alert_detail import AlertDetailScreen
 from logwatch_tui.ui.screens.help import HelpScreen
 from logwatch_tui.ui.screens.silence import SilenceChoice, SilenceScreen
 from logwatch_tui.ui.themes import DEFAULT_THEME, load_themes
 from logwatch_tui.ui.widgets.alerts_pane import AlertsPane
+from logwatch_tui.ui.widgets.filter_bar import FilterBar
 from logwatch_tui.ui.widgets.log_view import LogView
+from logwatch_tui.ui.widgets.prompt_bar import PromptBar
 from logwatch_tui.ui.widgets.stats_panel import StatsPanel
 from logwatch_tui.ui.widgets.status_header import StatusHeader
 
@@ -71,6 +74,16 @@ class LogwatchApp(App[int]):
         Binding("plus,equals_sign,right_square_bracket", "min_level(1)", "Min level +"),
         Binding("minus,left_square_bracket", "min_level(-1)", "Min level -", show=False),
         Binding("a", "show_all_levels", "All levels", show=False),
+        Binding("slash", "prompt('search')", "Search"),
+        Binding("i", "prompt('filter-in')", "Filter in", show=False),
+        Binding("x", "prompt('filter-out')", "Filter out", show=False),
+        Binding("T", "prompt('time-range')", "Time range", show=False),
+        Binding("t", "prompt('jump-time')", "Jump to time", show=False),
+        Binding("F", "manage_filters", "Filters", show=False),
+        Binding("enter", "detail", "Detail", show=False),
+        Binding("H", "histogram", "Histogram", show=False),
+        Binding("X", "prompt('export')", "Export", show=False),
+        Binding("escape", "clear_search", "Clear search", show=False),
         Binding("o", "cycle_source", "One source", show=False),
         Binding("s", "toggle_side", "Side panel"),
         Binding("tab", "focus_next", "Focus", show=False),
@@ -101,6 +114,7 @@ class LogwatchApp(App[int]):
         self.preview_min_bytes = preview_min_bytes
         self.store = LineStore()
         self.alerting = AlertController(self, self.rules)
+        self.investigation = Investigation(self)
         self.book = self.alerting.book
         self.use_history = use_history
         self.pipeline: Pipeline | None = None
@@ -114,6 +128,8 @@ class LogwatchApp(App[int]):
     # -- composition -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="header")
+        yield FilterBar(id="filter-bar")
+        yield PromptBar(id="prompt")
         with Horizontal(id="main"):
             yield LogView(self.store, id="log")
             with Vertical(id="side"):
@@ -128,6 +144,8 @@ class LogwatchApp(App[int]):
         self.stats_panel = self.query_one(StatsPanel)
         self.alerts_pane = self.query_one(AlertsPane)
         self.side = self.query_one("#side")
+        self.filter_bar = self.query_one(FilterBar)
+        self.prompt_bar = self.query_one(PromptBar)
         self._setup_theme()
         self.log_view.message_of = self._message_of
         self.log_view.focus()
@@ -250,6 +268,7 @@ class LogwatchApp(App[int]):
             new = self.store.append(batch)
             if not self._preview_active:
                 view.lines_appended(new)
+                self.investigation.lines_appended(new)
             if batch.end_offset is not None:
                 self._read[batch.source] = batch.end_offset
         for ev in upd.events:
@@ -325,6 +344,49 @@ class LogwatchApp(App[int]):
         elif event.action == "unsilence":
             lifted = self.alerting.lift(item)
             self.notify("silence lifted" if lifted else "no silence to lift", markup=False)
+
+    # -- investigate -------------------------------------------------------------------------
+    def action_prompt(self, kind: str) -> None:
+        value = self.investigation.search_pattern if kind == "search" else ""
+        self.prompt_bar.ask(kind, value)
+
+    @on(PromptBar.Submitted)
+    def _on_prompt(self, message: PromptBar.Submitted) -> None:
+        error = self.investigation.submit(message.kind, message.value)
+        if error:
+            self.prompt_bar.show_error(error)
+            return
+        self.prompt_bar.close()
+        self.log_view.focus()
+
+    @on(PromptBar.Cancelled)
+    def _on_prompt_cancelled(self) -> None:
+        self.log_view.focus()
+
+    def action_clear_search(self) -> None:
+        if self.log_view.search_rx is not None:
+            self.investigation.clear_search()
+
+    def action_manage_filters(self) -> None:
+        self.investigation.manage_filters()
+
+    def action_detail(self) -> None:
+        self.investigation.open_detail()
+
+    def action_histogram(self) -> None:
+        self.investigation.open_histogram()
+
+    @on(SearchProgress)
+    def _on_search_progress(self, message: SearchProgress) -> None:
+        self.investigation.on_search_progress(message)
+
+    @on(SearchDone)
+    def _on_search_done(self, message: SearchDone) -> None:
+        self.investigation.on_search_done(message)
+
+    @on(ExportDone)
+    def _on_export_done(self, message: ExportDone) -> None:
+        self.investigation.on_export_done(message)
 
     @on(DeliveryUpdate)
     def _on_delivery(self, message: DeliveryUpdate) -> None:

@@ -91,3 +91,10 @@ def test_earlier_run_items_never_swallow_new_firings() -> None:
     assert book.firing_count == 1
     book.apply(ev("resolved", 5100))
     assert not new.firing and old.resolved_at is None
+
+
+def test_instant_conditions_do_not_stay_open() -> None:
+    book = AlertBook()
+    item = book.apply(ev("firing", 100, key=(("pattern", "disk <*> failed"),)), instant=True)
+    assert not item.firing and item.resolved_at == 100
+    assert book.firing_count == 0

@@ -478,13 +478,18 @@ class RuleEditor(ModalScreen[Rule | None]):
             "notify": split_list(self._text("notify")),
         }
         spec = CONDITIONS.get(d["condition"])
-        if spec is None or spec.uses_threshold:
-            threshold = self._text("threshold").strip()
-            d["threshold"] = int(threshold) if threshold.isdigit() else threshold
-        keys = ["cooldown"] + (["window"] if spec is None or spec.uses_window else [])
-        for key in keys:
-            if self._text(key).strip():
-                d[key] = self._text(key)
+        for key in ("threshold", "window", "cooldown"):
+            inp = self.query_one(f"#f-{key}", Input)
+            text = inp.value.strip()
+            if not text:
+                continue
+            if not _shown(inp):
+                # Hidden (the condition ignores it): kept as it was when valid, so an edit
+                # never changes what it doesn't show; dropped when it would block saving.
+                result = inp.validate(text)
+                if result is not None and not result.is_valid:
+                    continue
+            d[key] = int(text) if key == "threshold" and text.isdigit() else text
         if spec is not None:
             for key in spec.options:
                 text = self._text(f"opt:{key}")
@@ -546,7 +551,7 @@ class RuleEditor(ModalScreen[Rule | None]):
             text = errors.get(key) or warnings.get(key) or ""
             if key in ("match", "ignore") and key in errors:
                 text = self._with_caret(key, text)
-            msg.update(Text(inert(text)))
+            msg.update(Text("\n".join(inert(part) for part in text.split("\n"))))
             msg.set_class(key in errors, "-error")
             msg.set_class(key not in errors and key in warnings, "-warning")
         status = self.query_one("#status", Static)
@@ -771,7 +776,7 @@ class RuleEditor(ModalScreen[Rule | None]):
             t.append(f"first {when(result.first)} · last {when(result.last)}\n")
         else:
             t.append("would not fire\n")
-        if self.rule is not None and not self.query_one("#f-enabled", Checkbox).value:
+        if not self.query_one("#f-enabled", Checkbox).value:
             t.append("(disabled: figures are as if it were on)\n", dim)
         for err in result.errors:
             t.append(inert(err) + "\n", dim)

@@ -9,6 +9,7 @@ thread worker so the screen never freezes.
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
@@ -27,7 +28,14 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from logwatch_tui.core.levels import Level
-from logwatch_tui.core.rowquery import LineFilter, RowQuery, restriction_mask, row_of
+from logwatch_tui.core.rowquery import (
+    LineFilter,
+    RowQuery,
+    restriction_mask,
+    row_at_time,
+    row_of,
+)
+from logwatch_tui.core.search import next_match
 from logwatch_tui.core.store import LineStore
 from logwatch_tui.ui.safe_text import inert
 
@@ -64,6 +72,8 @@ class LogView(ScrollView, can_focus=True):
     LogView > .logview--cursor { background: $boost; }
     LogView:focus > .logview--cursor { background: $primary 35%; }
     LogView > .logview--marker { color: $warning; text-style: italic; }
+    LogView > .logview--match { background: $accent; color: $background; text-style: bold; }
+    LogView > .logview--mark { color: $accent; text-style: bold; }
     LogView > .logview--level-unknown { color: $text-muted; }
     LogView > .logview--level-trace { color: $text-disabled; }
     LogView > .logview--level-debug { color: $text-muted; }
@@ -88,6 +98,11 @@ class LogView(ScrollView, can_focus=True):
         Binding("w", "next_level('warning')", "Next warn", show=False),
         Binding("W", "prev_level('warning')", "Prev warn", show=False),
         Binding("f", "toggle_follow", "Follow"),
+        Binding("n", "next_match", "Next match", show=False),
+        Binding("N", "prev_match", "Prev match", show=False),
+        Binding("m", "toggle_mark", "Mark line", show=False),
+        Binding("full_stop", "next_mark", "Next mark", show=False),
+        Binding("comma", "prev_mark", "Prev mark", show=False),
     ]
 
     COMPONENT_CLASSES = {
@@ -96,6 +111,8 @@ class LogView(ScrollView, can_focus=True):
         "logview--continuation",
         "logview--cursor",
         "logview--marker",
+        "logview--match",
+        "logview--mark",
         *(f"logview--level-{lv.name.lower()}" for lv in Level),
     }
 
@@ -156,6 +173,12 @@ class LogView(ScrollView, can_focus=True):
         self.filters: LineFilter | None = None
         """Regex/time filters (core/filters.FilterSet), combined with the levels."""
         self._resort_pending = False
+        self.search_rx: re.Pattern[str] | None = None
+        """The current search (highlighted on screen)."""
+        self.search_matches: array = array("q")
+        """Store lines matching the search, ascending."""
+        self.marks: set[int] = set()
+        """Bookmarked store lines."""
         self.message_of: Callable[[int, str], str | None] = lambda source_id, text: None
         """Given (source id, raw line) return the message part, or None to show the raw line."""
         self._row_cache: OrderedDict[int, tuple[list[Segment], int]] = OrderedDict()
@@ -233,7 +256,15 @@ class LogView(ScrollView, can_focus=True):
         self._max_width = max(self._max_width, min(longest, MAX_DISPLAY_CHARS + 20))
 
     def _prefix_width(self) -> int:
-        return TIME_WIDTH + 1 + LEVEL_WIDTH + 1 + ((SOURCE_WIDTH + 1) if self.multi_source else 0)
+        marks = 1 if self.marks else 0
+        return (
+            marks
+            + TIME_WIDTH
+            + 1
+            + LEVEL_WIDTH
+            + 1
+            + ((SOURCE_WIDTH + 1) if self.multi_source else 0)
+        )
 
     def _update_virtual_size(self) -> None:
         self.virtual_size = Size(self._prefix_width() + self._max_width, len(self.rows))
@@ -259,6 +290,12 @@ class LogView(ScrollView, can_focus=True):
 
     def _resort(self) -> None:
         self._resort_pending = False
+        self.search_rx: re.Pattern[str] | None = None
+        """The current search (highlighted on screen)."""
+        self.search_matches: array = array("q")
+        """Store lines matching the search, ascending."""
+        self.marks: set[int] = set()
+        """Bookmarked store lines."""
         self.refilter()
 
     def set_restriction(self, lines: array | None, label: str = "") -> None:
@@ -359,6 +396,10 @@ class LogView(ScrollView, can_focus=True):
         is_head = store.heads[line]
         level = store.levels[line]
         segs: list[Segment] = []
+        if line in self.marks:
+            segs.append(Segment("▌", self._style("logview--mark")))
+        elif self.marks:
+            segs.append(Segment(" "))
         if is_head:
             ts = store.ts[line]
             try:
@@ -400,7 +441,10 @@ class LogView(ScrollView, can_focus=True):
             style = self._style("logview--level-error")  # whole error lines stand out
         else:
             style = None
-        segs.append(Segment(message, style))
+        if self.search_rx is not None:
+            segs.extend(self._highlight(message, style))
+        else:
+            segs.append(Segment(message, style))
         if marker:
             segs.append(Segment(marker, self._style("logview--marker")))
         width = sum(s.cell_length for s in segs)
@@ -408,6 +452,29 @@ class LogView(ScrollView, can_focus=True):
         if len(self._row_cache) > 2000:
             self._row_cache.popitem(last=False)
         return segs, width
+
+    def _highlight(self, message: str, style: Style | None) -> list[Segment]:
+        """The message with every search match in the match style."""
+        out: list[Segment] = []
+        pos = 0
+        match_style = self._style("logview--match")
+        rx = self.search_rx
+        assert rx is not None
+        for n, m in enumerate(rx.finditer(message)):
+            a, b = m.span()
+            if b == a:
+                if n > 200:
+                    break
+                continue
+            if a > pos:
+                out.append(Segment(message[pos:a], style))
+            out.append(Segment(message[a:b], match_style if style is None else style + match_style))
+            pos = b
+            if n > 200:  # a highlight, not an index
+                break
+        if pos < len(message):
+            out.append(Segment(message[pos:], style))
+        return out
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -524,6 +591,81 @@ class LogView(ScrollView, can_focus=True):
 
     def action_prev_level(self, name: str) -> None:
         self._jump_level(name, False)
+
+    # -- search, marks, time ------------------------------------------------------------------
+    def set_search(self, rx: re.Pattern[str] | None, matches: array | None = None) -> None:
+        self.search_rx = rx
+        self.search_matches = matches if matches is not None else array("q")
+        self._row_cache.clear()
+        self.refresh()
+
+    def _visible_after(
+        self, candidates: array, line: int | None, forward: bool
+    ) -> tuple[int | None, bool]:
+        """The next/previous candidate line that is shown, and whether we wrapped."""
+        if not candidates or not self.rows:
+            return None, False
+        merged = self.query.merge
+        here = line if line is not None else (-1 if forward else len(self.store))
+        probe, wrapped = here, False
+        for _ in range(min(len(candidates), 100_000)):
+            nxt = next_match(candidates, probe, forward=forward)
+            if nxt is None:
+                return None, False
+            if (forward and nxt <= probe) or (not forward and nxt >= probe):
+                if wrapped:
+                    return None, True
+                wrapped = True
+            pos = row_of(self.rows, nxt, self.store, merged)
+            if pos >= 0 and self.rows[pos] == nxt:
+                return nxt, wrapped
+            probe = nxt
+        return None, wrapped
+
+    def _jump_to_candidate(self, candidates: array, forward: bool, what: str) -> None:
+        line, wrapped = self._visible_after(candidates, self.cursor_line, forward)
+        if line is None:
+            self.post_message(self.Jumped(f"no {what} in view"))
+            return
+        self.move_to_line(line)
+        if wrapped:
+            self.post_message(self.Jumped(f"{what}: wrapped to {'top' if forward else 'bottom'}"))
+
+    def action_next_match(self) -> None:
+        if self.search_rx is None:
+            self.post_message(self.Jumped("no search (press /)"))
+            return
+        self._jump_to_candidate(self.search_matches, True, "match")
+
+    def action_prev_match(self) -> None:
+        if self.search_rx is None:
+            self.post_message(self.Jumped("no search (press /)"))
+            return
+        self._jump_to_candidate(self.search_matches, False, "match")
+
+    def action_toggle_mark(self) -> None:
+        line = self.cursor_line
+        if line is None:
+            return
+        self.marks ^= {line}
+        self._row_cache.clear()
+        self._update_virtual_size()
+        self.refresh()
+
+    def action_next_mark(self) -> None:
+        self._jump_to_candidate(array("q", sorted(self.marks)), True, "mark")
+
+    def action_prev_mark(self) -> None:
+        self._jump_to_candidate(array("q", sorted(self.marks)), False, "mark")
+
+    def jump_to_time(self, when: float) -> bool:
+        pos = row_at_time(self.rows, when, self.store)
+        if pos < 0:
+            return False
+        self._move_cursor(pos)
+        height = max(1, self.scrollable_content_region.height)
+        self.scroll_to(y=max(0, pos - height // 3), animate=False, immediate=True)
+        return True
 
     def on_mouse_scroll_up(self, event: MouseScrollUp) -> None:
         if self.follow:

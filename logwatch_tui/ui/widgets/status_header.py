@@ -48,6 +48,8 @@ class StatusHeader(Widget):
     """Indexing progress 0..1 while the existing content loads; None when done."""
     firing: reactive[int] = reactive(0)
     """Alerts currently firing."""
+    search: reactive[str] = reactive("")
+    """The active search and its match count."""
     only_source: reactive[str] = reactive("")
     """The one source shown, when the view is limited to one."""
     note: reactive[str] = reactive("")
@@ -70,6 +72,8 @@ class StatusHeader(Widget):
         if self.hidden:
             names = ",".join(Level(lv).label for lv in sorted(self.hidden))
             t.append(f"  hidden:{names}", s("status--filter"))
+        if self.search:
+            t.append(f"  {inert(self.search)}", s("status--filter"))
         if self.only_source:
             t.append(f"  only:{inert(self.only_source.rsplit('/', 1)[-1])}", s("status--filter"))
         if self.firing:
