@@ -38,7 +38,12 @@ from _common import data_file  # noqa: E402
 
 from logwatch_tui.ui.app import LogwatchApp  # noqa: E402
 
-LNAV = {"first_screen": "0.7–1.2 s", "full_index": "3.8 s", "bytes_per_line": "~47 B + 28 MB", "append": "~210 ms"}
+LNAV = {
+    "first_screen": "0.7–1.2 s",
+    "full_index": "3.8 s",
+    "bytes_per_line": "~47 B + 28 MB",
+    "append": "~210 ms",
+}
 
 
 def rss_mb() -> float:
@@ -56,10 +61,7 @@ def peak_mb() -> float:
 def on_screen(app: LogwatchApp, needle: str) -> bool:
     view = app.log_view
     height = view.scrollable_content_region.height
-    for y in range(height):
-        if needle in "".join(seg.text for seg in view.render_line(y)):
-            return True
-    return False
+    return any(needle in "".join(seg.text for seg in view.render_line(y)) for y in range(height))
 
 
 async def timed_key(pilot, app: LogwatchApp) -> float:
@@ -201,25 +203,39 @@ def main() -> int:
         size_mb = path.stat().st_size / 1e6
         r = asyncio.run(bench_open(path, args.lines))
         print(f"open {path.name} ({r['lines']:,} lines, {size_mb:.0f} MB)")
-        print(f"  newest lines on screen   {r['first_screen']:6.2f} s      lnav {LNAV['first_screen']}")
+        print(
+            f"  newest lines on screen   {r['first_screen']:6.2f} s      lnav {LNAV['first_screen']}"
+        )
         print(f"  fully indexed            {r['full_index']:6.2f} s      lnav {LNAV['full_index']}")
         print(f"  progress indicator shown {r['progress_shown']}")
         if r["key_during_index_ms"] is not None:
             print(f"  slowest key while indexing {r['key_during_index_ms']:.0f} ms")
-        print(f"  store columns            {r['store_bytes_per_line']:6.1f} B/line  lnav {LNAV['bytes_per_line']}")
-        print(f"  process RSS growth       {r['rss_per_line']:6.1f} B/line ({r['rss_growth_mb']:.0f} MB)")
+        print(
+            f"  store columns            {r['store_bytes_per_line']:6.1f} B/line  lnav {LNAV['bytes_per_line']}"
+        )
+        print(
+            f"  process RSS growth       {r['rss_per_line']:6.1f} B/line ({r['rss_growth_mb']:.0f} MB)"
+        )
     if "append" not in args.skip:
         r = asyncio.run(bench_append())
         print("append → on screen (100 appends, inotify)")
-        print(f"  median {r['median_ms']:.1f} ms   p95 {r['p95_ms']:.1f} ms   max {r['max_ms']:.1f} ms"
-              f"      lnav {LNAV['append']}")
+        print(
+            f"  median {r['median_ms']:.1f} ms   p95 {r['p95_ms']:.1f} ms   max {r['max_ms']:.1f} ms"
+            f"      lnav {LNAV['append']}"
+        )
     if "firehose" not in args.skip:
         r = asyncio.run(bench_firehose(args.firehose_seconds))
-        print(f"firehose {r['rate']:,.0f} lines/s for {args.firehose_seconds:.0f} s "
-              f"({r['written']:,} written, {r['ingested']:,} ingested)")
-        print(f"  key press handled: median {r['key_median_ms']:.0f} ms, max {r['key_max_ms']:.0f} ms")
-        print(f"  RSS {r['rss_first_mb']:.0f} MB → {r['rss_last_mb']:.0f} MB "
-              f"({r['bytes_per_line_growth']:.0f} B per line written)")
+        print(
+            f"firehose {r['rate']:,.0f} lines/s for {args.firehose_seconds:.0f} s "
+            f"({r['written']:,} written, {r['ingested']:,} ingested)"
+        )
+        print(
+            f"  key press handled: median {r['key_median_ms']:.0f} ms, max {r['key_max_ms']:.0f} ms"
+        )
+        print(
+            f"  RSS {r['rss_first_mb']:.0f} MB → {r['rss_last_mb']:.0f} MB "
+            f"({r['bytes_per_line_growth']:.0f} B per line written)"
+        )
     print(f"peak RSS {peak_mb():.0f} MB")
     return 0
 

@@ -202,7 +202,9 @@ def run_backtest(
         limit = limits.get(path)
         handle = None
         try:
-            for chunk in _limited(read_chunks(path, tail_lines=tail_lines, chunk_size=chunk_size), limit):
+            for chunk in _limited(
+                read_chunks(path, tail_lines=tail_lines, chunk_size=chunk_size), limit
+            ):
                 if cancel is not None and cancel.is_set():
                     break
                 handle = chunk.handle
@@ -244,6 +246,7 @@ def backtest_history(
     *,
     cancel: threading.Event | None = None,
     progress: Callable[[int, int], None] | None = None,
+    chunk_size: int = CHUNK_SIZE,
 ) -> BacktestResult:
     """:func:`run_backtest` over what the app has loaded."""
     return run_backtest(
@@ -255,6 +258,7 @@ def backtest_history(
         tail_lines=history.tail_lines,
         cancel=cancel,
         progress=progress,
+        chunk_size=chunk_size,
     )
 
 

@@ -16,16 +16,18 @@ The database belongs to the user: a file that is not a readable history is
 reported (:class:`HistoryError`, with its path and what to do) and never
 deleted or overwritten.
 
+The file format (tables, schema version, how values are encoded, the
+retention SQL) lives in :mod:`logwatch_tui.history_schema`, and the ``alerts``
+command in :mod:`logwatch_tui.history_cli`; this module is the API the rest of
+the program uses, and re-exports :func:`cmd_alerts` for ``cli.py``.
+
 This module sits beside ``pipeline.py`` (not in ``core/``) because it does I/O
 and locking; it never imports Textual or Rich.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import sqlite3
-import sys
 import threading
 import time
 import uuid
@@ -36,8 +38,25 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from logwatch_tui.core.record import AlertEvent
+from logwatch_tui.history_cli import cmd_alerts
+from logwatch_tui.history_schema import (
+    _COLUMNS,
+    _CORRUPT_HINT,
+    _INSERT,
+    SchemaMismatch,
+    _is_busy,
+    _load_key,
+    _load_samples,
+    action_row,
+    delivery_rows,
+    event_row,
+    prepare_schema,
+    prune,
+)
+from logwatch_tui.history_schema import MAX_SAMPLES as MAX_SAMPLES
+from logwatch_tui.history_schema import MAX_TEXT as MAX_TEXT
+from logwatch_tui.history_schema import SCHEMA_VERSION as SCHEMA_VERSION
 
-SCHEMA_VERSION = 1
 DEFAULT_FILENAME = "history.sqlite3"
 
 FIRING = "firing"
@@ -56,46 +75,6 @@ RETENTION_EVERY_WRITES = 1000
 RETENTION_EVERY_SECONDS = 600.0
 """A long-running session prunes after this many writes or this long, whichever
 comes first: ``COUNT(*)`` on a 100k-row table is cheap but not per-row cheap."""
-
-MAX_SAMPLES = 20
-MAX_TEXT = 4000
-"""Caps per stored text value. The engine already trims samples to 1000 chars;
-these guard events built elsewhere so a 10 MB line never becomes a 10 MB row."""
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS alert_events (
-    id           INTEGER PRIMARY KEY,
-    at           REAL    NOT NULL,
-    kind         TEXT    NOT NULL,
-    rule         TEXT    NOT NULL DEFAULT '',
-    name         TEXT    NOT NULL DEFAULT '',
-    severity     TEXT    NOT NULL DEFAULT '',
-    key_json     TEXT    NOT NULL DEFAULT '{}',
-    count        INTEGER NOT NULL DEFAULT 0,
-    samples_json TEXT    NOT NULL DEFAULT '[]',
-    source       TEXT    NOT NULL DEFAULT '',
-    fingerprint  TEXT    NOT NULL DEFAULT '',
-    detail       TEXT    NOT NULL DEFAULT '',
-    session      TEXT    NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS alert_events_at ON alert_events (at);
-"""
-
-_COLUMNS = (
-    "id, at, kind, rule, name, severity, key_json, count, samples_json, "
-    "source, fingerprint, detail, session"
-)
-_INSERT = (
-    "INSERT INTO alert_events (at, kind, rule, name, severity, key_json, count, "
-    "samples_json, source, fingerprint, detail, session) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-_CORRUPT_HINT = "move it aside (logwatch-tui then starts a new history) or restore it from a backup"
 
 
 class HistoryError(Exception):
@@ -189,69 +168,6 @@ class HistoryEntry:
         )
 
 
-# -- text hygiene ---------------------------------------------------------------------------
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _text(value: object, limit: int = MAX_TEXT) -> str:
-    """A str SQLite can store: lone surrogates (from undecodable bytes) replaced, length capped.
-
-    sqlite3 refuses to bind a str that is not valid UTF-8; a path or log line
-    decoded with ``surrogateescape`` must not make a whole event vanish. Each
-    lone surrogate becomes one U+FFFD, so what comes back is always printable
-    UTF-8 (a terminal or Textual never chokes on a history row).
-    """
-    s = value if isinstance(value, str) else str(value)
-    try:
-        s.encode("utf-8")
-    except UnicodeEncodeError:
-        s = _SURROGATE.sub("\ufffd", s)
-    if len(s) > limit:
-        s = s[: limit - 1] + "…"
-    return s
-
-
-def _json(value: object) -> str:
-    # ensure_ascii keeps the stored text pure ASCII: lone surrogates and NULs
-    # round-trip exactly through json.loads, and binding can never fail.
-    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
-
-
-def _samples_json(samples: Iterable[str]) -> str:
-    return _json([_text(s) for s in list(samples)[:MAX_SAMPLES]])
-
-
-def _key_json(key: Iterable[tuple[str, str]]) -> str:
-    return _json({str(k): _text(v, 1000) for k, v in key})
-
-
-def _load_key(text: str) -> dict[str, str]:
-    try:
-        data = json.loads(text)
-    except (TypeError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {str(k): str(v) for k, v in data.items()}
-
-
-def _load_samples(text: str) -> list[str]:
-    try:
-        data = json.loads(text)
-    except (TypeError, ValueError):
-        return []
-    if not isinstance(data, list):
-        return []
-    return [str(s) for s in data]
-
-
-def _is_busy(exc: sqlite3.Error) -> bool:
-    name = getattr(exc, "sqlite_errorname", "")
-    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc)
-
-
 # -- the store ------------------------------------------------------------------------------
 
 
@@ -320,44 +236,10 @@ class AlertHistory:
     # -- setup ----------------------------------------------------------------------------
 
     def _setup(self, conn: sqlite3.Connection, busy_timeout: float) -> None:
-        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-        # Reading the schema is the first real access: a file that is not a
-        # database fails here with SQLITE_NOTADB.
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
-        # ``wal`` normally; a filesystem without shared memory may refuse WAL,
-        # and the history still works (with less concurrency) in that case.
-        self.journal_mode = str(mode[0]).lower() if mode else ""
-        conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across app crashes
-        if {"meta", "alert_events"} <= tables:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            version = int(row[0]) if row and str(row[0]).isdigit() else 0
-            if version > SCHEMA_VERSION:
-                raise HistoryError(
-                    f"{self.path}: alert history was written by a newer logwatch-tui "
-                    f"(schema {version}, this one knows {SCHEMA_VERSION}); upgrade, or "
-                    "point LOGWATCH_STATE_DIR elsewhere"
-                )
-            if version == SCHEMA_VERSION:
-                return
-        if tables - {"meta", "alert_events"} and "alert_events" not in tables:
-            raise HistoryError(
-                f"{self.path}: is an SQLite file but not a logwatch-tui alert history "
-                f"(tables: {', '.join(sorted(tables))}); {_CORRUPT_HINT}"
-            )
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            for stmt in _SCHEMA.split(";"):
-                if stmt.strip():
-                    conn.execute(stmt)
-            conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
-                (str(SCHEMA_VERSION),),
-            )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            self.journal_mode = prepare_schema(conn, busy_timeout)
+        except SchemaMismatch as exc:
+            raise HistoryError(f"{self.path}: {exc}") from None
 
     def _open_error(self, exc: sqlite3.Error) -> HistoryError:
         if _is_busy(exc):
@@ -435,22 +317,7 @@ class AlertHistory:
         """Store a firing or resolved event; returns the new row id."""
         if event.status not in (FIRING, RESOLVED):
             raise ValueError(f"alert event status {event.status!r} is not firing or resolved")
-        kind = event.status
-        row = (
-            float(event.at),
-            kind,
-            _text(event.rule),
-            _text(event.name),
-            _text(event.severity),
-            _key_json(event.key),
-            int(event.count),
-            _samples_json(event.samples),
-            _text(event.source),
-            event.fingerprint(),
-            _text(event.summary),
-            self.session,
-        )
-        return self._write([row])
+        return self._write([event_row(event, self.session)])
 
     def record_action(
         self,
@@ -472,37 +339,16 @@ class AlertHistory:
         if kind not in ACTION_KINDS:
             raise ValueError(f"unknown action {kind!r} (use {', '.join(sorted(ACTION_KINDS))})")
         when = time.time() if at is None else float(at)
-        if isinstance(event_or_fingerprint, AlertEvent):
-            ev = event_or_fingerprint
-            row = (
-                when,
-                kind,
-                _text(rule or ev.rule),
-                _text(name or ev.name),
-                _text(ev.severity),
-                _key_json(key.items() if key is not None else ev.key),
-                int(ev.count),
-                "[]",
-                _text(ev.source),
-                ev.fingerprint(),
-                _text(detail),
-                self.session,
-            )
-        else:
-            row = (
-                when,
-                kind,
-                _text(rule),
-                _text(name),
-                "",
-                _key_json((key or {}).items()),
-                0,
-                "[]",
-                "",
-                _text(event_or_fingerprint, 200),
-                _text(detail),
-                self.session,
-            )
+        row = action_row(
+            kind,
+            event_or_fingerprint,
+            when=when,
+            rule=rule,
+            name=name,
+            detail=detail,
+            key=key,
+            session=self.session,
+        )
         return self._write([row])
 
     def record_delivery(
@@ -526,24 +372,7 @@ class AlertHistory:
             detail += f" (attempt {attempt})"
         if reason:
             detail += f": {reason}"
-        detail = _text(detail)
-        rows = [
-            (
-                when,
-                DELIVERY,
-                _text(ev.rule),
-                _text(ev.name),
-                _text(ev.severity),
-                _key_json(ev.key),
-                int(ev.count),
-                "[]",
-                _text(ev.source),
-                ev.fingerprint(),
-                detail,
-                self.session,
-            )
-            for ev in events
-        ]
+        rows = delivery_rows(DELIVERY, events, when=when, detail=detail, session=self.session)
         self._write(rows)
         return len(rows)
 
@@ -637,31 +466,12 @@ class AlertHistory:
         "Oldest" means by event time (replayed alerts can be written late).
         """
         now = time.time() if now is None else float(now)
-        deleted = 0
         with self._lock:
             conn = self._require_open()
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    if self.retention_days is not None:
-                        cutoff = now - float(self.retention_days) * 86400.0
-                        deleted += conn.execute(
-                            "DELETE FROM alert_events WHERE at < ?", (cutoff,)
-                        ).rowcount
-                    if self.max_rows is not None:
-                        total = conn.execute("SELECT COUNT(*) FROM alert_events").fetchone()[0]
-                        excess = int(total) - max(0, int(self.max_rows))
-                        if excess > 0:
-                            deleted += conn.execute(
-                                "DELETE FROM alert_events WHERE id IN ("
-                                "SELECT id FROM alert_events ORDER BY at ASC, id ASC LIMIT ?)",
-                                (excess,),
-                            ).rowcount
-                    conn.execute("COMMIT")
-                except BaseException:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                    raise
+                deleted = prune(
+                    conn, now=now, retention_days=self.retention_days, max_rows=self.max_rows
+                )
             except sqlite3.Error as exc:
                 if _is_busy(exc):
                     raise HistoryError(
@@ -687,98 +497,6 @@ class AlertHistory:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-# -- the `alerts` command --------------------------------------------------------------------
-
-
-def _printable(text: str) -> str:
-    """Log-derived text for a terminal: control characters (ESC, CR, C1…) shown escaped.
-
-    A group_by value taken from a log line may hold an ANSI sequence; printed
-    raw it would recolour or rewrite the user's terminal.
-    """
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
-def _table(entries: Sequence[HistoryEntry]) -> list[str]:
-    headers = ("TIME", "KIND", "SEVERITY", "RULE", "KEY", "COUNT", "DETAIL")
-    rows = [
-        (
-            datetime.fromtimestamp(e.at).astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-            e.kind,
-            e.severity or "-",
-            _printable(e.name or e.rule or "-"),
-            _printable(e.key_text) or "-",
-            str(e.count),
-            _printable(e.detail),
-        )
-        for e in entries
-    ]
-    widths = [len(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row[:-1]):
-            widths[i] = min(max(widths[i], len(cell)), 40)
-
-    def line(cells: Sequence[str]) -> str:
-        parts = []
-        for i, cell in enumerate(cells[:-1]):
-            if len(cell) > widths[i]:
-                cell = cell[: widths[i] - 1] + "…"
-            parts.append(cell.rjust(widths[i]) if i == 5 else cell.ljust(widths[i]))
-        parts.append(cells[-1])
-        return "  ".join(parts).rstrip()
-
-    return [line(headers), *(line(r) for r in rows)]
-
-
-def cmd_alerts(args: Any) -> int:
-    """``logwatch-tui alerts [--since DURATION] [--json] [--config FILE]``.
-
-    Oldest first (a timeline, newest next to the prompt). Opening the history
-    applies the configured retention, as every start does. Returns the exit
-    code: 0, or 2 for a bad ``--since``, a broken config or an unreadable history.
-    """
-    from logwatch_tui.config import load_config, state_dir
-    from logwatch_tui.core.durations import parse_duration
-    from logwatch_tui.core.tomlio import ConfigError
-
-    since_text = str(getattr(args, "since", None) or "24h").strip()
-    try:
-        seconds = parse_duration(since_text)
-    except ValueError as exc:
-        print(f"logwatch-tui: --since: {exc}", file=sys.stderr)
-        return 2
-    try:
-        cfg = load_config(getattr(args, "config", None))
-    except (ConfigError, OSError) as exc:
-        print(f"logwatch-tui: {exc}", file=sys.stderr)
-        return 2
-    path = state_dir() / DEFAULT_FILENAME
-    entries: list[HistoryEntry] = []
-    if path.exists():  # listing must not create a state dir as a side effect
-        try:
-            with AlertHistory(
-                path, retention_days=cfg.history_days, max_rows=cfg.history_max_rows
-            ) as hist:
-                entries = hist.recent(since=time.time() - seconds, limit=None)
-        except HistoryError as exc:
-            print(f"logwatch-tui: {exc}", file=sys.stderr)
-            return 2
-    entries.reverse()
-    out = sys.stdout
-    if getattr(args, "json", False):
-        for e in entries:
-            out.write(json.dumps(e.to_json(), ensure_ascii=True) + "\n")
-    elif not entries:
-        out.write(f"no alerts in the last {since_text}\n")
-    else:
-        for text in _table(entries):
-            out.write(text + "\n")
-    out.flush()
-    return 0
 
 
 __all__ = [

@@ -61,23 +61,29 @@ new_pattern
     ``key`` = the first held-back kind), which starts a new cooldown. So a
     burst of 50 new kinds gives two alerts, not 50. Memory is bounded by the
     miner (5000 live kinds per rule); a kind evicted from it can fire again.
+    Editing the rule restarts its learning (a new, empty miner).
 
 spike
     Per rule+key, ``n`` = matching records in the window ``(t - window, t]``
     (exact, like threshold) and ``b`` = matching records in the baseline span
     ``(t - window - baseline, t - window]``, kept as counts per bucket of
-    ``window / 10`` (so the oldest edge of the baseline has that
-    resolution: up to one bucket more is counted). It is *high* when
+    ``window / 10`` (``baseline / 2000`` if that is coarser, which bounds
+    memory to about 2000 buckets per key); buckets are aligned to multiples
+    of their width, and the oldest edge of the baseline has that resolution
+    (records of the bucket that straddles it still count). It is *high* when
     ``n >= threshold`` and ``n / window > factor * max(b, 1) / baseline``
     (an empty baseline counts as one record, so the first burst after
     silence can fire). A matching record at ``t`` fires it when it is high,
     the rule has seen a full baseline (``t >= start + window + baseline``,
     start as for new_pattern) and ``t - last_firing >= cooldown``; ``at = t``,
-    ``count = n``, samples as threshold. It resolves at the first moment it
+    ``count = n``, samples as threshold. Firing is only checked when a
+    matching record arrives (as for threshold's cooldown, the clock does
+    not fire it). It resolves at the first moment it
     is no longer high: that can only happen when a record leaves the window
     (at ``r + window``, which is the ``resolved`` event's ``at``). Keys are
     independent; a key unseen for ``window + baseline`` (and the cooldown)
-    is dropped.
+    is dropped. Editing the rule restarts it: no firing until a full
+    baseline has been seen again.
 
 Order of evaluation
     Before a record at ``t`` is counted, everything due at or before ``t``
@@ -103,6 +109,10 @@ Cost
     rule+key, a heap of pending resolves/deadlines with lazy re-scheduling.
     History is never rescanned. Threshold keys unseen for longer than
     ``max(window, cooldown)`` and not firing are dropped (oldest first).
+    new_pattern classifies each matching message once (the miner's fast
+    path: a translate and a dict lookup for a known kind); spike keeps the
+    window's times and the baseline's bucket counts, and while firing one
+    heap entry per record leaving the window.
 """
 
 from __future__ import annotations
@@ -680,7 +690,9 @@ class _SpikeRunner(_Runner):
         opts = rule.options_dict
         self.factor: float = opts["factor"]
         self.baseline: float = opts["baseline"]
-        self.bucket = rule.window / 10
+        # window/10 resolution; coarser only when the baseline is over 200 windows long,
+        # so a key never holds more than ~2000 buckets (baseline 1d, window 1s: 43 s buckets).
+        self.bucket = max(rule.window / 10, self.baseline / 2000)
         self.ready_at = math.inf
         self.keys: OrderedDict[Key, _SpikeKey] = OrderedDict()
         self.firing: dict[Key, _SpikeKey] = {}

@@ -167,17 +167,23 @@ def histogram(
         tsv = list(compress(tsv, keep))
         lv = list(compress(lv, keep))
     first_ts = start if start is not None else (min(tsv) if tsv else 0.0)
-    last_ts = (end - 1e-9) if end is not None else (max(tsv) if tsv else first_ts)
-    if last_ts < first_ts:
-        last_ts = first_ts
+    last_ts = end if end is not None else (max(tsv) if tsv else first_ts)
+    last_ts = max(last_ts, first_ts)
     offset = local_offset(first_ts)
-    while math.floor((last_ts + offset) / bucket) - math.floor(
-        (first_ts + offset) / bucket
-    ) + 1 > MAX_BUCKETS and bucket < LADDER[-1]:
+
+    def key_range(size: float) -> tuple[int, int]:
+        first = math.floor((first_ts + offset) / size)
+        if end is not None:  # half-open: a bucket starting exactly at ``end`` is out
+            last = max(first, math.ceil((last_ts + offset) / size) - 1)
+        else:
+            last = math.floor((last_ts + offset) / size)
+        return first, last
+
+    first_key, last_key = key_range(bucket)
+    while last_key - first_key + 1 > MAX_BUCKETS and bucket < LADDER[-1]:
         bucket = zoom_out(bucket)
-    first_key = math.floor((first_ts + offset) / bucket)
-    last_key = math.floor((last_ts + offset) / bucket)
-    n = max(1, last_key - first_key + 1)
+        first_key, last_key = key_range(bucket)
+    n = last_key - first_key + 1
     if n > MAX_BUCKETS:  # even weekly buckets are too many: keep the latest ones
         first_key = last_key - MAX_BUCKETS + 1
         n = MAX_BUCKETS

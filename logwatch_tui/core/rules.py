@@ -12,7 +12,7 @@ A rules file is a list of ``[[rules]]`` tables::
     level = "warning"                # minimum level, any spelling parse_level knows
     sources = ["*/auth.log"]         # fnmatch globs, against the path and its basename
     group_by = ["ip"]                # named groups of match, or parsed fields
-    condition = "threshold"          # threshold | absence
+    condition = "threshold"          # threshold | absence | new_pattern | spike
     threshold = 3                    # int >= 1 (threshold condition)
     window = "5m"                    # duration: 90s, 5m, 1h, 1h30m, 500ms, 2d
     cooldown = "5m"                  # duration, may be 0
@@ -43,7 +43,7 @@ it accepts (with a validator); such keys live in ``Rule.options`` and are
 validated (and normalised) whenever a Rule is built, from TOML or by an editor.
 A key of another condition is an error that says which condition owns it::
 
-    rule 'X': factor: only allowed with condition = "spike"
+    rule 'X': factor: only allowed with condition = "spike" (this rule is "threshold")
 
 Adding a condition means adding an entry here and a runner in
 :mod:`logwatch_tui.core.engine`. The conditions (semantics in the engine):
@@ -56,12 +56,16 @@ Adding a condition means adding an entry here and a runner in
     a message of a kind (template, see :mod:`logwatch_tui.core.patterns`)
     never seen before by the rule, after learning for ``learn`` (duration,
     default ``10m``, may be 0) of event time. ``threshold`` and ``window`` are
-    not used.
+    not used. Its alerts' key starts with ``pattern`` (the template), so a
+    ``message`` can say ``{pattern}``.
 ``spike``
     the rate of matching records in ``window`` is more than ``factor`` (a
     number > 1, default 3) times the rate in the ``baseline`` span before it
     (duration >= window, default 10 x window), with at least ``threshold``
     records in the window (**default 10** for spike, 1 otherwise).
+
+Messages may also use the condition's keys: ``{learn}``, ``{factor}``,
+``{baseline}``.
 """
 
 from __future__ import annotations

@@ -160,7 +160,12 @@ class LineStore:
             first_off = offsets[i]
             j = i + 1
             end = first_off + lengths[i] + 1
-            while j < stop and segments[j] == seg and offsets[j] == end and end - first_off < block_bytes:
+            while (
+                j < stop
+                and segments[j] == seg
+                and offsets[j] == end
+                and end - first_off < block_bytes
+            ):
                 end += lengths[j] + 1
                 j += 1
             try:

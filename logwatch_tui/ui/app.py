@@ -24,12 +24,17 @@ from logwatch_tui.core.levels import Level
 from logwatch_tui.core.rules import Rule, rule_summary
 from logwatch_tui.core.store import LineStore
 from logwatch_tui.core.tomlio import ConfigError
+from logwatch_tui.pattern_index import PatternIndex
 from logwatch_tui.pipeline import Pipeline, PipelineUpdate, preview_store
 from logwatch_tui.ui.alerting import AlertController, DeliveryUpdate, HistoryLoaded
 from logwatch_tui.ui.investigate import ExportDone, Investigation, SearchDone, SearchProgress
 from logwatch_tui.ui.messages import LogUpdate
+from logwatch_tui.ui.rule_editing import RuleEditing, RulesReloaded
 from logwatch_tui.ui.screens.alert_detail import AlertDetailScreen
 from logwatch_tui.ui.screens.help import HelpScreen
+from logwatch_tui.ui.screens.patterns import PatternsScreen
+from logwatch_tui.ui.screens.rule_editor import RuleEditor
+from logwatch_tui.ui.screens.rules import RulesScreen
 from logwatch_tui.ui.screens.silence import SilenceChoice, SilenceScreen
 from logwatch_tui.ui.themes import DEFAULT_THEME, load_themes
 from logwatch_tui.ui.widgets.alerts_pane import AlertsPane
@@ -71,7 +76,7 @@ class LogwatchApp(App[int]):
             Binding(k, f"toggle_level({int(lv)})", f"Toggle {lv.name}", show=False)
             for k, lv in LEVEL_KEYS.items()
         ],
-        Binding("plus,equals_sign,right_square_bracket", "min_level(1)", "Min level +"),
+        Binding("plus,equals_sign,right_square_bracket", "min_level(1)", "Min level +", show=False),
         Binding("minus,left_square_bracket", "min_level(-1)", "Min level -", show=False),
         Binding("a", "show_all_levels", "All levels", show=False),
         Binding("slash", "prompt('search')", "Search"),
@@ -85,7 +90,10 @@ class LogwatchApp(App[int]):
         Binding("X", "prompt('export')", "Export", show=False),
         Binding("escape", "clear_search", "Clear search", show=False),
         Binding("o", "cycle_source", "One source", show=False),
-        Binding("s", "toggle_side", "Side panel"),
+        Binding("R", "rules", "Rules", show=False),
+        Binding("A", "new_rule_from_line", "New rule from line", show=False),
+        Binding("P", "patterns", "Patterns", show=False),
+        Binding("s", "toggle_side", "Panel"),
         Binding("tab", "focus_next", "Focus", show=False),
         Binding("q", "quit", "Quit"),
     ]
@@ -102,6 +110,7 @@ class LogwatchApp(App[int]):
         use_watchdog: bool = True,
         preview_min_bytes: int = PREVIEW_MIN_BYTES,
         use_history: bool = True,
+        rules_path: Path | str | None = None,
     ) -> None:
         super().__init__()
         self.sources = list(sources)
@@ -115,6 +124,8 @@ class LogwatchApp(App[int]):
         self.store = LineStore()
         self.alerting = AlertController(self, self.rules)
         self.investigation = Investigation(self)
+        self._pattern_index: PatternIndex | None = None
+        self.rule_editing = RuleEditing(self, Path(rules_path) if rules_path is not None else None)
         self.book = self.alerting.book
         self.use_history = use_history
         self.pipeline: Pipeline | None = None
@@ -172,6 +183,7 @@ class LogwatchApp(App[int]):
         )
         self.start_pipeline()
         self.set_interval(0.25, self._refresh_panels)
+        self.set_interval(2.0, self.rule_editing.check_file)
 
     def start_pipeline(self) -> None:
         self.pipeline = Pipeline(
@@ -364,8 +376,12 @@ class LogwatchApp(App[int]):
         self.log_view.focus()
 
     def action_clear_search(self) -> None:
+        """Escape: clear the search highlight, then a pattern restriction."""
         if self.log_view.search_rx is not None:
             self.investigation.clear_search()
+        elif self.log_view.restriction is not None:
+            self.log_view.set_restriction(None)
+            self.filter_bar.extra = ""
 
     def action_manage_filters(self) -> None:
         self.investigation.manage_filters()
@@ -388,6 +404,37 @@ class LogwatchApp(App[int]):
     def _on_export_done(self, message: ExportDone) -> None:
         self.investigation.on_export_done(message)
 
+    # -- rules -------------------------------------------------------------------------------
+    def action_rules(self) -> None:
+        self.rule_editing.open_rules()
+
+    def action_new_rule_from_line(self) -> None:
+        self.rule_editing.new_rule_from_line()
+
+    def action_patterns(self) -> None:
+        if self._pattern_index is None:
+            self._pattern_index = PatternIndex(self.store, self._message_of)
+        self.push_screen(PatternsScreen(self._pattern_index))
+
+    @on(PatternsScreen.PatternChosen)
+    def _on_pattern_chosen(self, message: PatternsScreen.PatternChosen) -> None:
+        self.log_view.set_restriction(message.lines, f"pattern: {message.template}")
+        self.filter_bar.extra = (
+            f"pattern: {message.template} ({len(message.lines):,} lines; Esc clears)"
+        )
+
+    @on(PatternsScreen.RuleFromPattern)
+    def _on_rule_from_pattern(self, message: PatternsScreen.RuleFromPattern) -> None:
+        self.rule_editing.new_rule(message.sample_message)
+
+    @on(RulesScreen.RulesChanged)
+    def _on_rules_changed(self, message: RulesScreen.RulesChanged) -> None:
+        self.rule_editing.apply(message)
+
+    @on(RulesReloaded)
+    def _on_rules_reloaded(self, message: RulesReloaded) -> None:
+        self.rule_editing.on_reloaded(message)
+
     @on(DeliveryUpdate)
     def _on_delivery(self, message: DeliveryUpdate) -> None:
         self.alerting.on_delivery(message)
@@ -402,7 +449,11 @@ class LogwatchApp(App[int]):
             HelpScreen(
                 [
                     ("Log view", list(LogView.BINDINGS)),
-                    ("Levels and layout", list(self.BINDINGS)),
+                    ("App", list(self.BINDINGS)),
+                    ("Alerts pane", list(AlertsPane.BINDINGS)),
+                    ("Rules screen", list(RulesScreen.BINDINGS)),
+                    ("Patterns", list(PatternsScreen.BINDINGS)),
+                    ("Rule editor", list(RuleEditor.BINDINGS)),
                 ]
             )
         )
@@ -434,8 +485,39 @@ class LogwatchApp(App[int]):
         rule = next((r for r in self.rules if r.id == item.rule), None)
         self.push_screen(AlertDetailScreen(item, rule_summary(rule) if rule else ""))
 
+    LOG_ACTIONS = frozenset(
+        {
+            "toggle_level",
+            "min_level",
+            "show_all_levels",
+            "prompt",
+            "manage_filters",
+            "detail",
+            "histogram",
+            "clear_search",
+            "cycle_source",
+            "new_rule_from_line",
+            "toggle_side",
+        }
+    )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that act on the log view do nothing while another full screen is shown."""
+        return not (action in self.LOG_ACTIONS and self.screen is not self.screen_stack[0])
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        if isinstance(screen, RulesScreen):
+            yield from screen.system_commands()
+            return
+        yield SystemCommand(
+            "Rules: open", "Add, edit, enable/disable, delete rules (R)", self.action_rules
+        )
+        yield SystemCommand(
+            "Rules: new rule from selected line",
+            "Prefilled from the selected line (A)",
+            self.action_new_rule_from_line,
+        )
         view = self.log_view
         yield SystemCommand("Help: key bindings", "Show every key binding", self.action_help)
         yield SystemCommand(

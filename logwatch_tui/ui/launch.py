@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,15 +47,20 @@ def launch(args: argparse.Namespace) -> int:
     try:
         if args.demo:
             tmp = tempfile.TemporaryDirectory(prefix="logwatch-demo-")
-            demo_proc, log, rules_path = start_demo(Path(tmp.name))
+            demo_proc, log, example_rules = start_demo(Path(tmp.name))
             sources = [str(log)]
-            rules = load_rules(args.rules or rules_path)
+            # edits in the demo go to a copy, never to examples/rules.toml
+            rules_path = Path(args.rules) if args.rules else Path(tmp.name) / "rules.toml"
+            if not args.rules:
+                shutil.copyfile(example_rules, rules_path)
+            rules = load_rules(rules_path)
         else:
             if not args.sources:
                 raise LaunchError("give a SOURCE to open (file, glob or directory), or try --demo")
             sources = list(args.sources)
             rules_path = Path(args.rules) if args.rules else default_rules_path()
             rules = load_rules(rules_path) if (args.rules or rules_path.exists()) else []
+            # without a file yet, rules made in the app create the default one
         from logwatch_tui.sources.file import expand_specs
 
         paths, globs = expand_specs(sources)
@@ -66,6 +72,7 @@ def launch(args: argparse.Namespace) -> int:
             tail_lines=args.lines,
             theme=args.theme,
             use_watchdog=not args.poll,
+            rules_path=rules_path,
         )
         app.run()
         return app.return_code or 0

@@ -537,3 +537,13 @@ def test_events_come_in_time_order_across_rules() -> None:
     events = _run(_workload(7), [])
     ats = [e.at for e in events]
     assert ats == sorted(ats)
+
+
+def test_every_condition_has_a_runner() -> None:
+    from logwatch_tui.core.engine import RUNNERS
+    from logwatch_tui.core.rules import CONDITIONS
+
+    assert set(RUNNERS) == set(CONDITIONS)
+    eng = RuleEngine([rule(id=c, name=c, condition=c) for c in CONDITIONS])
+    assert [r.condition for r in eng.rules] == list(CONDITIONS)
+    assert eng.feed(batch([(0, E, "x")])) != []  # threshold 1 fires; the others just start

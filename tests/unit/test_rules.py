@@ -476,9 +476,9 @@ def test_toml_round_trip_new_conditions(tmp_path: Path) -> None:
         assert rule_from_dict(rule_to_dict(r)) == r
     text = p.read_text()
     assert 'learn = "90s"' in text and 'baseline = "90m"' in text and "factor = 2.5" in text
-    assert rule_to_dict(NEW_KINDS[3]) == {"id": "s", "name": "S", "condition": "spike"}
-    assert rule_to_dict(NEW_KINDS[4])["threshold"] == 1  # not spike's default: written
-    assert "threshold" not in rule_to_dict(NEW_KINDS[5])  # spike's default 10: left out
+    assert rule_to_dict(NEW_KINDS[0]) == {"id": "n", "name": "N", "condition": "new_pattern"}
+    assert rule_to_dict(NEW_KINDS[5]) == {"id": "s10", "name": "S10", "condition": "spike"}
+    assert rule_to_dict(NEW_KINDS[4])["threshold"] == 1  # not spike's TOML default: written
 
 
 def test_example_rules_have_disabled_new_conditions() -> None:

@@ -33,6 +33,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.message import Message
@@ -98,6 +99,40 @@ def _share(count: int, total: int) -> str:
     return "<1%" if 0 < pct < 0.5 else f"{pct:.0f}%"
 
 
+class PatternCommands(Provider):
+    """The Patterns view's actions in the command palette (ctrl+p), as its keys do."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        return [
+            ("Patterns: show the lines of this pattern", "choose", "Filter the log view (enter)"),
+            ("Patterns: rule from this pattern", "rule", "Open the rule editor prefilled (r)"),
+            ("Patterns: back to the log", "back", "Close the Patterns view (escape)"),
+        ]
+
+    async def search(self, query: str) -> Hits:
+        screen = self.screen
+        if not isinstance(screen, PatternsScreen):
+            return
+        matcher = self.matcher(query)
+        for name, action, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(name),
+                    getattr(screen, f"action_{action}"),
+                    text=name,
+                    help=help_text,
+                )
+
+    async def discover(self) -> Hits:
+        screen = self.screen
+        if not isinstance(screen, PatternsScreen):
+            return
+        for name, action, help_text in self._commands():
+            yield DiscoveryHit(name, getattr(screen, f"action_{action}"), help=help_text)
+
+
 class PatternsScreen(Screen[None]):
     """Templates ranked by count; Enter filters the log view to one of them."""
 
@@ -149,6 +184,8 @@ class PatternsScreen(Screen[None]):
         Binding("r", "rule", "Rule from pattern"),
         Binding("escape", "back", "Back"),
     ]
+
+    COMMANDS = {PatternCommands}
 
     COMPONENT_CLASSES = {
         "patterns--muted",
@@ -219,19 +256,18 @@ class PatternsScreen(Screen[None]):
         self._selecting = False
         self._last_partial = 0.0
         self._cancel = threading.Event()
+        self.table: DataTable[Text] = DataTable(cursor_type="row", id="patterns-table")
 
     def compose(self) -> ComposeResult:
         yield Static(id="patterns-title")
         with Horizontal(id="patterns-progress"):
             yield Label("mining", id="patterns-progress-label")
             yield ProgressBar(show_eta=False, id="patterns-bar")
-        table: DataTable[Text] = DataTable(cursor_type="row", id="patterns-table")
-        yield table
+        yield self.table
         yield Static(id="patterns-detail")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.table = self.query_one(DataTable)
         self.table.focus()
         self._show_title()
         self._show_detail(None)
@@ -422,8 +458,8 @@ class PatternsScreen(Screen[None]):
         info.append(f"{row.count:,} records ({_share(row.count, self.index.records)})")
         peak = max(row.rate, default=0)
         if peak:
-            per = "min" if self._wide else "3 min"
-            info.append(f"  ·  peak {peak:,} per {per}", muted)
+            per = "min" if self._wide else "3min"
+            info.append(f"  ·  peak {peak:,}/{per}", muted)
         info.truncate(width, overflow="ellipsis")
         detail.update(Text("\n").join([text, info]))
 

@@ -55,6 +55,7 @@ from logwatch_tui.core.rules import (
     Rule,
     RuleError,
     rule_from_dict,
+    rule_group_names_missing,
     slugify,
 )
 from logwatch_tui.core.suggest import suggest_rule
@@ -535,9 +536,8 @@ class RuleEditor(ModalScreen[Rule | None]):
                 if key not in _FIELD_KEYS and not key.startswith("opt:"):
                     key = "_form"
                 errors[key] = exc.reason
-        if rule is not None and rule.group_by:
-            groups = rule.match_re.groupindex if rule.match_re is not None else {}
-            missing = [g for g in rule.group_by if g not in groups]
+        if rule is not None:
+            missing = rule_group_names_missing(rule)
             if missing:
                 names = ", ".join(missing)
                 warnings["group_by"] = (

@@ -183,6 +183,18 @@ class HistogramView(Widget, can_focus=True):
 
     # -- data ----------------------------------------------------------------------------------
     @property
+    def histogram(self) -> Histogram | None:
+        """The counts on screen (None until the first count finishes)."""
+        return self.hist
+
+    @property
+    def selected_start(self) -> float | None:
+        """Start time (epoch seconds) of the selected bucket."""
+        if self.hist is None or not len(self.hist):
+            return None
+        return self.hist.bucket_start(self.selected)
+
+    @property
     def plot_width(self) -> int:
         return max(1, self.size.width - GUTTER)
 

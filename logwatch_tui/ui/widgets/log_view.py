@@ -13,7 +13,6 @@ import re
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime
 
 from rich.segment import Segment
 from rich.style import Style
@@ -37,14 +36,15 @@ from logwatch_tui.core.rowquery import (
 )
 from logwatch_tui.core.search import next_match
 from logwatch_tui.core.store import LineStore
-from logwatch_tui.ui.safe_text import inert
+from logwatch_tui.ui.widgets.log_rows import (
+    LEVEL_WIDTH,
+    MAX_DISPLAY_CHARS,
+    SOURCE_COLOURS,
+    SOURCE_WIDTH,
+    TIME_WIDTH,
+    paint_row,
+)
 
-TIME_WIDTH = 8
-LEVEL_WIDTH = 5
-SOURCE_WIDTH = 14
-MAX_DISPLAY_CHARS = 4000
-"""Longer messages are cut here on screen (with a marker); the detail view has all."""
-SOURCE_COLOURS = 6
 SYNC_FILTER_LIMIT = 200_000
 """Below this many lines, filtering is done at once (it takes a few ms)."""
 
@@ -389,92 +389,12 @@ class LogView(ScrollView, can_focus=True):
 
     def _row_segments(self, line: int) -> tuple[list[Segment], int]:
         cached = self._row_cache.get(line)
-        if cached is not None:
-            return cached
-        store = self.store
-        text = store.text(line)
-        is_head = store.heads[line]
-        level = store.levels[line]
-        segs: list[Segment] = []
-        if line in self.marks:
-            segs.append(Segment("▌", self._style("logview--mark")))
-        elif self.marks:
-            segs.append(Segment(" "))
-        if is_head:
-            ts = store.ts[line]
-            try:
-                clock = datetime.fromtimestamp(ts).strftime("%H:%M:%S")
-            except (OverflowError, OSError, ValueError):
-                clock = "--:--:--"
-            segs.append(Segment(clock, self._style("logview--time")))
-            segs.append(Segment(" "))
-            lvl = Level(level)
-            segs.append(
-                Segment(
-                    lvl.label.ljust(LEVEL_WIDTH), self._style(f"logview--level-{lvl.name.lower()}")
-                )
-            )
-            segs.append(Segment(" "))
-        else:
-            segs.append(Segment(" " * (TIME_WIDTH + 1 + LEVEL_WIDTH + 1)))
-        if self.multi_source:
-            sid = store.sources[line]
-            name = (
-                store.source_names[sid].rsplit("/", 1)[-1] if sid < len(store.source_names) else "?"
-            )
-            name = inert(name)
-            if len(name) > SOURCE_WIDTH:
-                name = name[: SOURCE_WIDTH - 1] + "\u2026"
-            style = self._style(f"logview--source-{sid % SOURCE_COLOURS}")
-            segs.append(Segment(name.ljust(SOURCE_WIDTH) + " ", style))
-        message = self.message_of(store.sources[line], text) if is_head else None
-        if message is None:
-            message = text
-        message = inert(message)
-        marker = ""
-        if len(message) > MAX_DISPLAY_CHARS:
-            marker = f" \u2026[+{len(message) - MAX_DISPLAY_CHARS} chars]"
-            message = message[:MAX_DISPLAY_CHARS]
-        if not is_head:
-            style: Style | None = self._style("logview--continuation")
-        elif level >= Level.ERROR:
-            style = self._style("logview--level-error")  # whole error lines stand out
-        else:
-            style = None
-        if self.search_rx is not None:
-            segs.extend(self._highlight(message, style))
-        else:
-            segs.append(Segment(message, style))
-        if marker:
-            segs.append(Segment(marker, self._style("logview--marker")))
-        width = sum(s.cell_length for s in segs)
-        self._row_cache[line] = (segs, width)
-        if len(self._row_cache) > 2000:
-            self._row_cache.popitem(last=False)
-        return segs, width
-
-    def _highlight(self, message: str, style: Style | None) -> list[Segment]:
-        """The message with every search match in the match style."""
-        out: list[Segment] = []
-        pos = 0
-        match_style = self._style("logview--match")
-        rx = self.search_rx
-        assert rx is not None
-        for n, m in enumerate(rx.finditer(message)):
-            a, b = m.span()
-            if b == a:
-                if n > 200:
-                    break
-                continue
-            if a > pos:
-                out.append(Segment(message[pos:a], style))
-            out.append(Segment(message[a:b], match_style if style is None else style + match_style))
-            pos = b
-            if n > 200:  # a highlight, not an index
-                break
-        if pos < len(message):
-            out.append(Segment(message[pos:], style))
-        return out
+        if cached is None:
+            cached = paint_row(self, line)
+            self._row_cache[line] = cached
+            if len(self._row_cache) > 2000:
+                self._row_cache.popitem(last=False)
+        return cached
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
