@@ -138,14 +138,16 @@ class LogwatchApp(App[int]):
 
     # -- composition -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # In the flow, top to bottom (only the footer docks): header, filter bar (when
+        # filters are on), log + side column, prompt (while asking), footer.
         yield StatusHeader(id="header")
         yield FilterBar(id="filter-bar")
-        yield PromptBar(id="prompt")
         with Horizontal(id="main"):
             yield LogView(self.store, id="log")
             with Vertical(id="side"):
                 yield StatsPanel(id="stats")
                 yield AlertsPane(self.book, id="alerts")
+        yield PromptBar(id="prompt")
         yield Footer()
 
     def on_mount(self) -> None:

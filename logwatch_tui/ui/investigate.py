@@ -166,7 +166,7 @@ class Investigation:
         self.view.set_search(message.rx, matches)
         self._show_count()
         if matches:
-            self.view.action_next_match()
+            self.view.jump_to_first_match_on_or_below_screen()
         else:
             self.app.notify(f"no match for /{message.pattern}", markup=False)
 

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from logwatch_tui.ui.app import LogwatchApp
 from logwatch_tui.ui.widgets.stats_panel import StatsPanel
@@ -85,3 +86,25 @@ def test_level_filtered_header(snap_compare, monkeypatch) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(100, 24), run_before=run_before)
+
+
+def test_search_highlights_and_filter_bar(snap_compare, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        app = pilot.app
+        await pilot.press("x")
+        app.prompt_bar.query_one(Input).value = "cache"
+        await pilot.press("enter")
+        await pilot.press("slash")
+        app.prompt_bar.query_one(Input).value = "pay(ment)?"
+        await pilot.press("enter")
+        deadline = time.monotonic() + 10
+        while "match" not in app.header.search or "…" in app.header.search:
+            if time.monotonic() > deadline:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(), terminal_size=(120, 30), run_before=run_before)

@@ -143,4 +143,6 @@ def test_iter_text_blocks_reads_runs_in_order(tmp_path: Path) -> None:
         got.extend(texts)
     assert got == lines[:500] + ["mem a", "mem b"] + lines[500:]
     assert len(firsts) > 3  # block size respected
-    assert [t for _, ts in s.iter_text_blocks(495, 505) for t in ts] == [s.text(i) for i in range(495, 505)]
+    assert [t for _, ts in s.iter_text_blocks(495, 505) for t in ts] == [
+        s.text(i) for i in range(495, 505)
+    ]

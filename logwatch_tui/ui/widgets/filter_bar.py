@@ -15,7 +15,6 @@ class FilterBar(Widget):
 
     DEFAULT_CSS = """
     FilterBar {
-        dock: top;
         height: 1;
         display: none;
         background: $boost;

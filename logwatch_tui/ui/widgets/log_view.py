@@ -551,6 +551,17 @@ class LogView(ScrollView, can_focus=True):
         if wrapped:
             self.post_message(self.Jumped(f"{what}: wrapped to {'top' if forward else 'bottom'}"))
 
+    def jump_to_first_match_on_or_below_screen(self) -> None:
+        """After a new search: the first match from the top of the screen down (as lnav),
+        else from the start; no "wrapped" notice for this first jump."""
+        if not self.rows:
+            return
+        top = min(int(self.scroll_y), len(self.rows) - 1)
+        line, _wrapped = self._visible_after(self.search_matches, self.rows[top] - 1, True)
+        if line is not None:
+            self.follow = False
+            self.move_to_line(line)
+
     def action_next_match(self) -> None:
         if self.search_rx is None:
             self.post_message(self.Jumped("no search (press /)"))

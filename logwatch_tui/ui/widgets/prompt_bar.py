@@ -32,7 +32,6 @@ class PromptBar(Horizontal):
 
     DEFAULT_CSS = """
     PromptBar {
-        dock: bottom;
         height: auto;
         max-height: 2;
         display: none;

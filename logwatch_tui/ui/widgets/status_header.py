@@ -15,7 +15,6 @@ class StatusHeader(Widget):
 
     DEFAULT_CSS = """
     StatusHeader {
-        dock: top;
         height: 1;
         background: $panel;
         color: $foreground;
