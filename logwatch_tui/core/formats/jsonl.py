@@ -217,18 +217,24 @@ class JsonFormat(LogFormat):
         """
         types = set(map(type, values))
         if types == _STR_ONLY:
-            fromiso = datetime.fromisoformat
-            try:
-                return [fromiso(v).timestamp() for v in values]
-            except ValueError:
-                pass
-        elif types <= _NUMBERS:
+            if all(map(str.isdigit, values)):  # epoch strings (journald's µs timestamps)
+                values = list(map(int, values))
+                types = {int}
+            else:
+                fromiso = datetime.fromisoformat
+                try:
+                    return [fromiso(v).timestamp() for v in values]
+                except ValueError:
+                    pass
+        if types <= _NUMBERS:
             try:
                 return [
                     float(v)
                     if -1e11 <= v <= 1e11
-                    else v / 1000.0
+                    else v / 1e3
                     if 0 < v <= 1e14
+                    else v / 1e6
+                    if 0 < v <= 1e17
                     else _number_epoch(v)
                     for v in values
                 ]

@@ -100,3 +100,17 @@ def test_journalctl_json_keys() -> None:
     assert p.message == "disk failing"
     assert abs(p.ts.timestamp() - 1763900000.123456) < 1e-3
     assert p.fields["_HOSTNAME"] == "web-01"
+
+
+def test_numeric_epoch_strings_in_batches_match_parse() -> None:
+    from logwatch_tui.core.formats.jsonl import JsonFormat
+
+    fmt = JsonFormat()
+    lines = [
+        '{"__REALTIME_TIMESTAMP":"1763900000123456","MESSAGE":"a"}',
+        '{"__REALTIME_TIMESTAMP":"1763900001000000","MESSAGE":"b"}',
+    ]
+    ts: list = []
+    fmt.parse_columns(lines, ts, [], [])
+    assert ts == [fmt.parse(x).ts.timestamp() for x in lines]
+    assert abs(ts[0] - 1763900000.123456) < 1e-6
