@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from operator import itemgetter
 
-from logwatch_tui.core.formats.base import ParsedLine, RegexFormat
+from logwatch_tui.core.formats.base import ParsedLine, RegexFormat, aware
 from logwatch_tui.core.levels import Level, parse_level
 
 _LVL = r"(?P<level>CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG|NOTSET)"
@@ -53,6 +54,27 @@ class _LevelTable(dict):
 
 _LEVELS = _LevelTable(_LEVELS)
 
+_FIRST_19 = itemgetter(slice(0, 19))
+
+
+class _SecondEpochs(dict):
+    """``'YYYY-MM-DD HH:MM:SS'`` -> epoch seconds (local time), or None ('' and junk)."""
+
+    def __missing__(self, text: str) -> float | None:
+        dt = _asctime(text) if text else None
+        value = aware(dt).timestamp() if dt is not None else None
+        self[text] = value
+        return value
+
+
+# _SHAPES[0] for a whole batch: one row per line, empty groups where a line is not
+# of this shape (the alternative `[^\n]*` takes it).
+_BATCH_DEFAULT = re.compile(
+    r"^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[,.]\d{1,6})?) - [^ \n]+ - "
+    r"([A-Z][A-Z0-9_]{1,15}) - ([^\n]*)|[^\n]*)$",
+    re.M,
+)
+
 
 def _asctime(text: str) -> datetime | None:
     try:
@@ -71,6 +93,13 @@ class PythonFormat(RegexFormat):
 
     def convert_ts(self, text: str) -> datetime | None:
         return _asctime(text)
+
+    @property
+    def _seconds(self) -> _SecondEpochs:
+        table = self.__dict__.get("_seconds_table")
+        if table is None:
+            table = self.__dict__["_seconds_table"] = _SecondEpochs()
+        return table
 
     def _match(self, line: str) -> re.Match[str] | None:
         for rx in _SHAPES:
@@ -94,6 +123,55 @@ class PythonFormat(RegexFormat):
         return ParsedLine(self._times.datetime(t) if t else None, level, msg, fields)
 
     def parse_columns(self, lines, ts_out, levels_out, msgs_out) -> None:
+        """The default shape (``asctime - name - LEVEL - msg``) is read for the whole
+        batch by one ``findall`` over the joined lines (every line yields exactly one
+        row; a row without a time is a line of another shape or a continuation, and
+        goes through the per-line path)."""
+        n = len(lines)
+        if n > 16 and "\n" not in "".join(lines[:1]) and _SHAPES[0].match(lines[0]):
+            rows = _BATCH_DEFAULT.findall("\n".join(lines))
+            if len(rows) == n:
+                tss, lvls, msgs = (list(c) for c in zip(*rows))
+                epochs = self._epochs(tss)
+                levels = list(map(_LEVELS.__getitem__, lvls))
+                if "" in tss:
+                    for i, t in enumerate(tss):
+                        if not t:
+                            e, lv, m = self._one(lines[i])
+                            epochs[i], levels[i], msgs[i] = e, lv, m
+                ts_out += epochs
+                levels_out += levels
+                msgs_out += msgs
+                return
+        for line in lines:
+            e, lv, m = self._one(line)
+            ts_out.append(e)
+            levels_out.append(lv)
+            msgs_out.append(m)
+
+    def _epochs(self, tss: list[str]) -> list[float | None]:
+        """asctime is ``YYYY-MM-DD HH:MM:SS`` plus an optional fraction: convert each
+        second once (cached) and add the fraction — no per-line datetime work."""
+        seconds = self._seconds
+        if len(seconds) > 100_000:
+            seconds.clear()
+        out = list(map(seconds.__getitem__, map(_FIRST_19, tss)))
+        for i, t in enumerate(tss):
+            if len(t) > 20:
+                base = out[i]
+                if base is not None:
+                    out[i] = base + float("0." + t[20:])
+        return out
+
+    def _one(self, line: str) -> tuple[float | None, int, str | None]:
+        m = self._match(line)
+        if m is None:
+            return None, 0, None
+        gi = m.re.groupindex
+        t = m.group("ts") if "ts" in gi else None
+        return (self._times.epoch(t) if t else None), _LEVELS[m.group("level")], m.group("message")
+
+    def _parse_columns_per_line(self, lines, ts_out, levels_out, msgs_out) -> None:
         shapes = _SHAPES
         epoch = self._times.epoch
         levels = _LEVELS

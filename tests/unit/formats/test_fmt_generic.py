@@ -72,3 +72,19 @@ def test_plain_levels_and_continuations(agree) -> None:
     assert f.parse("just text").message == "just text"  # type: ignore[union-attr]
     assert f.parse("    at indented") is None
     agree(f, ["a", "b ERROR", "  c", ""])
+
+
+def test_timestamp_cache_fraction_path_equals_full_conversion() -> None:
+    from logwatch_tui.core.formats.base import TimestampCache, iso_datetime
+
+    cache = TimestampCache(iso_datetime)
+    for text in (
+        "2026-11-20 10:00:01,123",
+        "2026-11-20 10:00:01.5",
+        "2026-11-20T10:00:01.123456+02:00",
+        "2026-11-20T10:00:01.000001Z",
+        "2026-11-20T10:00:02Z",
+    ):
+        expected = iso_datetime(text).astimezone().timestamp()
+        assert abs(cache.epoch(text) - expected) < 1e-6, text
+        assert abs(cache.epoch(text) - expected) < 1e-6  # cached answer too
