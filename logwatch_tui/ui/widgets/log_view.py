@@ -147,11 +147,21 @@ class LogView(ScrollView, can_focus=True):
             self.text = text
 
     class _FilterDone(Message):
-        def __init__(self, visible: array, upto: int, generation: int) -> None:
+        def __init__(
+            self,
+            visible: array,
+            upto: int,
+            generation: int,
+            store: LineStore | None = None,
+            width: int = 0,
+        ) -> None:
             super().__init__()
             self.rows = visible
             self.upto = upto
             self.generation = generation
+            self.store = store
+            """Set when the rows are for a store to switch to (see set_store)."""
+            self.width = width
 
     def __init__(
         self,
@@ -217,21 +227,39 @@ class LogView(ScrollView, can_focus=True):
         return None
 
     def set_store(self, store: LineStore) -> None:
-        """Show another store (e.g. the full index replacing the quick preview)."""
-        self.store = store
-        self._row_cache.clear()
-        self._max_width = 0
-        self.rows = self.query.rows(store)
-        self._grow_width(range(len(store)))
-        self._update_virtual_size()
-        self.cursor = (
-            max(0, len(self.rows) - 1)
-            if self.follow
-            else min(self.cursor, max(0, len(self.rows) - 1))
-        )
+        """Show another store (e.g. the full index replacing the quick preview).
+
+        A big store's rows are computed in the filter worker; the switch happens
+        when they are ready, so the screen never stalls on millions of lines.
+        """
+        if len(store) > SYNC_FILTER_LIMIT:
+            self._filter_generation += 1
+            self._filter_worker(self.query, len(store), self._filter_generation, store)
+            return
+        self._switch_store(store, self.query.rows(store), len(store), None)
+        self._settle_cursor()
+
+    def _settle_cursor(self) -> None:
+        n = len(self.rows)
+        self.cursor = max(0, n - 1) if self.follow else min(self.cursor, max(0, n - 1))
         if self.follow:
             self._stick_to_end()
         self.refresh()
+
+    def _switch_store(self, store: LineStore, rows: array, upto: int, width: int | None) -> None:
+        self.store = store
+        self._row_cache.clear()
+        self._max_width = 0
+        self.rows = rows
+        if width is None:
+            self._grow_width(range(len(store)))
+        else:
+            self._max_width = width
+        pending = range(upto, len(store))
+        if pending:
+            self.query.append_rows(store, rows, pending)
+            self._grow_width(pending)
+        self._update_virtual_size()
 
     def lines_appended(self, new: range) -> None:
         """The store grew: extend the visible index and keep following."""
@@ -337,17 +365,27 @@ class LogView(ScrollView, can_focus=True):
         )
 
     @work(thread=True, exclusive=True, group="logview-filter")
-    def _filter_worker(self, query: RowQuery, n: int, generation: int) -> None:
+    def _filter_worker(
+        self, query: RowQuery, n: int, generation: int, new_store: LineStore | None = None
+    ) -> None:
         worker = get_current_worker()
-        rows = query.rows(self.store, stop=n, cancel=lambda: worker.is_cancelled)
+        store = new_store if new_store is not None else self.store
+        rows = query.rows(store, stop=n, cancel=lambda: worker.is_cancelled)
+        width = 0
+        if new_store is not None and n:
+            width = min(max(new_store.lengths[:n]), MAX_DISPLAY_CHARS + 20)
         if not worker.is_cancelled:
-            self.post_message(self._FilterDone(rows, n, generation))
+            self.post_message(self._FilterDone(rows, n, generation, new_store, width))
 
     @on(_FilterDone)
     def _on_filter_done(self, event: _FilterDone) -> None:
         if event.generation != self._filter_generation:
             return
         self.filtering = False
+        if event.store is not None:
+            self._switch_store(event.store, event.rows, event.upto, event.width)
+            self._settle_cursor()
+            return
         self._apply_filter(event.rows, event.upto)
         self._post_filter_changed()
 
