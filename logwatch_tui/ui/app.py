@@ -20,13 +20,13 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from logwatch_tui.config import AppConfig, save_ui_setting
-from logwatch_tui.core.levels import Level
 from logwatch_tui.core.rules import Rule, rule_summary
 from logwatch_tui.core.store import LineStore
 from logwatch_tui.core.tomlio import ConfigError
 from logwatch_tui.pattern_index import PatternIndex
 from logwatch_tui.pipeline import Pipeline, PipelineUpdate, preview_store
 from logwatch_tui.ui.alerting import AlertController, DeliveryUpdate, HistoryLoaded
+from logwatch_tui.ui.commands import LEVEL_KEYS, palette_commands
 from logwatch_tui.ui.investigate import ExportDone, Investigation, SearchDone, SearchProgress
 from logwatch_tui.ui.messages import LogUpdate
 from logwatch_tui.ui.rule_editing import RuleEditing, RulesReloaded
@@ -49,16 +49,6 @@ TOAST_SEVERITY = {
     "warning": "warning",
     "error": "error",
     "critical": "error",
-}
-LEVEL_KEYS = {
-    "1": Level.TRACE,
-    "2": Level.DEBUG,
-    "3": Level.INFO,
-    "4": Level.NOTICE,
-    "5": Level.WARNING,
-    "6": Level.ERROR,
-    "7": Level.CRITICAL,
-    "0": Level.UNKNOWN,
 }
 PREVIEW_MIN_BYTES = 16 * 1024 * 1024
 """Files at least this big show their last lines at once while the full index loads."""
@@ -512,62 +502,16 @@ class LogwatchApp(App[int]):
         if isinstance(screen, RulesScreen):
             yield from screen.system_commands()
             return
-        yield SystemCommand(
-            "Rules: open", "Add, edit, enable/disable, delete rules (R)", self.action_rules
-        )
-        yield SystemCommand(
-            "Rules: new rule from selected line",
-            "Prefilled from the selected line (A)",
-            self.action_new_rule_from_line,
-        )
-        view = self.log_view
-        yield SystemCommand("Help: key bindings", "Show every key binding", self.action_help)
-        yield SystemCommand(
-            "Follow: jump to newest and follow", "Like End/G", view.action_go_bottom
-        )
-        yield SystemCommand(
-            "Follow: pause", "Stop following new lines", lambda: setattr(view, "follow", False)
-        )
-        yield SystemCommand(
-            "Next error",
-            "Jump to the next ERROR or CRITICAL line (e)",
-            lambda: view.action_next_level("error"),
-        )
-        yield SystemCommand(
-            "Previous error",
-            "Jump to the previous error (E)",
-            lambda: view.action_prev_level("error"),
-        )
-        yield SystemCommand(
-            "Next warning",
-            "Jump to the next WARNING line (w)",
-            lambda: view.action_next_level("warning"),
-        )
-        yield SystemCommand(
-            "Previous warning",
-            "Jump to the previous warning (W)",
-            lambda: view.action_prev_level("warning"),
-        )
-        for key, lv in LEVEL_KEYS.items():
-            yield SystemCommand(
-                f"Toggle level {lv.name}",
-                f"Show/hide {lv.name} lines (key {key})",
-                lambda lv=lv: self.action_toggle_level(int(lv)),
-            )
-        yield SystemCommand(
-            "Raise minimum level",
-            "Hide the lowest shown level (+)",
-            lambda: self.action_min_level(1),
-        )
-        yield SystemCommand(
-            "Lower minimum level", "Show one more level (-)", lambda: self.action_min_level(-1)
-        )
-        yield SystemCommand(
-            "Show all levels", "Clear level filters (a)", self.action_show_all_levels
-        )
-        yield SystemCommand(
-            "Toggle side panel", "Show/hide stats and alerts (s)", self.action_toggle_side
-        )
-        yield SystemCommand(
-            "Open newest alert", "Detail of the most recent alert", self.action_alert_detail
-        )
+        yield from palette_commands(self)
+
+    def action_notify_test(self, name: str) -> None:
+        def done(text: str, ok: bool) -> None:
+            severity = "information" if ok else "error"
+            self.notify(text, title="Test notification", severity=severity, markup=False)
+
+        self.notify(f"sending a test alert through {name}…", markup=False)
+        self.alerting.notify_test(name, self.config.notifiers, done)
+
+    async def action_focused_log(self, action: str) -> None:
+        """Run a log-view action from the palette (where the view has no focus)."""
+        await self.log_view.run_action(action)
