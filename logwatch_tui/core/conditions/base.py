@@ -1,0 +1,104 @@
+"""What every condition runner shares: the Runner contract, alert events, sample text.
+
+A runner is one rule's condition state (windows, firing flags, a miner…).
+The engine decides *which* records reach it and under which key (candidate
+filtering, :mod:`logwatch_tui.core.engine`); the runner decides what those
+records mean. The seam is here because the hooks below are the whole of
+that conversation, so a condition family never needs to know how batches
+are scanned, and the engine never needs to know what a condition counts.
+
+The engine calls, in event time:
+
+``start(t)``
+    once, at the first record or ``advance()`` it sees after the rule was
+    added (absence, new_pattern and spike measure from here);
+``on_match(t, key, msg, source, out)``
+    for every record that passed the rule's filters, ``t`` being its event
+    time and ``key`` its group_by key;
+``on_due(key, due, out)``
+    when something the runner scheduled with ``engine._schedule(due, self,
+    key)`` comes due (a resolve check, an absence deadline…); entries are
+    lazy, so a runner re-checks and may re-schedule;
+``sweep(now)``
+    after each feed/advance, to drop stale keys;
+``active(now)``
+    for :meth:`~logwatch_tui.core.engine.RuleEngine.active`.
+
+Runners append the events they emit to ``out`` and tell the engine about
+each firing with ``engine._fired(rule.id)`` (the per-rule fired counts).
+``alive`` turns False when the rule is edited or removed: heap entries of a
+dead runner are skipped.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from logwatch_tui.core.record import AlertEvent
+from logwatch_tui.core.rules import Rule, render_message
+
+if TYPE_CHECKING:
+    from logwatch_tui.core.engine import RuleEngine
+
+Key = tuple[tuple[str, str], ...]
+"""An alert key: ``(name, value)`` pairs in ``group_by`` order (``()`` without group_by)."""
+MAX_SAMPLES = 5
+SAMPLE_CHARS = 1000
+"""Samples go into notifications; a 10 MB line must not."""
+
+NEG_INF = -math.inf
+
+
+def sample(msg: str | None) -> str:
+    """A message as an alert sample: cut to SAMPLE_CHARS (None, from a malformed batch, is "")."""
+    if msg is None:
+        return ""
+    return msg if len(msg) <= SAMPLE_CHARS else msg[: SAMPLE_CHARS - 1] + "…"
+
+
+class Runner:
+    """State and behaviour of one rule. Subclasses implement one condition each."""
+
+    def __init__(self, rule: Rule, engine: RuleEngine) -> None:
+        self.rule = rule
+        self.engine = engine
+        self.alive = True
+        self.started = False
+
+    def event(
+        self, key: Key, status: str, at: float, count: int, samples: tuple[str, ...], source: str
+    ) -> AlertEvent:
+        rule = self.rule
+        return AlertEvent(
+            rule=rule.id,
+            name=rule.name,
+            status=status,
+            severity=rule.severity,
+            at=at,
+            count=count,
+            key=key,
+            samples=samples,
+            source=source,
+            window=rule.window,
+            summary=render_message(rule, count, dict(key)),
+        )
+
+    # condition hooks -----------------------------------------------------------------------
+    def start(self, t: float) -> None:
+        self.started = True
+
+    def on_match(self, t: float, key: Key, msg: str, source: str, out: list[AlertEvent]) -> None:
+        raise NotImplementedError
+
+    def on_due(self, key: Key, due: float, out: list[AlertEvent]) -> None:
+        raise NotImplementedError
+
+    def sweep(self, now: float) -> None:
+        pass
+
+    def active(self, now: float) -> list[AlertEvent]:
+        raise NotImplementedError
+
+
+__all__ = ["MAX_SAMPLES", "NEG_INF", "SAMPLE_CHARS", "Key", "Runner", "sample"]
