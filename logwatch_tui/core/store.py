@@ -146,7 +146,7 @@ class LineStore:
         n = len(self.levels)
         stop = n if stop is None else min(stop, n)
         i = start
-        offsets, lengths, segments = self.offsets, self.lengths, self.segments
+        offsets, segments = self.offsets, self.segments
         while i < stop:
             seg = segments[i]
             if seg == 0xFFFF:
@@ -158,16 +158,7 @@ class LineStore:
                 continue
             # extend the run while lines are contiguous on disk in the same segment
             first_off = offsets[i]
-            j = i + 1
-            end = first_off + lengths[i] + 1
-            while (
-                j < stop
-                and segments[j] == seg
-                and offsets[j] == end
-                and end - first_off < block_bytes
-            ):
-                end += lengths[j] + 1
-                j += 1
+            j, end = self._contiguous_run(i, stop, seg, block_bytes)
             try:
                 data = self._segment_handles[seg].pread(end - first_off, first_off)
             except (OSError, ValueError):
@@ -181,6 +172,31 @@ class LineStore:
                 texts = [t[:-1] if t.endswith("\r") else t for t in texts]
             yield i, texts
             i = j
+
+    def _contiguous_run(self, i: int, stop: int, seg: int, block_bytes: int) -> tuple[int, int]:
+        """End (exclusive) and end byte offset of the run of lines from ``i`` that sit
+        next to each other on disk in segment ``seg``, at most ~``block_bytes`` long.
+
+        The usual case — one file appended in order — is proved with a few C-level
+        passes (count, sum, bisect) instead of a Python step per line.
+        """
+        offsets, lengths, segments = self.offsets, self.lengths, self.segments
+        first_off = offsets[i]
+        j = min(stop, i + max(1, block_bytes // 32))
+        # same segment, and contiguous iff the last start equals the sum of the lengths before it
+        if (
+            j - i > 1
+            and segments[i:j].count(seg) == j - i
+            and offsets[j - 1] - first_off == sum(lengths[i : j - 1]) + (j - 1 - i)
+        ):
+            j = max(i + 1, bisect.bisect_left(offsets, first_off + block_bytes, i + 1, j))
+            return j, offsets[j - 1] + lengths[j - 1] + 1
+        j = i + 1
+        end = first_off + lengths[i] + 1
+        while j < stop and segments[j] == seg and offsets[j] == end and end - first_off < block_bytes:
+            end += lengths[j] + 1
+            j += 1
+        return j, end
 
     # -- filtering -------------------------------------------------------------------
     def visible(

@@ -146,3 +146,24 @@ def test_iter_text_blocks_reads_runs_in_order(tmp_path: Path) -> None:
     assert [t for _, ts in s.iter_text_blocks(495, 505) for t in ts] == [
         s.text(i) for i in range(495, 505)
     ]
+
+
+def test_iter_text_blocks_when_offsets_restart_on_the_same_file(tmp_path: Path) -> None:
+    """copytruncate: the same file handle, offsets starting again at 0."""
+    p = tmp_path / "t.log"
+    first = [f"old {i}" for i in range(50)]
+    p.write_text("\n".join(first) + "\n")
+    h = PreadFile(p)
+    s = LineStore()
+    offs, pos = [], 0
+    for line in first:
+        offs.append(pos)
+        pos += len(line) + 1
+    s.append(batch(first, [3] * 50, offsets=offs, end=pos, handle=h))
+    second = [f"new {i:02d}" for i in range(30)]
+    p.write_text("\n".join(second) + "\n")  # truncated and rewritten
+    offs2 = [i * 7 for i in range(30)]
+    s.append(batch(second, [3] * 30, offsets=offs2, end=30 * 7, handle=h))
+    got = [t for _, ts in s.iter_text_blocks(block_bytes=1 << 20) for t in ts]
+    assert got[50:] == second
+    assert got == [s.text(i) for i in range(80)]
