@@ -145,26 +145,16 @@ def _load_rules(
     path = Path(explicit) if explicit else default_rules_path()
     if not explicit and not path.exists():
         if required:
-            _err(f"no rules file at {path} (use --rules FILE)")
+            raise UsageError(f"no rules file at {path} (use --rules FILE)")
         return [], None
     return load_rules(path), path
 
 
 def _check_sources(sources: Sequence[str]) -> list[str]:
-    """Expand specs for batch commands; a missing file is a usage error there."""
-    from logwatch_tui.sources.file import expand_specs
+    """Expand specs for batch commands; a missing file is a usage error there (exit 2)."""
+    from logwatch_tui.sources.specs import readable_files
 
-    paths, _globs = expand_specs(list(sources))
-    for p in paths:
-        if not os.path.exists(p):
-            raise UsageError(f"cannot read {p}: no such file")
-        if os.path.isdir(p):
-            raise UsageError(f"cannot read {p}: is a directory")
-        if not os.access(p, os.R_OK):
-            raise UsageError(f"cannot read {p}: permission denied")
-    if not paths:
-        raise UsageError(f"no files match {' '.join(sources)}")
-    return paths
+    return readable_files(list(sources))
 
 
 def _iso(ts: float) -> str:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import re
 import sys
 from array import array
@@ -88,19 +87,9 @@ class PatternRun:
 
 def expand_sources(sources: Sequence[str]) -> list[str]:
     """Files, globs and directories to readable file paths; a problem is a one-line OSError."""
-    from logwatch_tui.sources.file import expand_specs
+    from logwatch_tui.sources.specs import readable_files
 
-    paths, _patterns = expand_specs(list(sources))
-    for p in paths:
-        if not os.path.exists(p):
-            raise FileNotFoundError(f"cannot read {p}: no such file")
-        if os.path.isdir(p):
-            raise IsADirectoryError(f"cannot read {p}: is a directory")
-        if not os.access(p, os.R_OK):
-            raise PermissionError(f"cannot read {p}: permission denied")
-    if not paths:
-        raise FileNotFoundError(f"no files match {' '.join(sources)}")
-    return paths
+    return readable_files(list(sources))
 
 
 def read_messages(path: str) -> Iterator[list[str]]:

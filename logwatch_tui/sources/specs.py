@@ -131,3 +131,20 @@ def expand_specs(specs: list[str]) -> tuple[list[str], list[str]]:
     """
     files, patterns, _ = _expand(specs)
     return [p for p, _ in files], patterns
+
+
+def readable_files(sources: list[str]) -> list[str]:
+    """Files, globs and directories to readable file paths, for one-shot commands
+    (``check``, ``parse``, ``patterns``): there a missing or unreadable file is an
+    error (one line naming it), not something to wait for."""
+    paths, _patterns = expand_specs(list(sources))
+    for p in paths:
+        if not os.path.exists(p):
+            raise FileNotFoundError(f"cannot read {p}: no such file")
+        if os.path.isdir(p):
+            raise IsADirectoryError(f"cannot read {p}: is a directory")
+        if not os.access(p, os.R_OK):
+            raise PermissionError(f"cannot read {p}: permission denied")
+    if not paths:
+        raise FileNotFoundError(f"no files match {' '.join(sources)}")
+    return paths
