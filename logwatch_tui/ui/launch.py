@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -47,6 +48,8 @@ def launch(args: argparse.Namespace) -> int:
     try:
         if args.demo:
             tmp = tempfile.TemporaryDirectory(prefix="logwatch-demo-")
+            # the demo's alerts stay out of the real alert history
+            os.environ.setdefault("LOGWATCH_STATE_DIR", str(Path(tmp.name) / "state"))
             demo_proc, log, example_rules = start_demo(Path(tmp.name))
             sources = [str(log)]
             # edits in the demo go to a copy, never to examples/rules.toml
