@@ -9,6 +9,11 @@ condition in its docstring:
 - :mod:`~logwatch_tui.core.conditions.spike`: ``spike`` (rate over a baseline rate)
 - :mod:`~logwatch_tui.core.conditions.base`: the Runner contract they share
 
+Why the seam is here: each condition is a self-contained state machine
+behind the same few hooks (:class:`~logwatch_tui.core.conditions.base.Runner`),
+so each can be read, checked against its semantics and changed alone, and
+a new condition touches none of the others.
+
 The engine (:mod:`logwatch_tui.core.engine`) owns event time, the due-time
 heap and candidate filtering, and documents what is common to all
 conditions (which records match, event time, order of evaluation, keys,

@@ -17,23 +17,26 @@ judges it. A new condition therefore needs no change here.
 The backtest replays the history the app has loaded through the rule being
 edited (:mod:`logwatch_tui.backtest`) in a thread worker, ~300 ms after the
 last keystroke; an edit cancels the run it makes stale.
+
+This module is the screen: it lays the fields out, reacts to edits and
+decides when to save and when to backtest. The parts that need no screen are
+beside it: the validators in :mod:`logwatch_tui.ui.validators`, the fields
+as data (order, labels, initial texts, text <-> TOML values) in
+:mod:`~logwatch_tui.ui.screens.rule_fields`, and running and showing the
+backtest in :mod:`logwatch_tui.ui.widgets.backtest_panel`. The names that
+used to live here (validators, ``option_text``, ``option_value``,
+``split_list``) are still importable from here.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-import threading
-import time
-import tomllib
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
-import tomli_w
-from rich.style import Style
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -41,14 +44,11 @@ from textual.events import Resize
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.validation import ValidationResult, Validator
+from textual.validation import Validator
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
-from textual.worker import Worker, WorkerState
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
-from logwatch_tui.backtest import BacktestHistory, BacktestResult, backtest_history
-from logwatch_tui.core.durations import HINT, format_duration, parse_duration
-from logwatch_tui.core.levels import Level
+from logwatch_tui.backtest import BacktestHistory, BacktestResult
 from logwatch_tui.core.rules import (
     CONDITIONS,
     SEVERITIES,
@@ -58,189 +58,34 @@ from logwatch_tui.core.rules import (
     rule_group_names_missing,
     slugify,
 )
-from logwatch_tui.core.suggest import suggest_rule
 from logwatch_tui.ui.safe_text import inert
+from logwatch_tui.ui.screens.rule_fields import (
+    FIELD_KEYS,
+    FORM_ORDER,
+    LABELS,
+    LEVEL_OPTIONS,
+    PLACEHOLDERS,
+    SELECTS,
+    css_id,
+    field_values,
+    key_of,
+    option_text,
+    option_value,
+    split_list,
+)
+from logwatch_tui.ui.validators import (
+    DurationValidator,
+    IdValidator,
+    PositiveIntValidator,
+    RegexValidator,
+    RequiredValidator,
+)
+from logwatch_tui.ui.widgets.backtest_panel import FIX_THE_RULE, NO_HISTORY, BacktestPanel
 
 DEBOUNCE = 0.3
 """Seconds of quiet typing before the backtest reruns."""
 WIDE = 120
 """From this width the backtest sits beside the form instead of under it."""
-_ID_RE = re.compile(r"[\w.\-]+")
-
-
-# -- validators ---------------------------------------------------------------------------
-
-
-class RegexValidator(Validator):
-    """A Python regex that compiles; the failure names the reason and the position."""
-
-    def validate(self, value: str) -> ValidationResult:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            return self.failure(str(exc), value)  # "missing ), ... at position 3"
-        except (ValueError, OverflowError, RecursionError) as exc:
-            return self.failure(f"not a valid regex ({exc})", value)
-        return self.success()
-
-
-class DurationValidator(Validator):
-    """``90s``, ``5m``, ``1h30m``…; zero only where it makes sense (a cooldown)."""
-
-    def __init__(self, *, allow_zero: bool) -> None:
-        super().__init__()
-        self.allow_zero = allow_zero
-
-    def validate(self, value: str) -> ValidationResult:
-        try:
-            parse_duration(value, allow_zero=self.allow_zero)
-        except ValueError as exc:
-            return self.failure(str(exc), value)
-        return self.success()
-
-
-class PositiveIntValidator(Validator):
-    def validate(self, value: str) -> ValidationResult:
-        text = value.strip()
-        if not text.isdigit() or int(text) < 1:
-            return self.failure(f"{_short(value)!r} must be a whole number ≥ 1", value)
-        return self.success()
-
-
-class RequiredValidator(Validator):
-    def __init__(self, what: str) -> None:
-        super().__init__()
-        self.what = what
-
-    def validate(self, value: str) -> ValidationResult:
-        if not value.strip():
-            return self.failure(f"{self.what} is required", value)
-        return self.success()
-
-
-class IdValidator(Validator):
-    """Letters, digits, ``-``, ``_``, ``.``; not the id of another rule."""
-
-    def __init__(self, taken: dict[str, str]) -> None:
-        super().__init__()
-        self.taken = taken
-
-    def validate(self, value: str) -> ValidationResult:
-        if not _ID_RE.fullmatch(value):
-            return self.failure("an id is letters, digits, '-', '_' and '.'", value)
-        if value in self.taken:
-            return self.failure(
-                f"id '{value}' is used by rule '{_short(self.taken[value])}'", value
-            )
-        return self.success()
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def split_list(text: str) -> list[str]:
-    """``"a, b  c"`` -> ``["a", "b", "c"]`` (commas or spaces separate list fields)."""
-    return [p for p in re.split(r"[,\s]+", text.strip()) if p]
-
-
-def option_text(value: Any, *, duration: bool = False) -> str:
-    """How a condition option's value is shown in its field (TOML value syntax, strings bare)."""
-    if duration and isinstance(value, int | float) and not isinstance(value, bool):
-        return format_duration(value)
-    if isinstance(value, str):
-        return value
-    if isinstance(value, tuple):
-        value = list(value)
-    return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
-
-
-def option_value(text: str) -> Any:
-    """A field's text as the TOML value a file would hold; plain text when it is not one."""
-    try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text.strip()
-
-
-def when(ts: float) -> str:
-    return datetime.fromtimestamp(ts).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-
-
-# -- the modal ----------------------------------------------------------------------------
-
-
-LEVEL_OPTIONS: list[tuple[str, str]] = [("any level", "")] + [
-    (lv.name.lower(), lv.name.lower()) for lv in sorted(Level) if lv is not Level.UNKNOWN
-]
-
-
-FORM_ORDER: tuple[str, ...] = (
-    "name",
-    "match",
-    "ignore",
-    "level",
-    "sources",
-    "condition",
-    "threshold",
-    "window",
-    "options",  # the condition's own keys (CONDITIONS[...].options) go here
-    "group_by",
-    "cooldown",
-    "severity",
-    "notify",
-    "message",
-    "enabled",
-    "id",
-)
-"""Tab order of the form: what a rule finds, when it fires, then how it tells."""
-LABELS: dict[str, str] = {
-    "name": "Name",
-    "match": "Match regex",
-    "ignore": "Ignore regex",
-    "level": "Min level",
-    "sources": "Sources",
-    "condition": "Condition",
-    "threshold": "Threshold",
-    "window": "Window",
-    "group_by": "Group by",
-    "cooldown": "Cooldown",
-    "severity": "Severity",
-    "notify": "Notify",
-    "message": "Message",
-    "enabled": "Enabled",
-    "id": "Id",
-}
-PLACEHOLDERS: dict[str, str] = {
-    "match": "regex searched in the message (empty: every line)",
-    "ignore": "skip messages this regex finds",
-    "sources": "globs, e.g. *.log (empty: all)",
-    "threshold": "matches in the window",
-    "window": HINT,
-    "group_by": "named groups or fields, e.g. ip",
-    "cooldown": "quiet time after firing (0s: none)",
-    "notify": "toast, email, … (empty: none)",
-    "message": "{name}: {count} in {window}",
-    "id": "automatic, from the name",
-}
-SELECTS = frozenset({"level", "condition", "severity"})
-NEW_RULE: dict[str, Any] = {
-    "name": "",
-    "id": "",
-    "enabled": True,
-    "severity": "warning",
-    "match": "",
-    "ignore": "",
-    "level": "",
-    "sources": "",
-    "group_by": "",
-    "condition": "threshold",
-    "threshold": "1",
-    "window": "60s",
-    "cooldown": "5m",
-    "notify": "toast",
-    "message": "",
-}
 
 
 class RuleEditor(ModalScreen[Rule | None]):
@@ -280,41 +125,16 @@ class RuleEditor(ModalScreen[Rule | None]):
         border-top: none;
         border-left: solid $primary 50%;
     }
-    RuleEditor #bt-progress { display: none; height: 1; }
-    RuleEditor #bt-progress.-running { display: block; }
     RuleEditor #buttons { height: 1; padding: 0 1; }
     RuleEditor #status { width: 1fr; height: 1; }
     RuleEditor #status.-error { color: $error; }
     RuleEditor #buttons Button { margin-left: 1; }
-    RuleEditor > .rule-editor--match { background: $accent 45%; text-style: bold; }
-    RuleEditor > .rule-editor--dim { color: $text-muted; }
     """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
-
-    COMPONENT_CLASSES = {"rule-editor--match", "rule-editor--dim"}
-
-    class _BacktestProgress(Message):
-        """Posted from the backtest thread; a flood collapses to the latest."""
-
-        def __init__(self, generation: int, done: int, total: int) -> None:
-            super().__init__()
-            self.generation = generation
-            self.done = done
-            self.total = total
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, RuleEditor._BacktestProgress)
-
-    class _BacktestDone(Message):
-        def __init__(self, generation: int, rule: Rule, result: BacktestResult) -> None:
-            super().__init__()
-            self.generation = generation
-            self.rule = rule
-            self.result = result
 
     def __init__(
         self,
@@ -347,49 +167,19 @@ class RuleEditor(ModalScreen[Rule | None]):
         self.warnings: dict[str, str] = {}
         self.current: Rule | None = None
         """The rule the form describes right now (None while invalid)."""
-        self.backtest_result: BacktestResult | None = None
-        self.backtest_rule: Rule | None = None
-        """The rule ``backtest_result`` belongs to."""
-        self.backtest_running = False
-        self._generation = 0
-        self._cancel: threading.Event | None = None
+        self._backtest = BacktestPanel(
+            history,
+            rule_enabled=lambda: self.query_one("#f-enabled", Checkbox).value,
+            id="backtest",
+        )
         self._timer: Timer | None = None
         self._tested_key: Rule | None = None
         self._option_keys = sorted({k for spec in CONDITIONS.values() for k in spec.options})
         self._condition = rule.condition if rule is not None else "threshold"
 
     # -- composition ------------------------------------------------------------------------
-    def _values(self) -> dict[str, Any]:
-        """Initial field texts, from the rule, the suggestion from a log line, or the defaults."""
-        r = self.rule
-        if r is None:
-            v: dict[str, Any] = dict(NEW_RULE)
-            if self.prefill_message is not None:
-                s = suggest_rule(self.prefill_message)
-                v.update(name=s.name, match=s.match, group_by=", ".join(s.group_by))
-            return v
-        spec = CONDITIONS[r.condition]
-        return {
-            "name": r.name,
-            "id": r.id if self.replaces == r.id else "",
-            "enabled": r.enabled,
-            "severity": r.severity,
-            "match": r.match or "",
-            "ignore": r.ignore or "",
-            "level": r.level.name.lower() if r.level is not None else "",
-            "sources": ", ".join(r.sources),
-            "group_by": ", ".join(r.group_by),
-            "condition": r.condition,
-            "threshold": str(r.threshold),
-            "window": format_duration(r.window),
-            "cooldown": format_duration(r.cooldown),
-            "notify": ", ".join(r.notify),
-            "message": r.message or "",
-            **{f"opt:{k}": option_text(val, duration=k in spec.durations) for k, val in r.options},
-        }
-
     def _widget(self, key: str, value: Any) -> Widget:
-        wid = f"f-{_css(key)}"
+        wid = f"f-{css_id(key)}"
         if key in SELECTS:
             options = {
                 "level": LEVEL_OPTIONS,
@@ -421,7 +211,11 @@ class RuleEditor(ModalScreen[Rule | None]):
         )
 
     def compose(self) -> ComposeResult:
-        v = self._values()
+        v = field_values(
+            self.rule,
+            keep_id=self.rule is not None and self.replaces == self.rule.id,
+            prefill_message=self.prefill_message,
+        )
         if self.rule is None or self.replaces is None:
             title = Text("New rule")
         else:
@@ -435,14 +229,12 @@ class RuleEditor(ModalScreen[Rule | None]):
                 with VerticalScroll(id="form"):
                     for key in keys:
                         label = LABELS.get(key) or key[4:].replace("_", " ").capitalize()
-                        with Vertical(classes="field", id=f"field-{_css(key)}"):
+                        with Vertical(classes="field", id=f"field-{css_id(key)}"):
                             with Horizontal(classes="row"):
                                 yield Label(label, classes="label")
                                 yield self._widget(key, v.get(key, ""))
-                            yield Static("", classes="msg", id=f"msg-{_css(key)}", markup=False)
-                with Vertical(id="backtest"):
-                    yield ProgressBar(show_eta=False, id="bt-progress")
-                    yield Static("", id="bt-text", markup=False)
+                            yield Static("", classes="msg", id=f"msg-{css_id(key)}", markup=False)
+                yield self._backtest
             with Horizontal(id="buttons"):
                 yield Static("", id="status", markup=False)
                 yield Button("Save", id="save", variant="primary", compact=True)
@@ -457,7 +249,7 @@ class RuleEditor(ModalScreen[Rule | None]):
 
     # -- reading the form ---------------------------------------------------------------------
     def _text(self, key: str) -> str:
-        return self.query_one(f"#f-{_css(key)}", Input).value
+        return self.query_one(f"#f-{css_id(key)}", Input).value
 
     def _select(self, key: str) -> str:
         value = self.query_one(f"#f-{key}", Select).value
@@ -518,7 +310,7 @@ class RuleEditor(ModalScreen[Rule | None]):
         self.query_one("#field-threshold").display = spec is None or spec.uses_threshold
         self.query_one("#field-window").display = spec is None or spec.uses_window
         for key in self._option_keys:
-            self.query_one(f"#field-{_css('opt:' + key)}").display = (
+            self.query_one(f"#field-{css_id('opt:' + key)}").display = (
                 spec is not None and key in spec.options
             )
         for inp in self.query(Input):
@@ -526,14 +318,14 @@ class RuleEditor(ModalScreen[Rule | None]):
                 continue
             result = inp.validate(inp.value)
             if result is not None and not result.is_valid:
-                errors[_key_of(inp.id[2:])] = "; ".join(result.failure_descriptions)
+                errors[key_of(inp.id[2:])] = "; ".join(result.failure_descriptions)
         rule: Rule | None = None
         if not errors:
             try:
                 rule = rule_from_dict(self._table())
             except RuleError as exc:
-                key = exc.key if exc.key in _FIELD_KEYS else (f"opt:{exc.key}" if exc.key else "")
-                if key not in _FIELD_KEYS and not key.startswith("opt:"):
+                key = exc.key if exc.key in FIELD_KEYS else (f"opt:{exc.key}" if exc.key else "")
+                if key not in FIELD_KEYS and not key.startswith("opt:"):
                     key = "_form"
                 errors[key] = exc.reason
         if rule is not None:
@@ -547,7 +339,7 @@ class RuleEditor(ModalScreen[Rule | None]):
         self.errors, self.warnings, self.current = errors, warnings, rule
         self._option_placeholders(rule)
         for msg in self.query(".msg").results(Static):
-            key = _key_of((msg.id or "")[4:])
+            key = key_of((msg.id or "")[4:])
             text = errors.get(key) or warnings.get(key) or ""
             if key in ("match", "ignore") and key in errors:
                 text = self._with_caret(key, text)
@@ -587,7 +379,7 @@ class RuleEditor(ModalScreen[Rule | None]):
         spec = CONDITIONS[rule.condition]
         for key, value in rule.options_dict.items():
             if key in spec.options:
-                inp = self.query_one(f"#f-{_css('opt:' + key)}", Input)
+                inp = self.query_one(f"#f-{css_id('opt:' + key)}", Input)
                 inp.placeholder = "default " + option_text(value, duration=key in spec.durations)
 
     def _condition_changed(self) -> None:
@@ -647,7 +439,7 @@ class RuleEditor(ModalScreen[Rule | None]):
                 severity="warning",
                 markup=False,
             )
-            widget = self.query(f"#f-{_css(key)}")
+            widget = self.query(f"#f-{css_id(key)}")
             if key != "_form" and widget:
                 widget.first().focus()
             return
@@ -659,6 +451,25 @@ class RuleEditor(ModalScreen[Rule | None]):
         self.dismiss(None)
 
     # -- backtest -------------------------------------------------------------------------------
+    @property
+    def backtest_result(self) -> BacktestResult | None:
+        """The latest backtest figures shown (None before the first run finishes)."""
+        return self._backtest.result
+
+    @property
+    def backtest_rule(self) -> Rule | None:
+        """The rule ``backtest_result`` belongs to."""
+        return self._backtest.rule
+
+    @property
+    def backtest_running(self) -> bool:
+        return self._backtest.running
+
+    @property
+    def backtest_settled(self) -> bool:
+        """No backtest waiting for its debounce and none running (the panel is final)."""
+        return self._timer is None and not self._backtest.running
+
     def _schedule_backtest(self) -> None:
         if self._timer is not None:
             self._timer.stop()
@@ -670,136 +481,21 @@ class RuleEditor(ModalScreen[Rule | None]):
 
     def _cancel_backtest(self) -> None:
         self._tested_key = None
-        self.backtest_running = False
-        if self._cancel is not None:
-            self._cancel.set()
-            self._cancel = None
-
-    @property
-    def backtest_settled(self) -> bool:
-        """No backtest waiting for its debounce and none running (the panel is final)."""
-        return self._timer is None and not self.backtest_running
+        self._backtest.cancel()
 
     def _start_backtest(self) -> None:
         self._timer = None
         rule = self.current
-        self._generation += 1
         if rule is None:
             self._tested_key = None
-            self.backtest_running = False
-            self._show_backtest(None)
+            self._backtest.show_idle(FIX_THE_RULE)
             return
         if self.history is None or not self.history.paths:
             self._tested_key = _behaviour(rule)
-            self.backtest_running = False
-            self._show_note("No history loaded: nothing to test against yet.")
+            self._backtest.show_idle(NO_HISTORY)
             return
-        self._cancel = threading.Event()
         self._tested_key = _behaviour(rule)
-        self.backtest_running = True
-        bar = self.query_one("#bt-progress", ProgressBar)
-        bar.update(total=None, progress=0)
-        bar.add_class("-running")
-        self._run_backtest(rule, self.history, self._cancel, self._generation)
-
-    @work(thread=True, exclusive=True, group="backtest", exit_on_error=False)
-    def _run_backtest(
-        self, rule: Rule, history: BacktestHistory, cancel: threading.Event, generation: int
-    ) -> None:
-        last = 0.0
-
-        def progress(done: int, total: int) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if now - last >= 0.1:
-                last = now
-                self.post_message(self._BacktestProgress(generation, done, total))
-
-        result = backtest_history(rule, history, cancel=cancel, progress=progress)
-        self.post_message(self._BacktestDone(generation, rule, result))
-
-    @on(_BacktestProgress)
-    def _on_progress(self, event: _BacktestProgress) -> None:
-        if event.generation == self._generation and self.backtest_running:
-            self.query_one("#bt-progress", ProgressBar).update(
-                total=max(event.total, 1), progress=event.done
-            )
-
-    @on(_BacktestDone)
-    def _on_done(self, event: _BacktestDone) -> None:
-        if event.generation != self._generation or event.result.cancelled:
-            return
-        self.backtest_running = False
-        self.backtest_result = event.result
-        self.backtest_rule = event.rule
-        self.query_one("#bt-progress", ProgressBar).remove_class("-running")
-        self._show_backtest(event.result)
-
-    @on(Worker.StateChanged)
-    def _on_worker_state(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "backtest" or event.state != WorkerState.ERROR:
-            return
-        self.backtest_running = False
-        self.query_one("#bt-progress", ProgressBar).remove_class("-running")
-        self._show_note(f"Backtest failed: {event.worker.error!r}")
-        self.notify(
-            f"backtest failed: {event.worker.error!r}",
-            title="Backtest",
-            severity="error",
-            markup=False,
-        )
-
-    def _style(self, name: str) -> Style:
-        """A theme colour for Text spans (partial: no background painted over the panel's)."""
-        return self.get_component_rich_style(name, partial=True)
-
-    def _show_note(self, text: str) -> None:
-        self.query_one("#bt-text", Static).update(Text(text, style=self._style("rule-editor--dim")))
-
-    def _show_backtest(self, result: BacktestResult | None) -> None:
-        if result is None:
-            self._show_note("Backtest: fix the rule to see what it would have done.")
-            return
-        dim = self._style("rule-editor--dim")
-        hit = self._style("rule-editor--match")
-        t = Text()
-        t.append("Backtest ", "bold")
-        files = len(self.history.paths) if self.history else 0
-        where = inert(self.history.paths[0]) if files == 1 and self.history else f"{files} files"
-        t.append(f"over {result.records:,} records of {where}\n", dim)
-        t.append(f"matched {result.matched:,}", "bold")
-        t.append(" · ")
-        if result.firings:
-            t.append(f"would fire {result.firings:,}×", "bold")
-            t.append(f" (resolved {result.resolved:,})\n")
-            assert result.first is not None and result.last is not None
-            t.append(f"first {when(result.first)} · last {when(result.last)}\n")
-        else:
-            t.append("would not fire\n")
-        if not self.query_one("#f-enabled", Checkbox).value:
-            t.append("(disabled: figures are as if it were on)\n", dim)
-        for err in result.errors:
-            t.append(inert(err) + "\n", dim)
-        for msg, spans in result.samples:
-            t.append("› ", dim)
-            t.append_text(_highlighted(msg, spans, hit))
-            t.append("\n")
-        t.rstrip()
-        t.no_wrap = True
-        t.overflow = "ellipsis"
-        self.query_one("#bt-text", Static).update(t)
-
-
-def _highlighted(msg: str, spans: list[tuple[int, int]], style: Any) -> Text:
-    """The message as inert text with the match styled (pieces made inert separately)."""
-    out = Text()
-    pos = 0
-    for a, b in spans:
-        out.append(inert(msg[pos:a]))
-        out.append(inert(msg[a:b]), style)
-        pos = b
-    out.append(inert(msg[pos:]))
-    return out
+        self._backtest.run(rule)
 
 
 def _behaviour(rule: Rule | None) -> Rule | None:
@@ -809,21 +505,6 @@ def _behaviour(rule: Rule | None) -> Rule | None:
     return dataclasses.replace(
         rule, id="x", name="x", severity="info", notify=(), message=None, enabled=True
     )
-
-
-_FIELD_KEYS = frozenset(LABELS)
-
-
-def _css(key: str) -> str:
-    """A field key as a CSS id part (``opt:factor`` -> ``opt--factor``)."""
-    return key.replace(":", "--").replace("_", "-")
-
-
-def _key_of(css: str) -> str:
-    """Inverse of :func:`_css` for the keys in use."""
-    if css.startswith("opt--"):
-        return "opt:" + css[5:].replace("-", "_")
-    return css.replace("-", "_")
 
 
 def _shown(widget: Any) -> bool:
