@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerate docs/screenshot.svg: the app on examples/logs/python.log with the example rules.
 
-    python docs/make_screenshot.py
+python docs/make_screenshot.py
 """
 
 from __future__ import annotations

@@ -193,7 +193,9 @@ class LineStore:
             return j, offsets[j - 1] + lengths[j - 1] + 1
         j = i + 1
         end = first_off + lengths[i] + 1
-        while j < stop and segments[j] == seg and offsets[j] == end and end - first_off < block_bytes:
+        while (
+            j < stop and segments[j] == seg and offsets[j] == end and end - first_off < block_bytes
+        ):
             end += lengths[j] + 1
             j += 1
         return j, end
