@@ -220,3 +220,35 @@ async def test_unknown_theme_falls_back_with_message(tmp_path: Path) -> None:
         await wait_loaded(pilot, 5)
         assert app.theme == "logwatch"
         assert any("unknown theme 'no-such-theme'" in n.message for n in app._notifications)
+
+
+async def test_theme_choice_persists_and_broken_config_is_never_overwritten(tmp_path: Path) -> None:
+    import tomllib
+
+    from logwatch_tui.config import AppConfig
+
+    log = tmp_path / "app.log"
+    write_log(log, 5)
+    cfg_path = tmp_path / "config.toml"
+    cfg_path.write_text('[notifiers.x]\ntype = "desktop"\n')
+    app = LogwatchApp([str(log)], use_watchdog=False, config=AppConfig(path=cfg_path))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_loaded(pilot, 5)
+        assert "logwatch-light" in app.available_themes
+        app.theme = "logwatch-light"
+        await pilot.pause()
+    saved = tomllib.loads(cfg_path.read_text())
+    assert saved["ui"]["theme"] == "logwatch-light"
+    assert saved["notifiers"]["x"]["type"] == "desktop"  # the rest is kept
+    broken = '[ui\ntheme = "x"\n'
+    cfg_path.write_text(broken)
+    app = LogwatchApp([str(log)], use_watchdog=False, config=AppConfig(path=cfg_path))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_loaded(pilot, 5)
+        app.theme = "logwatch-light"
+        await wait_for(
+            pilot, lambda: any("theme not saved" in n.message for n in app._notifications)
+        )
+        note = next(n for n in app._notifications if "theme not saved" in n.message)
+        assert f"{cfg_path}:1" in note.message
+    assert cfg_path.read_text() == broken
