@@ -69,7 +69,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
     LogView > .logview--source-5 { color: $foreground; text-style: italic; }
     LogView > .logview--continuation { color: $text-muted; }
     LogView > .logview--cursor { background: $boost; }
-    LogView:focus > .logview--cursor { background: $primary 35%; }
+    LogView:focus > .logview--cursor { background: $primary-darken-3; }
     LogView > .logview--marker { color: $warning; text-style: italic; }
     LogView > .logview--match { background: $accent; color: $background; text-style: bold; }
     LogView > .logview--mark { color: $accent; text-style: bold; }
