@@ -101,4 +101,23 @@ class Runner:
         raise NotImplementedError
 
 
-__all__ = ["MAX_SAMPLES", "NEG_INF", "SAMPLE_CHARS", "Key", "Runner", "sample"]
+class KeyedRunner(Runner):
+    """A runner with per-key state in ``self.keys`` (insertion order = least recently
+    seen first; subclasses move a key to the end when it is seen) that forgets keys
+    idle for ``self._keep`` seconds and not firing — memory stays bounded by the
+    keys active recently, however many distinct keys a log has had."""
+
+    keys: dict
+    _keep: float
+
+    def sweep(self, now: float) -> None:
+        keys = self.keys
+        keep = self._keep
+        while keys:
+            key, st = next(iter(keys.items()))
+            if st.firing or st.last_seen + keep > now:
+                break
+            del keys[key]
+
+
+__all__ = ["MAX_SAMPLES", "NEG_INF", "SAMPLE_CHARS", "Key", "KeyedRunner", "Runner", "sample"]

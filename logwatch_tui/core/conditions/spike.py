@@ -37,7 +37,7 @@ import math
 from collections import OrderedDict, deque
 from typing import TYPE_CHECKING
 
-from logwatch_tui.core.conditions.base import MAX_SAMPLES, NEG_INF, Key, Runner, sample
+from logwatch_tui.core.conditions.base import MAX_SAMPLES, NEG_INF, Key, KeyedRunner, sample
 from logwatch_tui.core.record import AlertEvent
 from logwatch_tui.core.rules import Rule
 
@@ -73,7 +73,7 @@ class _SpikeKey:
         self.event: AlertEvent | None = None
 
 
-class SpikeRunner(Runner):
+class SpikeRunner(KeyedRunner):
     def __init__(self, rule: Rule, engine: RuleEngine) -> None:
         super().__init__(rule, engine)
         opts = rule.options_dict
@@ -162,15 +162,6 @@ class SpikeRunner(Runner):
         out.append(
             self.event(key, "resolved", due, len(st.times), self._samples(st, due), st.source)
         )
-
-    def sweep(self, now: float) -> None:
-        keys = self.keys
-        keep = self._keep
-        while keys:
-            key, st = next(iter(keys.items()))
-            if st.firing or st.last_seen + keep > now:
-                break
-            del keys[key]
 
     def active(self, now: float) -> list[AlertEvent]:
         out = []

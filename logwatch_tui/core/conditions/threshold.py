@@ -29,7 +29,7 @@ import dataclasses
 from collections import OrderedDict, deque
 from typing import TYPE_CHECKING
 
-from logwatch_tui.core.conditions.base import MAX_SAMPLES, NEG_INF, Key, Runner, sample
+from logwatch_tui.core.conditions.base import MAX_SAMPLES, NEG_INF, Key, KeyedRunner, sample
 from logwatch_tui.core.record import AlertEvent
 from logwatch_tui.core.rules import Rule
 
@@ -50,7 +50,7 @@ class _ThresholdKey:
         self.event: AlertEvent | None = None
 
 
-class ThresholdRunner(Runner):
+class ThresholdRunner(KeyedRunner):
     def __init__(self, rule: Rule, engine: RuleEngine) -> None:
         super().__init__(rule, engine)
         # Ordered by last match (move_to_end): stale keys are at the front.
@@ -108,15 +108,6 @@ class ThresholdRunner(Runner):
         out.append(
             self.event(key, "resolved", real, len(times), self._samples(st, real), st.source)
         )
-
-    def sweep(self, now: float) -> None:
-        keys = self.keys
-        keep = self._keep
-        while keys:
-            key, st = next(iter(keys.items()))
-            if st.firing or st.last_seen + keep > now:
-                break
-            del keys[key]
 
     def active(self, now: float) -> list[AlertEvent]:
         out = []
