@@ -248,6 +248,24 @@ class AlertController:
         scope = f" for {item.key_text}" if per_key and item.key else ""
         self._record_action("silenced", item, f"silenced{scope} for {int(seconds // 60)}m by user")
 
+    def lift_scope(self, rule: str, key) -> bool:
+        lifted = self.book.lift_silence(rule, key)
+        if lifted and self.history is not None:
+            history = self.history
+            self.app.run_worker(
+                lambda: history.record_action(
+                    "unsilenced",
+                    rule,
+                    rule=rule,
+                    detail="silence lifted by user",
+                    key=dict(key or ()),
+                ),
+                thread=True,
+                group="history",
+                exit_on_error=False,
+            )
+        return lifted
+
     def lift(self, item: AlertItem) -> bool:
         lifted = self.book.lift_silence(item.rule, item.key) or self.book.lift_silence(
             item.rule, None

@@ -327,6 +327,11 @@ class LogwatchApp(App[int]):
     def _on_alert_opened(self, event: AlertsPane.Opened) -> None:
         self.action_alert_detail(event.uid)
 
+    @on(AlertsPane.LiftSilence)
+    def _on_lift_silence(self, message: AlertsPane.LiftSilence) -> None:
+        lifted = self.alerting.lift_scope(message.rule, message.key)
+        self.notify("silence lifted" if lifted else "no such silence", markup=False)
+
     @on(AlertsPane.Action)
     def _on_alert_action(self, event: AlertsPane.Action) -> None:
         item = self.book.get(event.uid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from rich.text import Text
@@ -51,6 +52,14 @@ class AlertsPane(OptionList):
             super().__init__()
             self.uid = uid
 
+    class LiftSilence(Message):
+        """Lift the silence shown on the highlighted line."""
+
+        def __init__(self, rule: str, key: tuple[tuple[str, str], ...] | None) -> None:
+            super().__init__()
+            self.rule = rule
+            self.key = key
+
     class Action(Message):
         """Acknowledge, silence or lift the silence of the highlighted alert."""
 
@@ -70,6 +79,7 @@ class AlertsPane(OptionList):
         super().__init__(name=name, id=id, classes=classes)
         self.book = book
         self._version = -1
+        self._tick: int | None = None
 
     def on_mount(self) -> None:
         self.border_title = "Alerts"
@@ -109,16 +119,29 @@ class AlertsPane(OptionList):
         return t
 
     def refresh_items(self, *, force: bool = False) -> None:
-        if not force and self.book.version == self._version:
+        now = time.time()
+        # silences show their time left, so redraw once a second while there are any
+        tick = int(now) if self.book.silences else None
+        if not force and self.book.version == self._version and tick == self._tick:
             return
         self._version = self.book.version
+        self._tick = tick
         highlighted = self.highlighted_option.id if self.highlighted_option is not None else None
         self.clear_options()
-        items = list(self.book)
-        self.add_options([Option(self.prompt_for(it), id=str(it.uid)) for it in items])
-        self.border_title = (
-            f"Alerts ({self.book.firing_count} firing)" if self.book.firing_count else "Alerts"
-        )
+        dim = self.get_component_rich_style("alerts--dim")
+        options = [
+            Option(
+                Text(f"🔕 {inert(sil.describe(now))}", style=dim), id=f"silence-{i}", disabled=True
+            )
+            for i, sil in enumerate(self.book.silences)
+            if sil.until > now
+        ]
+        options += [Option(self.prompt_for(it), id=str(it.uid)) for it in self.book]
+        self.add_options(options)
+        title = f"Alerts ({self.book.firing_count} firing)" if self.book.firing_count else "Alerts"
+        if self.book.silences:
+            title += f" · {len(self.book.silences)} silenced"
+        self.border_title = title
         if highlighted is not None:
             try:
                 self.highlighted = self.get_option_index(highlighted)
@@ -127,10 +150,17 @@ class AlertsPane(OptionList):
 
     def action_act(self, action: str) -> None:
         option = self.highlighted_option
-        if option is not None and option.id is not None:
+        if option is None or option.id is None:
+            return
+        if option.id.isdigit():
             self.post_message(self.Action(int(option.id), action))
+        elif option.id.startswith("silence-") and action == "unsilence":
+            index = int(option.id.removeprefix("silence-"))
+            if index < len(self.book.silences):
+                sil = self.book.silences[index]
+                self.post_message(self.LiftSilence(sil.rule, sil.key))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id is not None:
+        if event.option.id is not None and event.option.id.isdigit():
             self.post_message(self.Opened(int(event.option.id)))
