@@ -304,6 +304,7 @@ def preview_store(
     for sid, path in enumerate(paths):
         forced = make_format(format_name, custom=custom_formats) if format_name else None
         parser = SourceParser(path, forced=forced)
+        store.parsers[path] = parser
         try:
             for chunk in read_chunks(path, tail_lines=lines):
                 batch = parser.feed(split_lines(chunk.data), first_line=chunk.first_line)

@@ -150,7 +150,9 @@ class LogwatchApp(App[int]):
         self.filter_bar = self.query_one(FilterBar)
         self.prompt_bar = self.query_one(PromptBar)
         self._setup_theme()
-        self.log_view.message_of = self._message_of
+        self.log_view.message_of = lambda sid, text: self._message_of(
+            sid, text, self.log_view.store
+        )
         self.log_view.focus()
         self.header.sources = self._sources_label()
         self._apply_width_class(self.size.width)
@@ -206,13 +208,20 @@ class LogwatchApp(App[int]):
             return self.sources[0]
         return f"{len(self.sources)} sources"
 
-    def _message_of(self, source_id: int, text: str) -> str | None:
-        if self.pipeline is None:
-            return None
-        names = self.store.source_names
+    def _message_of(self, source_id: int, text: str, store: LineStore | None = None) -> str | None:
+        """The message part of a header line, for display (None: show the raw line).
+
+        ``store`` is the store ``source_id`` belongs to (default: the full index; the
+        log view passes its own, which is the quick preview while a big file loads).
+        """
+        store = store if store is not None else self.store
+        names = store.source_names
         if source_id >= len(names):
             return None
-        parser = self.pipeline.parsers.get(names[source_id])
+        name = names[source_id]
+        parser = self.pipeline.parsers.get(name) if self.pipeline is not None else None
+        if parser is None:
+            parser = store.parsers.get(name)
         if parser is None:
             return None
         try:

@@ -32,6 +32,8 @@ async def test_preview_then_full_index_with_progress(tmp_path: Path) -> None:
         # the preview: newest lines, before the index is complete
         await wait_for(pilot, lambda: any(f"event {N - 1:06d}" in r for r in screen_rows(view)))
         assert app.header.progress is not None or app.caught_up
+        # parsed for display already: time and level columns, then the message alone
+        assert not any(" - api - " in r for r in screen_rows(view))
         await wait_for(pilot, lambda: app.caught_up, timeout=60)
         await wait_for(pilot, lambda: view.store is app.store and len(view.rows) == N, timeout=30)
         assert app.header.progress is None
