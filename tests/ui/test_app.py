@@ -252,3 +252,28 @@ async def test_theme_choice_persists_and_broken_config_is_never_overwritten(tmp_
         note = next(n for n in app._notifications if "theme not saved" in n.message)
         assert f"{cfg_path}:1" in note.message
     assert cfg_path.read_text() == broken
+
+
+async def test_file_that_does_not_exist_yet_is_waited_for(tmp_path: Path) -> None:
+    log = tmp_path / "later.log"
+    app = LogwatchApp([str(log)], use_history=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_for(pilot, lambda: "waiting" in app.header.note)
+        write_log(log, 3)
+        await wait_for(pilot, lambda: len(app.store) == 3)
+        await pilot.pause()
+        assert any("event number 00002" in r for r in screen_rows(app.log_view))
+
+
+async def test_rotation_keeps_following(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    write_log(log, 5)
+    app = LogwatchApp([str(log)], use_history=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_loaded(pilot, 5)
+        log.rename(tmp_path / "app.log.1")
+        log.write_text(py_line("ERROR", "after rotation") + "\n")
+        await wait_for(pilot, lambda: len(app.store) == 6, timeout=15)
+        await pilot.pause()
+        assert any("after rotation" in r for r in screen_rows(app.log_view))
+        assert app.store.text(0).endswith("event number 00000")  # old lines still readable
