@@ -7,10 +7,10 @@ parsing or alerting: the files are read with the same
 :func:`~logwatch_tui.sources.file.read_chunks` and pushed through a fresh
 :class:`~logwatch_tui.pipeline.Pipeline` (format detection, multi-line
 joining, a new :class:`~logwatch_tui.core.engine.RuleEngine` holding only this
-rule) chunk by chunk, exactly as :meth:`Pipeline.replay` does, followed by
-``engine.finish()``.
+rule) by :meth:`Pipeline.replay` itself — the very call ``check`` makes (several
+files merged in event time), including ``engine.finish()``.
 
-Two things replay does not do are added around that loop:
+The replay's options used here:
 
 * **limits** — only the bytes the app has already loaded (``limit_bytes``,
   per path; the app's ``batch.end_offset``) take part, so a backtest never
@@ -38,8 +38,7 @@ from dataclasses import dataclass, field
 
 from logwatch_tui.core.record import AlertEvent, LineBatch
 from logwatch_tui.core.rules import Rule
-from logwatch_tui.pipeline import Pipeline, PipelineUpdate
-from logwatch_tui.sources.file import RawChunk, read_chunks
+from logwatch_tui.pipeline import Pipeline, PipelineUpdate, source_size
 
 MAX_SAMPLES = 5
 SAMPLE_CHARS = 400
@@ -89,31 +88,6 @@ class BacktestResult:
     cancelled: bool = False
     errors: list[str] = field(default_factory=list)
     """One line per source that could not be read (the others still count)."""
-
-
-def _source_total(path: str, limit: int | None) -> int:
-    try:
-        size = os.path.getsize(path)
-    except OSError:
-        return 0
-    return size if limit is None else min(size, limit)
-
-
-def _limited(chunks: Iterator[RawChunk], limit: int | None) -> Iterator[RawChunk]:
-    """Chunks up to byte ``limit`` (cut back to a line end), then stop."""
-    for chunk in chunks:
-        if limit is None:
-            yield chunk
-            continue
-        room = limit - chunk.offset
-        if room <= 0:
-            return
-        if len(chunk.data) > room:
-            cut = chunk.data.rfind(b"\n", 0, room) + 1
-            if cut > 0:
-                yield dataclasses.replace(chunk, data=chunk.data[:cut])
-            return
-        yield chunk
 
 
 def _sample(msg: str, m: re.Match[str] | None) -> tuple[str, list[Span]]:
@@ -179,15 +153,21 @@ def run_backtest(
         rule = dataclasses.replace(rule, enabled=True)
     limits = dict(limit_bytes or {})
     result = BacktestResult()
-    result.total_bytes = sum(_source_total(p, limits.get(p)) for p in sources)
+    result.total_bytes = sum(source_size(p, limits.get(p)) for p in sources)
     events = result.events
 
     def sink(upd: PipelineUpdate) -> None:
         events.extend(upd.history_alerts)
         events.extend(upd.alerts)
 
+    readable = []
+    for path in sources:
+        if os.access(path, os.R_OK) and os.path.isfile(path):
+            readable.append(path)
+        else:
+            result.errors.append(f"{path}: cannot read it")
     pipeline = Pipeline(
-        list(sources),
+        readable,
         sink=sink,
         rules=[rule],
         format_name=format_name,
@@ -195,40 +175,35 @@ def run_backtest(
         tail_lines=tail_lines,
     )
     samples: deque[tuple[str, list[Span]]] = deque(maxlen=MAX_SAMPLES)
-    done_before = 0
-    for path in sources:
-        if cancel is not None and cancel.is_set():
-            break
-        limit = limits.get(path)
-        handle = None
-        try:
-            for chunk in _limited(
-                read_chunks(path, tail_lines=tail_lines, chunk_size=chunk_size), limit
-            ):
-                if cancel is not None and cancel.is_set():
-                    break
-                handle = chunk.handle
-                batch = pipeline.process_chunk(chunk, live=False)
-                pipeline.flush()
-                if batch is not None:
-                    result.records += sum(batch.heads)
-                    for i, m in matching_records(rule, batch):
-                        result.matched += 1
-                        samples.append(_sample(batch.messages[i] or "", m))
-                result.done_bytes = done_before + chunk.offset + len(chunk.data)
-                if progress is not None:
-                    progress(result.done_bytes, result.total_bytes)
-        except (OSError, ValueError) as exc:
-            result.errors.append(f"{path}: {exc}")
-        finally:
-            if handle is not None:
-                handle.close()
-        done_before += _source_total(path, limit)
-        result.done_bytes = done_before
+
+    def count(batch: LineBatch) -> None:
+        result.records += sum(batch.heads)
+        for i, m in matching_records(rule, batch):
+            result.matched += 1
+            samples.append(_sample(batch.messages[i] or "", m))
+
+    def on_progress(done: int, total: int) -> None:
+        result.done_bytes = done
+        if progress is not None:
+            progress(done, result.total_bytes)
+
+    try:
+        # the same replay as `check` (several files merged in event time)
+        finished = pipeline.replay(
+            readable,
+            merge=True,
+            limit_bytes=limits,
+            cancel=cancel,
+            progress=on_progress,
+            on_batch=count,
+            chunk_size=chunk_size,
+        )
+    except (OSError, ValueError) as exc:
+        result.errors.append(str(exc))
+        finished = False
     result.cancelled = cancel is not None and cancel.is_set()
-    pipeline.flush(force=True)
-    if not result.cancelled:
-        events.extend(pipeline.engine.finish())
+    if finished:
+        result.done_bytes = result.total_bytes
     result.samples = list(samples)
     fired = [e.at for e in events if e.status == "firing"]
     result.firings = len(fired)

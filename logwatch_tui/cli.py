@@ -232,7 +232,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     pipeline = Pipeline(
         paths, sink=sink, rules=rules, format_name=args.format, custom_formats=cfg.formats
     )
-    pipeline.replay(paths)
+    pipeline.replay(paths, merge=True)
     if not args.json:
         snap = pipeline.stats.snapshot()
         fmts = ", ".join(f"{p}: {pr.format.name}" for p, pr in pipeline.parsers.items())

@@ -14,10 +14,13 @@ touched by the worker thread.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -57,6 +60,53 @@ class PipelineUpdate:
 
 
 Sink = Callable[[PipelineUpdate], None]
+
+
+def source_size(path: str, limit: int | None) -> int:
+    """Bytes of ``path`` a replay reads (its size, or ``limit`` if smaller)."""
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return 0
+    return size if limit is None else min(size, limit)
+
+
+def _limited(chunks: Iterator[RawChunk], limit: int | None) -> Iterator[RawChunk]:
+    """Chunks up to byte ``limit`` (cut back to a line end), then stop."""
+    for chunk in chunks:
+        if limit is None:
+            yield chunk
+            continue
+        room = limit - chunk.offset
+        if room <= 0:
+            return
+        if len(chunk.data) > room:
+            cut = chunk.data.rfind(b"\n", 0, room) + 1
+            if cut > 0:
+                yield dataclasses.replace(chunk, data=chunk.data[:cut])
+            return
+        yield chunk
+
+
+def slice_batch(batch: LineBatch, start: int, end: int) -> LineBatch:
+    """Lines ``start:end`` of a batch, as a batch of their own."""
+    return LineBatch(
+        source=batch.source,
+        format=batch.format,
+        first_line=batch.first_line + start,
+        lines=batch.lines[start:end],
+        ts=batch.ts[start:end],
+        levels=batch.levels[start:end],
+        messages=batch.messages[start:end],
+        heads=batch.heads[start:end],
+        offsets=batch.offsets[start:end] if batch.offsets is not None else None,
+        end_offset=(batch.offsets[end] if end < len(batch) else batch.end_offset)
+        if batch.offsets is not None
+        else None,
+        source_id=batch.source_id,
+        parser=batch.parser,
+        handle=batch.handle,
+    )
 
 
 def split_lines(data: bytes) -> list[str]:
@@ -149,25 +199,35 @@ class Pipeline:
             self.source_ids[path] = len(self.source_ids)
         return p
 
-    def process_chunk(self, chunk: RawChunk, *, live: bool) -> LineBatch | None:
-        """Parse one chunk, feed engine and stats; queue the results for the sink."""
+    def parse_chunk(self, chunk: RawChunk, *, live: bool) -> LineBatch | None:
+        """Parse one chunk into a batch (no engine, no stats)."""
         lines = split_lines(chunk.data)
         if not lines:
             return None
         parser = self.parser_for(chunk.path)
-        arrival = time.time()
-        batch = parser.feed(lines, first_line=chunk.first_line, arrival=arrival if live else None)
+        arrival = time.time() if live else None
+        batch = parser.feed(lines, first_line=chunk.first_line, arrival=arrival)
         batch.source_id = self.source_ids[chunk.path]
         batch.handle = chunk.handle
         if self.want_offsets:
             batch.offsets = line_offsets(chunk.data, chunk.offset)
             batch.end_offset = chunk.offset + len(chunk.data)
+        return batch
+
+    def consume(self, batch: LineBatch, *, live: bool) -> None:
+        """Feed a parsed batch to the engine and the stats; queue it for the sink."""
         alerts = self.engine.feed(batch)
-        self.stats.fold(batch, arrival)
+        self.stats.fold(batch, time.time())
         pending = self._pending
         pending.batches.append(batch)
         if alerts:
             (pending.alerts if live else pending.history_alerts).extend(alerts)
+
+    def process_chunk(self, chunk: RawChunk, *, live: bool) -> LineBatch | None:
+        """Parse one chunk, feed engine and stats; queue the results for the sink."""
+        batch = self.parse_chunk(chunk, live=live)
+        if batch is not None:
+            self.consume(batch, live=live)
         return batch
 
     def flush(self, *, force: bool = False) -> None:
@@ -185,15 +245,100 @@ class Pipeline:
         self.sink(upd)
 
     # -- replay (check / parse) --------------------------------------------------------------
-    def replay(self, paths: list[str]) -> None:
-        """Read files to their end in event time (no following); flush as we go."""
-        for path in paths:
-            for chunk in read_chunks(path, tail_lines=self.tail_lines):
-                self.process_chunk(chunk, live=False)
-                self.flush()
+    def replay(
+        self,
+        paths: list[str],
+        *,
+        merge: bool = False,
+        limit_bytes: Mapping[str, int] | None = None,
+        cancel: threading.Event | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        on_batch: Callable[[LineBatch], None] | None = None,
+        chunk_size: int = 1 << 20,
+    ) -> bool:
+        """Read files to their end (no following); flush as we go. False if cancelled.
+
+        ``merge``: several files are replayed together in event time — the engine
+        sees their records in timestamp order, as they happened (``check``, and the
+        rule editor's backtest, so both give the same figures). Otherwise one file
+        after another (``parse``). ``limit_bytes`` stops a file at that offset (the
+        bytes the app has loaded); ``cancel`` is checked between chunks;
+        ``progress(done, total)`` counts bytes; ``on_batch`` sees every batch the
+        engine is fed.
+        """
+        limits = dict(limit_bytes or {})
+        total = sum(source_size(p, limits.get(p)) for p in paths)
+        done = [0]
+
+        def chunks(path: str) -> Iterator[RawChunk]:
+            for chunk in _limited(
+                read_chunks(path, tail_lines=self.tail_lines, chunk_size=chunk_size),
+                limits.get(path),
+            ):
+                if cancel is not None and cancel.is_set():
+                    return
+                done[0] += len(chunk.data)
+                if progress is not None:
+                    progress(done[0], total)
+                yield chunk
+
+        def feed(batch: LineBatch) -> None:
+            self.consume(batch, live=False)
+            if on_batch is not None:
+                on_batch(batch)
+            self.flush()
+
+        if merge and len(paths) > 1:
+            self._replay_merged([chunks(p) for p in paths], feed)
+        else:
+            for path in paths:
+                for chunk in chunks(path):
+                    batch = self.parse_chunk(chunk, live=False)
+                    if batch is not None:
+                        feed(batch)
+        if cancel is not None and cancel.is_set():
+            self.flush(force=True)
+            return False
         self._pending.history_alerts.extend(self.engine.finish())
         self.caught_up = True
         self.flush(force=True)
+        return True
+
+    def _replay_merged(
+        self, sources: list[Iterator[RawChunk]], feed: Callable[[LineBatch], None]
+    ) -> None:
+        """k-way merge of parsed batches by time, in slices.
+
+        The file with the earliest next record gives every record up to the next
+        record of any other file (equal times: the earlier file first); a slice
+        is a plain LineBatch of one source, so engine and stats see nothing new.
+        """
+        feeds = []
+        for chunk_iter in sources:
+            batches = (
+                b for b in (self.parse_chunk(c, live=False) for c in chunk_iter) if b is not None
+            )
+            feeds.append([batches, None, 0])  # iterator, current batch, position
+        while True:
+            live = []
+            for f in feeds:
+                if f[1] is None or f[2] >= len(f[1]):
+                    f[1] = next(f[0], None)
+                    f[2] = 0
+                if f[1] is not None:
+                    live.append(f)
+            if not live:
+                return
+            live.sort(key=lambda f: f[1].ts[f[2]])  # stable: equal times keep file order
+            first = live[0]
+            batch, pos = first[1], first[2]
+            limit = live[1][1].ts[live[1][2]] if len(live) > 1 else float("inf")
+            end = max(pos + 1, bisect_right(batch.ts, limit, pos))
+            while end < len(batch) and not batch.heads[end]:  # keep a record whole
+                end += 1
+            whole = pos == 0 and end == len(batch)
+            feed(batch if whole else slice_batch(batch, pos, end))
+            first[2] = end
 
     # -- follow (TUI / headless) ----------------------------------------------------------
     def start(self) -> None:

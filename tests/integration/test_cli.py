@@ -136,3 +136,26 @@ def test_help_lists_subcommands() -> None:
     assert proc.returncode == 0
     for word in ("parse", "check", "--headless", "--demo", "--rules", "--lines"):
         assert word in proc.stdout
+
+
+def test_check_replays_several_files_together_in_event_time(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    def line(t: int, msg: str) -> str:
+        stamp = datetime.fromtimestamp(1_763_600_000 + t, UTC).strftime("%Y-%m-%d %H:%M:%S,000")
+        return f"{stamp} - app - ERROR - {msg}\n"
+
+    a, b = tmp_path / "a.log", tmp_path / "b.log"
+    a.write_text(line(0, "a0") + line(100, "a100"))
+    b.write_text(line(5, "b5") + line(200, "b200"))
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[[rules]]\nname = "Two errors"\nlevel = "error"\nthreshold = 2\nwindow = "10s"\n'
+    )
+    proc = run("check", "--rules", str(rules), "--json", str(a), str(b))
+    assert proc.returncode == 1, proc.stderr
+    fired = [json.loads(x) for x in proc.stdout.splitlines() if '"firing"' in x]
+    # a0 at t=0 and b5 at t=5 are within 10 s of each other: one alert at t=5 only
+    assert len(fired) == 1
+    assert fired[0]["at"] == datetime.fromtimestamp(1_763_600_005, UTC).isoformat()
+    assert fired[0]["samples"] == ["a0", "b5"]
