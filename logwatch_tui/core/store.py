@@ -19,10 +19,13 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from itertools import compress
+from operator import sub
 from typing import Any, Protocol
 
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.record import LineBatch
+
+_MINUS_ONE = (-1).__add__
 
 MAX_LINE_BYTES = 64 * 1024
 """Longer lines are cut to this when read back for display (the marker says so)."""
@@ -101,8 +104,8 @@ class LineStore:
             end = batch.end_offset if batch.end_offset is not None else offs[-1]
             nexts = offs[1:]
             nexts.append(end)
-            # length without the newline (and a CR, trimmed on read)
-            self.lengths.extend([b - a - 1 for a, b in zip(offs, nexts)])
+            # length without the newline (and a CR, trimmed on read); C-level maps
+            self.lengths.extend(map(_MINUS_ONE, map(sub, nexts, offs)))
         self.segments.extend([seg] * n)
         self.levels.extend(batch.levels)
         self.ts.extend(batch.ts)

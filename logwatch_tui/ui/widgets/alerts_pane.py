@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from itertools import islice
 
 from rich.text import Text
 from textual.binding import Binding
@@ -14,6 +15,8 @@ from textual.widgets.option_list import Option
 from logwatch_tui.core.alerts import AlertBook, AlertItem
 from logwatch_tui.ui.safe_text import inert
 
+MAX_SHOWN = 200
+"""Alerts listed in the pane (newest first); redrawn a few times a second, so bounded."""
 SEVERITY_GLYPH = {"critical": "‼", "error": "●", "warning": "▲", "info": "•"}
 
 
@@ -136,7 +139,10 @@ class AlertsPane(OptionList):
             for i, sil in enumerate(self.book.silences)
             if sil.until > now
         ]
-        options += [Option(self.prompt_for(it), id=str(it.uid)) for it in self.book]
+        options += [
+            Option(self.prompt_for(it), id=str(it.uid))
+            for it in islice(self.book, MAX_SHOWN)  # the newest; `logwatch-tui alerts` has all
+        ]
         self.add_options(options)
         title = f"Alerts ({self.book.firing_count} firing)" if self.book.firing_count else "Alerts"
         if self.book.silences:
