@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from operator import itemgetter
+from operator import add, itemgetter
 
 from logwatch_tui.core.formats.base import ParsedLine, RegexFormat, aware
 from logwatch_tui.core.levels import Level, parse_level
@@ -55,6 +55,7 @@ class _LevelTable(dict):
 _LEVELS = _LevelTable(_LEVELS)
 
 _FIRST_19 = itemgetter(slice(0, 19))
+_AFTER_20 = itemgetter(slice(20, None))
 
 
 class _SecondEpochs(dict):
@@ -151,17 +152,16 @@ class PythonFormat(RegexFormat):
 
     def _epochs(self, tss: list[str]) -> list[float | None]:
         """asctime is ``YYYY-MM-DD HH:MM:SS`` plus an optional fraction: convert each
-        second once (cached) and add the fraction — no per-line datetime work."""
+        second once (cached) and add the fraction — C-level maps, no per-line Python."""
         seconds = self._seconds
         if len(seconds) > 100_000:
             seconds.clear()
-        out = list(map(seconds.__getitem__, map(_FIRST_19, tss)))
-        for i, t in enumerate(tss):
-            if len(t) > 20:
-                base = out[i]
-                if base is not None:
-                    out[i] = base + float("0." + t[20:])
-        return out
+        bases = list(map(seconds.__getitem__, map(_FIRST_19, tss)))
+        # ",123" -> "0.123"; no fraction (or no time at all) -> "0." == 0.0
+        fractions = map(float, map("0.".__add__, map(_AFTER_20, tss)))
+        if None not in bases:
+            return list(map(add, bases, fractions))
+        return [None if b is None else b + f for b, f in zip(bases, fractions)]
 
     def _one(self, line: str) -> tuple[float | None, int, str | None]:
         m = self._match(line)
