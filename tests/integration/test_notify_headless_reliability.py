@@ -262,3 +262,51 @@ argv = ["{sys.executable}", "{script}", "--rule", "{{rule}}", "--name", "{{name}
     assert any("$(touch" in s for s in alert["samples"])  # only ever data
     assert json.loads(record["env"])["rule"] == "conn"
     assert not marker.exists()
+
+
+def test_notify_test_command_against_live_servers_and_a_closed_port(tmp_path: Path) -> None:
+    from tests.integration.notify_servers import closed_port
+
+    with smtp_server() as (ctrl, mails), HookServer() as hook:
+        cfg = tmp_path / "config.toml"
+        cfg.write_text(
+            f"""
+[notifiers.mail]
+type = "email"
+host = "127.0.0.1"
+port = {ctrl.port}
+security = "none"
+from = "logwatch@example.com"
+to = ["oncall@example.com"]
+[notifiers.hook]
+type = "webhook"
+url = "{hook.url}"
+[notifiers.dead]
+type = "webhook"
+url = "http://127.0.0.1:{closed_port()}/x"
+timeout = "2s"
+"""
+        )
+
+        def notify_test(name: str) -> subprocess.CompletedProcess:
+            return subprocess.run(
+                [sys.executable, "-m", "logwatch_tui", "notify-test", name, "--config", str(cfg)],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+
+        ok = notify_test("hook")
+        assert ok.returncode == 0, ok.stderr
+        assert "delivered" in ok.stdout
+        assert hook.count() == 1 and hook.requests[0].json()["status"] == "firing"
+        ok = notify_test("mail")
+        assert ok.returncode == 0, ok.stderr
+        assert wait_for(lambda: bool(mails.mails), 10)
+        assert mails.mails[0].message["Subject"].startswith("[logwatch-tui] FIRING")
+        bad = notify_test("dead")
+        assert bad.returncode == 1
+        assert "failed" in bad.stdout and "refused" in bad.stdout.lower()
+        unknown = notify_test("nope")
+        assert unknown.returncode != 0
+        assert "nope" in (unknown.stdout + unknown.stderr)
