@@ -84,6 +84,17 @@ async def timed_key(pilot, app: LogwatchApp) -> float:
     return dt
 
 
+async def loop_lag(app: LogwatchApp) -> float:
+    """How long the event loop takes to run a callback right now (what a key press waits)."""
+    done = asyncio.Event()
+    t0 = time.perf_counter()
+    app.call_later(done.set)
+    await done.wait()
+    lag = time.perf_counter() - t0
+    await asyncio.sleep(0.02)
+    return lag
+
+
 async def bench_open(path: Path, total_lines: int) -> dict:
     last_line = path.read_bytes()[-200:].rstrip(b"\n").split(b"\n")[-1].decode()
     needle = last_line.rsplit(" - ", 1)[-1][-30:]  # the message part is what the view shows
@@ -108,6 +119,26 @@ async def bench_open(path: Path, total_lines: int) -> dict:
         while not on_screen(app, needle):
             await asyncio.sleep(0.01)
         result["lines"] = len(app.store)
+        # investigate the whole file: a search and a filter, timing the screen meanwhile
+        t0 = time.perf_counter()
+        app.investigation.start_search("payment \\S+ for bob")
+        keys = []
+        while (
+            "match" not in app.header.search or "%" in app.header.search or "…" in app.header.search
+        ):
+            keys.append(await loop_lag(app))
+        result["search_s"] = time.perf_counter() - t0
+        result["search_hits"] = len(app.log_view.search_matches)
+        result["search_lag_ms"] = max(keys) * 1000 if keys else 0.0
+        t0 = time.perf_counter()
+        app.investigation.submit("filter-out", "cache hit")
+        keys = []
+        await asyncio.sleep(0.01)
+        while app.log_view.filtering:
+            keys.append(await loop_lag(app))
+        result["filter_s"] = time.perf_counter() - t0
+        result["filter_rows"] = len(app.log_view.rows)
+        result["filter_lag_ms"] = max(keys) * 1000 if keys else 0.0
         result["store_bytes_per_line"] = app.store.nbytes / max(1, len(app.store))
         result["rss_growth_mb"] = rss_mb() - rss0
         result["rss_per_line"] = result["rss_growth_mb"] * 1024 * 1024 / max(1, len(app.store))
@@ -222,6 +253,14 @@ def main() -> int:
         )
         print(
             f"  process RSS growth       {r['rss_per_line']:6.1f} B/line ({r['rss_growth_mb']:.0f} MB)"
+        )
+        print(
+            f"  search all lines         {r['search_s']:6.2f} s ({r['search_hits']:,} hits), "
+            f"event loop lag max {r['search_lag_ms']:.0f} ms"
+        )
+        print(
+            f"  filter-out all lines     {r['filter_s']:6.2f} s ({r['filter_rows']:,} rows left), "
+            f"event loop lag max {r['filter_lag_ms']:.0f} ms"
         )
     if "append" not in args.skip:
         r = asyncio.run(bench_append())
