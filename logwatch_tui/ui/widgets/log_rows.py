@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 TIME_WIDTH = 8
 LEVEL_WIDTH = 5
 SOURCE_WIDTH = 14
+"""The source column is as wide as the longest file name, up to this."""
 MAX_DISPLAY_CHARS = 4000
 """Longer messages are cut here on screen (with a marker); the detail view has all."""
 SOURCE_COLOURS = 6
@@ -59,10 +60,11 @@ def paint_row(view: LogView, line: int) -> tuple[list[Segment], int]:
         sid = store.sources[line]
         name = store.source_names[sid].rsplit("/", 1)[-1] if sid < len(store.source_names) else "?"
         name = inert(name)
-        if len(name) > SOURCE_WIDTH:
-            name = name[: SOURCE_WIDTH - 1] + "\u2026"
+        width = view.source_width
+        if len(name) > width:
+            name = name[: width - 1] + "\u2026"
         style = view._style(f"logview--source-{sid % SOURCE_COLOURS}")
-        segs.append(Segment(name.ljust(SOURCE_WIDTH) + " ", style))
+        segs.append(Segment(name.ljust(width) + " ", style))
     message = view.message_of(store.sources[line], text) if is_head else None
     if message is None:
         message = text

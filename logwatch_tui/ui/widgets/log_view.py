@@ -207,6 +207,13 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         return len(self.store.source_names) > 1
 
     @property
+    def source_width(self) -> int:
+        """Width of the source column: the longest file name, at most SOURCE_WIDTH."""
+        names = self.store.source_names
+        longest = max((len(n.rsplit("/", 1)[-1]) for n in names), default=0)
+        return max(4, min(SOURCE_WIDTH, longest))
+
+    @property
     def query(self) -> RowQuery:
         """Everything that decides which lines show, in which order."""
         return RowQuery(
@@ -290,7 +297,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
             + 1
             + LEVEL_WIDTH
             + 1
-            + ((SOURCE_WIDTH + 1) if self.multi_source else 0)
+            + ((self.source_width + 1) if self.multi_source else 0)
         )
 
     def _update_virtual_size(self) -> None:
