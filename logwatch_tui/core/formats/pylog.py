@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from operator import add, itemgetter
+from typing import Any
 
 from logwatch_tui.core.formats.base import ParsedLine, RegexFormat, aware
 from logwatch_tui.core.levels import Level, parse_level
@@ -92,15 +93,12 @@ class PythonFormat(RegexFormat):
     multiline = True
     regex = _SHAPES[0]
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._seconds = _SecondEpochs()
+
     def convert_ts(self, text: str) -> datetime | None:
         return _asctime(text)
-
-    @property
-    def _seconds(self) -> _SecondEpochs:
-        table = self.__dict__.get("_seconds_table")
-        if table is None:
-            table = self.__dict__["_seconds_table"] = _SecondEpochs()
-        return table
 
     def _match(self, line: str) -> re.Match[str] | None:
         for rx in _SHAPES:
@@ -170,23 +168,3 @@ class PythonFormat(RegexFormat):
         gi = m.re.groupindex
         t = m.group("ts") if "ts" in gi else None
         return (self._times.epoch(t) if t else None), _LEVELS[m.group("level")], m.group("message")
-
-    def _parse_columns_per_line(self, lines, ts_out, levels_out, msgs_out) -> None:
-        shapes = _SHAPES
-        epoch = self._times.epoch
-        levels = _LEVELS
-        for line in lines:
-            for rx in shapes:
-                m = rx.match(line)
-                if m is not None:
-                    break
-            else:
-                ts_out.append(None)
-                levels_out.append(0)
-                msgs_out.append(None)
-                continue
-            gi = m.re.groupindex
-            t = m.group("ts") if "ts" in gi else None
-            ts_out.append(epoch(t) if t else None)
-            levels_out.append(levels[m.group("level")])
-            msgs_out.append(m.group("message"))
