@@ -21,6 +21,7 @@ from textual.widgets import Footer
 
 from logwatch_tui.config import AppConfig, save_ui_setting
 from logwatch_tui.core.rules import Rule, rule_summary
+from logwatch_tui.core.stats import StatsSnapshot
 from logwatch_tui.core.store import LineStore
 from logwatch_tui.core.tomlio import ConfigError
 from logwatch_tui.pattern_index import PatternIndex
@@ -125,6 +126,7 @@ class LogwatchApp(App[int]):
         self._read: dict[str, int] = {}
         self._theme_ready = False
         self.theme_errors: list[str] = []
+        self._latest_stats: StatsSnapshot | None = None
 
     # -- composition -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -311,7 +313,7 @@ class LogwatchApp(App[int]):
         self.header.format_name = ",".join(formats)
 
     def _refresh_panels(self) -> None:
-        stats = getattr(self, "_latest_stats", None)
+        stats = self._latest_stats
         if stats is not None:
             self.stats_panel.snapshot = stats
         self.book.active_silences(time.time())  # expire silences
