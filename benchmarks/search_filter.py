@@ -133,7 +133,10 @@ def main() -> int:
     args = ap.parse_args()
     have_lnav = lnav_available()
     print(f"{'file':<22}{'what':<56}{'seconds':>9}{'lines/s':>9}{'hits':>9}")
-    for fmt in ("syslog", "journald"):  # journald: JSON lines lnav parses as a log (journald_json_log)
+    for fmt in (
+        "syslog",
+        "journald",
+    ):  # journald: JSON lines lnav parses as a log (journald_json_log)
         bench_file(data_file(fmt, args.lines), args.runs, have_lnav)
     return 0
 

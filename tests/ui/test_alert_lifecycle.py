@@ -83,7 +83,9 @@ async def test_silenced_rule_records_but_does_not_toast_until_lifted(tmp_path: P
         # the silence is listed with its time left, and lifted from that line
         await pilot.pause(0.3)
         first = str(app.alerts_pane.get_option_at_index(0).prompt)
-        assert "Connection Failed" in first and "left" in first and ("14m" in first or "15m" in first)
+        assert (
+            "Connection Failed" in first and "left" in first and ("14m" in first or "15m" in first)
+        )
         app.alerts_pane.focus()
         app.alerts_pane.highlighted = 0
         await pilot.press("u")
