@@ -277,3 +277,28 @@ async def test_rotation_keeps_following(tmp_path: Path) -> None:
         await pilot.pause()
         assert any("after rotation" in r for r in screen_rows(app.log_view))
         assert app.store.text(0).endswith("event number 00000")  # old lines still readable
+
+
+async def test_a_1mb_line_is_cut_with_a_marker_and_scrolls_sideways(tmp_path: Path) -> None:
+    log = tmp_path / "long.log"
+    long_msg = "start " + "x" * (1024 * 1024) + " end"
+    log.write_text(
+        py_line("INFO", "short before", when=1_763_600_000)
+        + "\n"
+        + py_line("ERROR", long_msg, when=1_763_600_001)
+        + "\n"
+        + py_line("INFO", "short after", when=1_763_600_002)
+        + "\n"
+    )
+    app = LogwatchApp([str(log)], use_watchdog=False, use_history=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_loaded(pilot, 3)
+        rows = screen_rows(app.log_view)
+        assert any("short after" in r for r in rows)
+        await pilot.press("up", "right", "right")
+        view = app.log_view
+        assert view.scroll_x == 16  # sideways scrolling works
+        view.scroll_to(x=4000, animate=False, immediate=True)  # to where the view cuts it
+        await pilot.pause()
+        row = "".join(seg.text for seg in view.render_line(view.cursor - int(view.scroll_y)))
+        assert "bytes]" in row or "chars]" in row  # the marker says how much was cut
