@@ -33,6 +33,7 @@ dead runner are skipped.
 from __future__ import annotations
 
 import math
+from collections import deque
 from typing import TYPE_CHECKING
 
 from logwatch_tui.core.record import AlertEvent
@@ -101,6 +102,22 @@ class Runner:
         raise NotImplementedError
 
 
+class KeyState:
+    """Per rule+key state of a sliding-window condition (threshold, spike)."""
+
+    __slots__ = ("times", "samples", "firing", "last_fired", "last_seen", "source", "event")
+
+    def __init__(self) -> None:
+        self.times: deque[float] = deque()
+        """Times of the matching records in the window."""
+        self.samples: deque[tuple[float, str]] = deque(maxlen=MAX_SAMPLES)
+        self.firing = False
+        self.last_fired: float | None = None
+        self.last_seen = NEG_INF
+        self.source = ""
+        self.event: AlertEvent | None = None
+
+
 class KeyedRunner(Runner):
     """A runner with per-key state in ``self.keys`` (insertion order = least recently
     seen first; subclasses move a key to the end when it is seen) that forgets keys
@@ -120,4 +137,13 @@ class KeyedRunner(Runner):
             del keys[key]
 
 
-__all__ = ["MAX_SAMPLES", "NEG_INF", "SAMPLE_CHARS", "Key", "KeyedRunner", "Runner", "sample"]
+__all__ = [
+    "MAX_SAMPLES",
+    "NEG_INF",
+    "SAMPLE_CHARS",
+    "Key",
+    "KeyState",
+    "KeyedRunner",
+    "Runner",
+    "sample",
+]

@@ -37,7 +37,7 @@ import math
 from collections import OrderedDict, deque
 from typing import TYPE_CHECKING
 
-from logwatch_tui.core.conditions.base import MAX_SAMPLES, NEG_INF, Key, KeyedRunner, sample
+from logwatch_tui.core.conditions.base import Key, KeyedRunner, KeyState, sample
 from logwatch_tui.core.record import AlertEvent
 from logwatch_tui.core.rules import Rule
 
@@ -45,32 +45,15 @@ if TYPE_CHECKING:
     from logwatch_tui.core.engine import RuleEngine
 
 
-class _SpikeKey:
-    __slots__ = (
-        "times",
-        "buckets",
-        "base",
-        "samples",
-        "firing",
-        "last_fired",
-        "last_seen",
-        "source",
-        "event",
-    )
+class _SpikeKey(KeyState):
+    __slots__ = ("buckets", "base")
 
     def __init__(self) -> None:
-        self.times: deque[float] = deque()
-        """Times of the matching records in the window (exact)."""
+        super().__init__()
         self.buckets: deque[list[int | float]] = deque()
         """[bucket index, count] of records that left the window, oldest first."""
         self.base = 0
         """Sum of the bucket counts."""
-        self.samples: deque[tuple[float, str]] = deque(maxlen=MAX_SAMPLES)
-        self.firing = False
-        self.last_fired: float | None = None
-        self.last_seen = NEG_INF
-        self.source = ""
-        self.event: AlertEvent | None = None
 
 
 class SpikeRunner(KeyedRunner):

@@ -26,10 +26,10 @@ the other conditions in the way.
 from __future__ import annotations
 
 import dataclasses
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
-from logwatch_tui.core.conditions.base import MAX_SAMPLES, NEG_INF, Key, KeyedRunner, sample
+from logwatch_tui.core.conditions.base import Key, KeyedRunner, KeyState, sample
 from logwatch_tui.core.record import AlertEvent
 from logwatch_tui.core.rules import Rule
 
@@ -37,35 +37,22 @@ if TYPE_CHECKING:
     from logwatch_tui.core.engine import RuleEngine
 
 
-class _ThresholdKey:
-    __slots__ = ("times", "samples", "firing", "last_fired", "last_seen", "source", "event")
-
-    def __init__(self) -> None:
-        self.times: deque[float] = deque()
-        self.samples: deque[tuple[float, str]] = deque(maxlen=MAX_SAMPLES)
-        self.firing = False
-        self.last_fired: float | None = None
-        self.last_seen = NEG_INF
-        self.source = ""
-        self.event: AlertEvent | None = None
-
-
 class ThresholdRunner(KeyedRunner):
     def __init__(self, rule: Rule, engine: RuleEngine) -> None:
         super().__init__(rule, engine)
         # Ordered by last match (move_to_end): stale keys are at the front.
-        self.keys: OrderedDict[Key, _ThresholdKey] = OrderedDict()
-        self.firing: dict[Key, _ThresholdKey] = {}
+        self.keys: OrderedDict[Key, KeyState] = OrderedDict()
+        self.firing: dict[Key, KeyState] = {}
         self._keep = max(rule.window, rule.cooldown)
 
-    def _samples(self, st: _ThresholdKey, at: float) -> tuple[str, ...]:
+    def _samples(self, st: KeyState, at: float) -> tuple[str, ...]:
         w = self.rule.window
         return tuple(msg for t, msg in st.samples if t + w > at)
 
     def on_match(self, t: float, key: Key, msg: str, source: str, out: list[AlertEvent]) -> None:
         st = self.keys.get(key)
         if st is None:
-            st = self.keys[key] = _ThresholdKey()
+            st = self.keys[key] = KeyState()
         else:
             self.keys.move_to_end(key)
         rule = self.rule
