@@ -37,7 +37,7 @@ from logwatch_tui.ui.screens.patterns import PatternsScreen
 from logwatch_tui.ui.screens.rule_editor import RuleEditor
 from logwatch_tui.ui.screens.rules import RulesScreen
 from logwatch_tui.ui.screens.silence import SilenceChoice, SilenceScreen
-from logwatch_tui.ui.themes import DEFAULT_THEME, load_themes
+from logwatch_tui.ui.themes import install_themes
 from logwatch_tui.ui.widgets.alerts_pane import AlertsPane
 from logwatch_tui.ui.widgets.filter_bar import FilterBar
 from logwatch_tui.ui.widgets.log_view import LogView
@@ -125,7 +125,6 @@ class LogwatchApp(App[int]):
         self._sizes: dict[str, int] = {}
         self._read: dict[str, int] = {}
         self._theme_ready = False
-        self.theme_errors: list[str] = []
         self._latest_stats: StatsSnapshot | None = None
 
     # -- composition -----------------------------------------------------------------------
@@ -234,21 +233,9 @@ class LogwatchApp(App[int]):
 
     # -- themes --------------------------------------------------------------------------------
     def _setup_theme(self) -> None:
-        themes, self.theme_errors = load_themes()
-        for theme in themes:
-            self.register_theme(theme)
-        for err in self.theme_errors:
-            self.notify(err, title="Theme file ignored", severity="warning", markup=False)
-        wanted = self.requested_theme or self.config.theme or DEFAULT_THEME
-        if wanted not in self.available_themes:
-            fallback = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
-            self.notify(
-                f"unknown theme '{wanted}' (available: {', '.join(sorted(self.available_themes))}); using {fallback}",
-                severity="warning",
-                markup=False,
-            )
-            wanted = fallback
-        self.theme = wanted
+        wanted = self.requested_theme or self.config.theme
+        for problem in install_themes(self, wanted):
+            self.notify(problem, title="Theme", severity="warning", markup=False)
         self._theme_ready = True
 
     def watch_theme(self, theme: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from textual.app import App
 from textual.theme import Theme
 
 THEMES_DIR = Path(__file__).resolve().parents[2] / "themes"
@@ -52,3 +53,20 @@ def load_themes(directory: Path = THEMES_DIR) -> tuple[list[Theme], list[str]]:
         except (OSError, tomllib.TOMLDecodeError, TypeError, ValueError) as exc:
             errors.append(f"{path}: {exc}")
     return themes, errors
+
+
+def install_themes(app: App, wanted: str | None) -> list[str]:
+    """Register the project's themes with ``app`` and switch to ``wanted`` (or the
+    default). Returns the problems to tell the user: theme files that could not be
+    used, and an unknown ``wanted`` (the default is used instead)."""
+    themes, problems = load_themes()
+    for theme in themes:
+        app.register_theme(theme)
+    name = wanted or DEFAULT_THEME
+    if name not in app.available_themes:
+        fallback = DEFAULT_THEME if DEFAULT_THEME in app.available_themes else "textual-dark"
+        available = ", ".join(sorted(app.available_themes))
+        problems.append(f"unknown theme '{name}' (available: {available}); using {fallback}")
+        name = fallback
+    app.theme = name
+    return problems

@@ -23,7 +23,7 @@ from logwatch_tui.core.store import LineStore
 from logwatch_tui.ui.clipboard import MAX_COPY_BYTES, ClipboardError, copy_text, osc52
 from logwatch_tui.ui.screens.histogram import HistogramScreen
 from logwatch_tui.ui.screens.record_detail import RecordDetail, RecordDetailScreen
-from logwatch_tui.ui.themes import DEFAULT_THEME, load_themes
+from logwatch_tui.ui.themes import install_themes
 from logwatch_tui.ui.widgets.histogram_view import HistogramView
 
 from ..unit.test_search import build_store, write_lines
@@ -85,10 +85,7 @@ class ScreenApp(App[None]):
         self.dismissed: list[float | None] = []
 
     def on_mount(self) -> None:
-        for theme in load_themes()[0]:
-            self.register_theme(theme)
-        if DEFAULT_THEME in self.available_themes:
-            self.theme = DEFAULT_THEME
+        install_themes(self, None)
         self.push_screen(self.make_screen(), callback=self.dismissed.append)
 
     def on_histogram_view_bucket_selected(self, event: HistogramView.BucketSelected) -> None:
