@@ -225,8 +225,10 @@ class LineStore:
             for s in sources:
                 stable[min(s, 255)] = 1
             smask = self.sources[start:].translate(stable)
-            # both masks are 0/1: a line is shown when the sum is 2
-            mask = bytes(a & b for a, b in zip(mask, smask))
+            # both masks are 0/1 bytes: AND them as big integers (C-level, not per line)
+            n = len(mask)
+            both = int.from_bytes(mask, "little") & int.from_bytes(smask, "little")
+            mask = both.to_bytes(n, "little")
         idx = array("q", compress(range(start, start + len(mask)), mask))
         if extra is not None:
             idx = array("q", filter(extra, idx))
