@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
+import tomlkit
+import tomlkit.exceptions
 
-from logwatch_tui.core.tomlio import ConfigError, load_toml, save_toml_atomic
+from logwatch_tui.core.tomlio import ConfigError, load_toml, parse_toml_text, save_text_atomic
 
 APP_NAME = "logwatch-tui"
 
@@ -109,17 +111,32 @@ def load_config(path: Path | str | None = None) -> AppConfig:
 
 
 def save_ui_setting(path: Path, key: str, value: Any) -> None:
-    """Persist one ``[ui]`` setting (e.g. the theme) without touching the rest.
+    """Persist one ``[ui]`` setting (e.g. the theme), changing nothing else in the file.
 
-    A file that does not parse is left alone: ``load_toml`` raises and nothing
-    is written.
+    The file is edited, not rewritten: comments, quoting and the order of
+    everything else stay. A file that does not parse is never written (the
+    :class:`ConfigError` names it and the line); the write is atomic.
     """
-    data = load_toml(path) if path.exists() else {}
-    data.setdefault("ui", {})[key] = value
-    if "theme" in data and key == "theme":
-        del data["theme"]  # [ui].theme wins; keep one place
+    if path.exists():
+        raw = path.read_bytes()
+        parse_toml_text(raw, path)  # refuses a broken file with file:line
+        try:
+            doc = tomlkit.parse(raw.decode("utf-8"))
+        except tomlkit.exceptions.TOMLKitError as exc:
+            raise ConfigError(f"{path}: not saved: {exc}", path=path) from None
+    else:
+        doc = tomlkit.document()
+    ui = doc.get("ui")
+    if ui is None:
+        ui = tomlkit.table()
+        doc["ui"] = ui
+    elif not isinstance(ui, dict):
+        raise ConfigError(f"{path}: ui: must be a table — not saved", path=path)
+    ui[key] = value
+    if key in doc and key == "theme":
+        del doc[key]  # [ui].theme wins; keep one place
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_toml_atomic(path, data)
+    save_text_atomic(path, tomlkit.dumps(doc))
 
 
 __all__ = [

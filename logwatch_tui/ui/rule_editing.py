@@ -99,7 +99,7 @@ class RuleEditing:
             return
         rules = apply_rule_edit(self.app.rules, rule)
         try:
-            write_rules(self.rules_path, rules)
+            rules = write_rules(self.rules_path, rules, base=self.app.rules)
         except ConfigError as exc:
             self.app.notify(f"rule not saved: {exc}", severity="error", markup=False)
             return
