@@ -17,7 +17,13 @@ import platformdirs
 import tomlkit
 import tomlkit.exceptions
 
-from logwatch_tui.core.tomlio import ConfigError, load_toml, parse_toml_text, save_text_atomic
+from logwatch_tui.core.tomlio import (
+    ConfigError,
+    SourcedTable,
+    load_toml,
+    parse_toml_text,
+    save_text_atomic,
+)
 
 APP_NAME = "logwatch-tui"
 
@@ -93,7 +99,12 @@ def load_config(path: Path | str | None = None) -> AppConfig:
     notifiers = data.get("notifiers", {})
     if not isinstance(notifiers, dict):
         raise ConfigError(f"{p}: notifiers: must be [notifiers.NAME] tables")
-    cfg.notifiers = notifiers
+    try:
+        text: str | None = p.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = None
+    # Remembers the file, so a broken notifier is reported as config.toml:LINE.
+    cfg.notifiers = SourcedTable(notifiers, source=p, text=text, table=("notifiers",))
     hist = data.get("history", {})
     if not isinstance(hist, dict):
         raise ConfigError(f"{p}: history: must be a table")

@@ -250,7 +250,57 @@ def save_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     _fsync_dir(directory)
 
 
+class SourcedTable(dict):  # type: ignore[type-arg]
+    """A table read from a file that remembers where: its validators can then
+    say ``config.toml:8: notifiers.ops-mail: port: …`` instead of only the key."""
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        *,
+        source: str | os.PathLike[str],
+        text: str | None,
+        table: tuple[str, ...],
+    ) -> None:
+        super().__init__(data)
+        self.source = str(source)
+        self.text = text
+        self.table = table
+
+    def where(self, sub: tuple[str, ...], key: str | None) -> str:
+        """``path:line`` of ``[table.sub…]``'s ``key`` (or its header), or just ``path``."""
+        line = line_of(self.text, (*self.table, *sub), key) if self.text else None
+        return f"{self.source}:{line}" if line else self.source
+
+
+def _name_re(part: str) -> str:
+    p = re.escape(part)
+    return rf"""[ \t]*(?:{p}|"{p}"|'{p}')[ \t]*"""
+
+
+def line_of(text: str, table: tuple[str, ...], key: str | None) -> int | None:
+    """Best-effort line (1-based) of ``key`` in the ``[a.b]`` table ``table`` of ``text``:
+    the key's own line, else the table's header line, else None."""
+    header = re.compile(r"^[ \t]*\[" + r"\.".join(_name_re(p) for p in table) + r"\]")
+    any_header = re.compile(r"^[ \t]*\[")
+    key_re = re.compile("^" + _name_re(key.split(".")[0]) + r"[=.]") if key is not None else None
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if not header.match(line):
+            continue
+        if key_re is not None:
+            for j in range(i + 1, len(lines)):
+                if any_header.match(lines[j]):
+                    break
+                if key_re.match(lines[j]):
+                    return j + 1
+        return i + 1
+    return None
+
+
 __all__ = [
+    "SourcedTable",
+    "line_of",
     "ConfigError",
     "clean_stale_temps",
     "load_toml",
