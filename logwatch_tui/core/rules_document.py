@@ -35,7 +35,7 @@ from logwatch_tui.core.rule_conditions import CONDITIONS
 from logwatch_tui.core.rule_model import Rule
 
 _HEADER_RE = re.compile(
-    r"""^[ \t]*\[\[[ \t]*(?:rules|"rules"|'rules')[ \t]*\]\][ \t]*(?:#[^\n]*)?\n?$"""
+    r"""^[ \t]*\[\[[ \t]*(?:rules|"rules"|'rules')[ \t]*\]\][ \t]*(?:#[^\r\n]*)?\r?\n?$"""
 )
 
 

@@ -355,7 +355,8 @@ def save_rules(
     holds an invalid rule, is never written: :class:`ConfigError` says where
     and why. With ``base`` (the list the edit started from) a change made to
     the file meanwhile is kept too. The write is atomic. Returns the rules
-    the file now holds.
+    the file now holds. A layout that can't be edited in place (an inline
+    ``rules = [{…}]`` array) is rewritten, its old text kept as ``NAME.bak``.
     """
     p = Path(path)
     target = list(rules)
@@ -376,8 +377,10 @@ def save_rules(
                 text, on_disk, target, minimal=rule_to_dict, parse=rule_from_dict
             )
         except (RulesEditError, tomlkit.exceptions.TOMLKitError):
-            # A layout the editor can't cut into tables: the rules are kept, the layout not.
+            # A layout the editor can't cut into tables (``rules = [{…}]``): the
+            # rules are written afresh and the file as it was is kept beside it.
             new_text = _fresh_text(target)
+            save_text_atomic(p.with_name(p.name + ".bak"), text)
     written = rules_from_data(parse_toml_text(new_text, p), p)
     if written != target:  # pragma: no cover - a bug, never a user's doing
         raise ConfigError(f"{p}: not saved: the new text did not read back as the rules", path=p)

@@ -298,3 +298,26 @@ def load_toml_text(text: str) -> dict:
     import tomllib
 
     return tomllib.loads(text)
+
+
+def test_crlf_file_is_edited_in_place(tmp_path: Path) -> None:
+    p = tmp_path / "rules.toml"
+    before = EXAMPLE.read_bytes().replace(b"\n", b"\r\n")
+    p.write_bytes(before)
+    rules = load_rules(p)
+    save_rules(p, replaced(rules, "heartbeat-missing", enabled=True))
+    after = p.read_bytes()
+    assert after == before.replace(
+        b'name = "Heartbeat missing"\r\nenabled = false',
+        b'name = "Heartbeat missing"\r\nenabled = true',
+    )
+
+
+def test_inline_array_layout_is_rewritten_with_a_backup(tmp_path: Path) -> None:
+    p = tmp_path / "rules.toml"
+    text = '# inline\nrules = [{ name = "A", match = "a" }, { name = "B", match = "b" }]\n'
+    p.write_text(text)
+    rules = load_rules(p)
+    save_rules(p, replaced(rules, "a", enabled=False))
+    assert load_rules(p) == replaced(rules, "a", enabled=False)
+    assert (tmp_path / "rules.toml.bak").read_text() == text

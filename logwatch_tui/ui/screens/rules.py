@@ -318,7 +318,10 @@ class RulesScreen(Screen[None]):
             rules = write_rules(self.rules_path, rules, base=self.rules)
         except (ConfigError, OSError, TypeError, ValueError) as exc:
             self.notify(
-                f"rules not saved: {exc}", title="Rules file", severity="error", markup=False
+                inert(f"rules not saved: {exc}"),
+                title="Rules file",
+                severity="error",
+                markup=False,
             )
             self._show_file_version()
             return False
