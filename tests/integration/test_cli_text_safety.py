@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -172,3 +173,75 @@ def test_alerts_history_table_is_inert(tmp_path: Path) -> None:
     assert cat_v_problems(proc.stdout) == []
     out = proc.stdout.decode()
     assert "Login \u241b[2J" in out
+
+
+def test_headless_output_is_inert_and_mail_headers_intact(tmp_path: Path) -> None:
+    """The whole path: a log line with escapes and an encoded word in a group_by key,
+    ``--headless`` printing JSON and sending mail to a real SMTP server."""
+    from tests.integration.notify_servers import smtp_server, wait_for
+
+    encoded = "=?utf-8?q?x=0D=0AReply-To:_attacker@evil.example=0D=0ABcc:_x@evil.example?="
+    log = tmp_path / "app.log"
+    log.write_text("2026-11-20 10:00:00,000 - app - INFO - start\n")
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        "[[rules]]\n"
+        'name = "Login failed"\n'
+        "match = 'login failed user=(?P<user>\\S+)'\n"
+        'group_by = ["user"]\n'
+        'notify = ["ops-mail"]\n'
+        'message = "{count} failures for {user}"\n'
+    )
+    out_path, err_path = tmp_path / "out", tmp_path / "err"
+    with smtp_server() as (ctrl, rec):
+        cfg = tmp_path / "config.toml"
+        cfg.write_text(
+            "[notifiers.ops-mail]\n"
+            'type = "email"\nhost = "127.0.0.1"\n'
+            f'port = {ctrl.port}\nsecurity = "none"\n'
+            'from = "lw@example.com"\nto = ["oncall@example.com"]\ngroup_wait = 0\n'
+        )
+        env = {**os.environ, "LOGWATCH_STATE_DIR": str(tmp_path / "state")}
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "logwatch_tui", "--headless"]
+                + ["--rules", str(rules), "--config", str(cfg), str(log)],
+                stdout=out,
+                stderr=err,
+                stdin=subprocess.DEVNULL,
+                cwd=ROOT,
+                env=env,
+            )
+        try:
+            # wait until the follower is running (it prints nothing): append until alerted
+            line = f"2026-11-20 10:00:01,000 - app - ERROR - login failed user={encoded}{OSC52}\n"
+            deadline = time.monotonic() + 30
+            while not out_path.read_bytes() and time.monotonic() < deadline:
+                with log.open("a", encoding="utf-8") as f:
+                    f.write(line)
+                wait_for(lambda: bool(out_path.read_bytes()), timeout=1.0)
+            assert wait_for(lambda: len(rec.mails) >= 1, timeout=30)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+    assert cat_v_problems(out_path.read_bytes()) == []
+    assert cat_v_problems(err_path.read_bytes()) == []
+    alert = json.loads(out_path.read_text().splitlines()[0])
+    assert alert["key"] == {"user": encoded + OSC52}  # the data, exact
+    mail = rec.mails[0]
+    assert mail.rcpt_tos == ["oncall@example.com"]
+    names = {k.lower() for k in mail.message}
+    assert "reply-to" not in names and "bcc" not in names
+    assert names == {
+        "subject",
+        "from",
+        "to",
+        "date",
+        "message-id",
+        "auto-submitted",
+        "x-mailer",
+        "x-logwatch-fingerprint",
+        "content-type",
+        "content-transfer-encoding",
+        "mime-version",
+    }
