@@ -279,12 +279,20 @@ def _name_re(part: str) -> str:
 
 
 def line_of(text: str, table: tuple[str, ...], key: str | None) -> int | None:
-    """Best-effort line (1-based) of ``key`` in the ``[a.b]`` table ``table`` of ``text``:
-    the key's own line, else the table's header line, else None."""
-    header = re.compile(r"^[ \t]*\[" + r"\.".join(_name_re(p) for p in table) + r"\]")
+    """Best-effort line (1-based) of ``key`` in the table ``table`` of ``text``
+    (``()`` is the top level; ``[a.b]`` and ``[[a.b]]`` headers count): the
+    key's own line, else the table's header line, else None."""
     any_header = re.compile(r"^[ \t]*\[")
     key_re = re.compile("^" + _name_re(key.split(".")[0]) + r"[=.]") if key is not None else None
     lines = text.splitlines()
+    if not table:
+        for j, line in enumerate(lines):
+            if any_header.match(line):
+                break
+            if key_re is not None and key_re.match(line):
+                return j + 1
+        return None
+    header = re.compile(r"^[ \t]*\[\[?" + r"\.".join(_name_re(p) for p in table) + r"\]")
     for i, line in enumerate(lines):
         if not header.match(line):
             continue
@@ -299,10 +307,10 @@ def line_of(text: str, table: tuple[str, ...], key: str | None) -> int | None:
 
 
 __all__ = [
-    "SourcedTable",
-    "line_of",
     "ConfigError",
+    "SourcedTable",
     "clean_stale_temps",
+    "line_of",
     "load_toml",
     "open_temp_for",
     "parse_toml_text",

@@ -81,3 +81,25 @@ def test_cli_notify_test_and_headless_name_the_file(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert f"{p}:8: notifiers.ops-mail: port: must be an integer" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("# c\n[ui]\ntheme = 3\n", 3, "theme: must be a string"),
+        ("bell = 1\n", 1, "bell: must be true or false"),
+        ("[history]\nkeep = 1\nmax_rows = -5\n", 3, "history.max_rows: must be a positive integer"),
+        ('\n\nui = "dark"\n', 3, "ui: must be a table"),
+        ("colour = 1\n", 1, "unknown key(s) colour"),
+    ],
+)
+def test_config_errors_name_file_and_line(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    from logwatch_tui.core.tomlio import ConfigError
+
+    p = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(p)
+    assert str(info.value).startswith(f"{p}:{line}: {message}")
+    assert info.value.line == line
