@@ -225,6 +225,7 @@ def save_text_atomic(path: str | os.PathLike[str], text: str) -> None:
         mode = 0o600
     except OSError as exc:
         raise _os_error(p, exc, "save") from exc
+    clean_stale_temps(target)  # a killed first save leaves one even with no file to read
     try:
         fd, tmp = open_temp_for(target)
     except OSError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from logwatch_tui.core.rules import load_rules
 from logwatch_tui.ui.screens.rules import RulesScreen
@@ -75,3 +75,29 @@ async def test_outside_edit_while_the_screen_is_open_is_kept(tmp_path: Path) -> 
         assert [r.id for r in app.changes[0].rules][-1] == "from-vim"
     after = path.read_text()
     assert changed_lines(outside, after) == ["+enabled = false"]
+
+
+async def test_renaming_each_rule_in_the_editor_changes_only_its_name_line(
+    tmp_path: Path,
+) -> None:
+    """Through the real editor: every field is read back from the form, and still only
+    the line the user changed is written (spike options, durations, quoting stay)."""
+    path = example_copy(tmp_path)
+    before = path.read_text()
+    rules = load_rules(path)
+    app = Host(lambda: RulesScreen(path, load_rules(path)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        for row in range(len(rules)):
+            table = app.screen.query_one(DataTable)
+            table.move_cursor(row=row)
+            await pilot.press("e")
+            await wait_for(pilot, lambda: not isinstance(app.screen, RulesScreen))
+            name = app.screen.query_one("#f-name", Input)
+            name.value = name.value + " (renamed)"
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda row=row: len(app.changes) == row + 1)
+    changed = changed_lines(before, path.read_text())
+    assert sorted(changed) == sorted(
+        [f'-name = "{r.name}"' for r in rules] + [f'+name = "{r.name} (renamed)"' for r in rules]
+    )
+    assert [r.id for r in load_rules(path)] == [r.id for r in rules]

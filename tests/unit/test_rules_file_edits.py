@@ -321,3 +321,22 @@ def test_inline_array_layout_is_rewritten_with_a_backup(tmp_path: Path) -> None:
     save_rules(p, replaced(rules, "a", enabled=False))
     assert load_rules(p) == replaced(rules, "a", enabled=False)
     assert (tmp_path / "rules.toml.bak").read_text() == text
+
+
+def test_stale_temp_without_a_target_is_removed_by_the_next_save(tmp_path: Path) -> None:
+    """A first-ever save killed before the rename: there is no file to read at start."""
+    target = tmp_path / "rules.toml"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(target)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        tmp = Path(proc.stdout.readline().strip())
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert tmp.exists() and not target.exists()
+    save_rules(target, [rule_from_dict({"name": "A"})])
+    assert sorted(os.listdir(tmp_path)) == ["rules.toml"]
