@@ -180,7 +180,13 @@ def template_json(t: Template, timed: bool) -> dict[str, Any]:
 
 
 def write_csv(run: PatternRun, out: TextIO) -> None:
+    """Templates exactly as mined (a data export scored against LogPAI's files);
+    on a terminal they are made inert like every other text output."""
     miner = run.miner
+    try:
+        shown = inert if out.isatty() else None
+    except (AttributeError, ValueError):
+        shown = None
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["LineId", "ClusterId", "EventTemplate"])
     texts: dict[int, str] = {}
@@ -189,7 +195,8 @@ def write_csv(run: PatternRun, out: TextIO) -> None:
         cid = canonical(tid)
         text = texts.get(cid)
         if text is None:
-            text = texts[cid] = miner.template_text(cid)
+            text = miner.template_text(cid)
+            texts[cid] = text = shown(text) if shown is not None else text
         w.writerow([line_id, cid, text])
 
 

@@ -245,3 +245,36 @@ def test_headless_output_is_inert_and_mail_headers_intact(tmp_path: Path) -> Non
         "content-transfer-encoding",
         "mime-version",
     }
+
+
+def test_patterns_csv_is_exact_in_a_file_and_inert_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    log = tmp_path / "m.txt"
+    log.write_bytes(b"bell\x07 nul\x00 lone-esc\x1b here\n")
+    proc = run("patterns", "--messages", "--csv", str(log))
+    assert "bell\x07 nul\x00 lone-esc\x1b here" in proc.stdout.decode()  # a file: exact data
+    master, slave = pty.openpty()
+    try:
+        p = subprocess.Popen(
+            [sys.executable, "-m", "logwatch_tui", "patterns", "--messages", "--csv", str(log)],
+            stdout=slave,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+        )
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the pty
+                break
+            if not data:
+                break
+            chunks.append(data)
+        assert p.wait(timeout=60) == 0
+    finally:
+        os.close(master)
+    shown = b"".join(chunks).replace(b"\r\n", b"\n")
+    assert cat_v_problems(shown) == []
+    assert "bell\u2407 nul\u2400 lone-esc\u241b here" in shown.decode()
