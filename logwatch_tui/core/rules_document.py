@@ -288,7 +288,8 @@ def edit_rules_text(
                 # keys that depend on each other in a way the key-by-key edit
                 # can't express: this one table is written afresh, its comments stay
                 body = new_table_text(rule, minimal(rule))
-        out += piece.lead + body + piece.trail
+        lead = piece.lead if out else piece.lead.lstrip("\r\n")  # now first in the file
+        out += lead + body + piece.trail
     return out
 
 

@@ -340,3 +340,15 @@ def test_stale_temp_without_a_target_is_removed_by_the_next_save(tmp_path: Path)
     assert tmp.exists() and not target.exists()
     save_rules(target, [rule_from_dict({"name": "A"})])
     assert sorted(os.listdir(tmp_path)) == ["rules.toml"]
+
+
+def test_file_without_final_newline_and_first_rule_deleted(tmp_path: Path) -> None:
+    p = tmp_path / "rules.toml"
+    p.write_text(
+        '[[rules]]\nname = "A"\nmatch = "a"\n\n# B rule\n[[rules]]\nname = "B"\nmatch = "b"'
+    )
+    a, b = load_rules(p)
+    save_rules(p, [a, dataclasses.replace(b, enabled=False)])
+    assert p.read_text().endswith('match = "b"\nenabled = false\n')
+    save_rules(p, [dataclasses.replace(b, enabled=False)])
+    assert p.read_text() == '# B rule\n[[rules]]\nname = "B"\nmatch = "b"\nenabled = false\n'
