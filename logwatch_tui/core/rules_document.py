@@ -15,8 +15,11 @@ rewrite:
 * a deleted rule takes its comment block with it; a new rule is appended as
   a minimal table.
 
-The result is checked by parsing it back: it must give exactly the rules
-asked for, or nothing is written (:class:`RulesEditError`).
+Each edited table is parsed back and must give exactly the rule asked for
+(else that one table is written afresh, its comments kept); a layout this
+module can't cut losslessly raises :class:`RulesEditError`, and
+:func:`~logwatch_tui.core.rules_file.save_rules` checks the whole new text
+the same way before anything is written.
 """
 
 from __future__ import annotations
