@@ -9,7 +9,6 @@ alerts, 2 usage or configuration error.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sys
@@ -23,6 +22,7 @@ from logwatch_tui.config import AppConfig, default_rules_path, load_config
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.record import AlertEvent, LogRecord
 from logwatch_tui.core.rules import Rule, RuleError, load_rules
+from logwatch_tui.core.safe_text import inert, json_text
 from logwatch_tui.core.tomlio import ConfigError
 
 PROG = "logwatch-tui"
@@ -131,7 +131,7 @@ def build_sub_parser(cmd: str) -> argparse.ArgumentParser:
 
 
 def _err(msg: str) -> None:
-    print(f"{PROG}: {msg}", file=sys.stderr)
+    print(f"{PROG}: {inert(msg)}", file=sys.stderr)
 
 
 def _load_config(args: argparse.Namespace) -> AppConfig:
@@ -174,10 +174,12 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
     def emit(rec: LogRecord) -> None:
         if args.json:
-            out.write(json.dumps(rec.to_json(), ensure_ascii=False, default=str) + "\n")
+            out.write(json_text(rec.to_json(), default=str) + "\n")
         else:
             ts = rec.timestamp.isoformat() if rec.timestamp else "-"
-            out.write(f"{ts} {rec.level.name:<8} {rec.source}:{rec.line} {rec.message}\n")
+            out.write(
+                inert(f"{ts} {rec.level.name:<8} {rec.source}:{rec.line} {rec.message}") + "\n"
+            )
 
     def sink(upd: PipelineUpdate) -> None:
         for batch in upd.batches:
@@ -206,8 +208,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def format_alert_line(ev: AlertEvent) -> str:
+    """One alert as a line of text; the key and source come from logs, so inert."""
     key = f" [{ev.key_text}]" if ev.key else ""
-    return f"{_iso(ev.at)}  {ev.status.upper():<8} {ev.severity:<8} {ev.name}{key}  count={ev.count}  {ev.source}"
+    return inert(
+        f"{_iso(ev.at)}  {ev.status.upper():<8} {ev.severity:<8} {ev.name}{key}  count={ev.count}  {ev.source}"
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -225,7 +230,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             if ev.status == "firing":
                 fired += 1
             if args.json:
-                out.write(json.dumps(ev.to_json(), ensure_ascii=False) + "\n")
+                out.write(json_text(ev.to_json()) + "\n")
             else:
                 out.write(format_alert_line(ev) + "\n")
 
@@ -236,7 +241,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.json:
         snap = pipeline.stats.snapshot()
         fmts = ", ".join(f"{p}: {pr.format.name}" for p, pr in pipeline.parsers.items())
-        out.write(f"\n{snap.total_records} records in {snap.total_lines} lines ({fmts})\n")
+        out.write(f"\n{snap.total_records} records in {snap.total_lines} lines ({inert(fmts)})\n")
         for lv in reversed(Level):
             if snap.counts[lv]:
                 out.write(f"  {lv.name:<9}{snap.counts[lv]:>10}\n")
@@ -265,7 +270,7 @@ def run_headless(args: argparse.Namespace) -> int:
         if history is not None:
             _safe_record(lambda: history.record_outcome(outcome))
         with out_lock:
-            sys.stderr.write(json.dumps(outcome_json(outcome)) + "\n")
+            sys.stderr.write(json_text(outcome_json(outcome), ensure_ascii=True) + "\n")
             sys.stderr.flush()
 
     dispatcher = Dispatcher(cfg.notifiers, on_outcome=print_outcome)
@@ -277,9 +282,9 @@ def run_headless(args: argparse.Namespace) -> int:
             alerts = upd.history_alerts + alerts
         with out_lock:
             for ev in upd.events:
-                sys.stderr.write(f"{PROG}: {ev.message}\n")
+                sys.stderr.write(f"{PROG}: {inert(ev.message)}\n")
             for ev in alerts:
-                sys.stdout.write(json.dumps(ev.to_json(), ensure_ascii=False) + "\n")
+                sys.stdout.write(json_text(ev.to_json()) + "\n")
             sys.stdout.flush()
             sys.stderr.flush()
         for ev in alerts:
@@ -364,7 +369,7 @@ def cmd_notify_test(args: argparse.Namespace) -> int:
 
     cfg = _load_config(args)
     outcome = notify_test(args.name, cfg.notifiers)
-    print(outcome.describe())
+    print(inert(outcome.describe()))
     return 0 if outcome.status == "delivered" else 1
 
 

@@ -14,8 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
+import tomlkit
+import tomlkit.exceptions
 
-from logwatch_tui.core.tomlio import ConfigError, load_toml, save_toml_atomic
+from logwatch_tui.core.tomlio import (
+    ConfigError,
+    SourcedTable,
+    line_of,
+    load_toml,
+    parse_toml_text,
+    save_text_atomic,
+)
 
 APP_NAME = "logwatch-tui"
 
@@ -67,59 +76,94 @@ def load_config(path: Path | str | None = None) -> AppConfig:
     if not p.exists() and not explicit:
         return AppConfig(path=p)
     data = load_toml(p)
+    try:
+        text: str | None = p.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = None
+
+    def bad(table: tuple[str, ...], key: str | None, message: str) -> ConfigError:
+        """``config.toml:LINE: message`` (the line where it can be found)."""
+        line = line_of(text, table, key) if text else None
+        where = f"{p}:{line}" if line else f"{p}"
+        return ConfigError(f"{where}: {message}", path=p, line=line)
+
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
-        raise ConfigError(
-            f"{p}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_TOP_KEYS))})"
+        raise bad(
+            (),
+            unknown[0],
+            f"unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_TOP_KEYS))})",
         )
     cfg = AppConfig(path=p, raw=data)
     ui = data.get("ui", {})
+    if not isinstance(ui, dict):
+        raise bad((), "ui", "ui: must be a table ([ui])")
     theme = ui.get("theme", data.get("theme"))
     if theme is not None and not isinstance(theme, str):
-        raise ConfigError(f"{p}: theme: must be a string")
+        raise bad(("ui",) if "theme" in ui else (), "theme", "theme: must be a string")
     cfg.theme = theme
     bell = ui.get("bell", data.get("bell", False))
     if not isinstance(bell, bool):
-        raise ConfigError(f"{p}: bell: must be true or false")
+        raise bad(("ui",) if "bell" in ui else (), "bell", "bell: must be true or false")
     cfg.bell = bell
     formats = data.get("formats", [])
     if isinstance(formats, dict):  # [formats.NAME] tables
         formats = [{"name": k, **v} for k, v in formats.items()]
     if not isinstance(formats, list) or not all(isinstance(f, dict) for f in formats):
-        raise ConfigError(f"{p}: formats: must be [[formats]] tables with name, regex, strptime")
+        raise bad(
+            ("formats",), None, "formats: must be [[formats]] tables with name, regex, strptime"
+        )
     cfg.formats = formats
     notifiers = data.get("notifiers", {})
     if not isinstance(notifiers, dict):
-        raise ConfigError(f"{p}: notifiers: must be [notifiers.NAME] tables")
-    cfg.notifiers = notifiers
+        raise bad((), "notifiers", "notifiers: must be [notifiers.NAME] tables")
+    # Remembers the file, so a broken notifier is reported as config.toml:LINE.
+    cfg.notifiers = SourcedTable(notifiers, source=p, text=text, table=("notifiers",))
     hist = data.get("history", {})
     if not isinstance(hist, dict):
-        raise ConfigError(f"{p}: history: must be a table")
+        raise bad((), "history", "history: must be a table")
     if "retention_days" in hist:
         days = hist["retention_days"]
         if not isinstance(days, (int, float)) or days <= 0:
-            raise ConfigError(f"{p}: history.retention_days: must be a positive number")
+            raise bad(
+                ("history",), "retention_days", "history.retention_days: must be a positive number"
+            )
         cfg.history_days = float(days)
     if "max_rows" in hist:
         rows = hist["max_rows"]
         if not isinstance(rows, int) or rows <= 0:
-            raise ConfigError(f"{p}: history.max_rows: must be a positive integer")
+            raise bad(("history",), "max_rows", "history.max_rows: must be a positive integer")
         cfg.history_max_rows = rows
     return cfg
 
 
 def save_ui_setting(path: Path, key: str, value: Any) -> None:
-    """Persist one ``[ui]`` setting (e.g. the theme) without touching the rest.
+    """Persist one ``[ui]`` setting (e.g. the theme), changing nothing else in the file.
 
-    A file that does not parse is left alone: ``load_toml`` raises and nothing
-    is written.
+    The file is edited, not rewritten: comments, quoting and the order of
+    everything else stay. A file that does not parse is never written (the
+    :class:`ConfigError` names it and the line); the write is atomic.
     """
-    data = load_toml(path) if path.exists() else {}
-    data.setdefault("ui", {})[key] = value
-    if "theme" in data and key == "theme":
-        del data["theme"]  # [ui].theme wins; keep one place
+    if path.exists():
+        raw = path.read_bytes()
+        parse_toml_text(raw, path)  # refuses a broken file with file:line
+        try:
+            doc = tomlkit.parse(raw.decode("utf-8"))
+        except tomlkit.exceptions.TOMLKitError as exc:
+            raise ConfigError(f"{path}: not saved: {exc}", path=path) from None
+    else:
+        doc = tomlkit.document()
+    ui = doc.get("ui")
+    if ui is None:
+        ui = tomlkit.table()
+        doc["ui"] = ui
+    elif not isinstance(ui, dict):
+        raise ConfigError(f"{path}: ui: must be a table — not saved", path=path)
+    ui[key] = value
+    if key in doc and key == "theme":
+        del doc[key]  # [ui].theme wins; keep one place
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_toml_atomic(path, data)
+    save_text_atomic(path, tomlkit.dumps(doc))
 
 
 __all__ = [

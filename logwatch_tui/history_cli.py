@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from logwatch_tui.core.safe_text import inert
+
 if TYPE_CHECKING:
     from logwatch_tui.history import HistoryEntry
 
@@ -25,14 +27,8 @@ __all__ = ["cmd_alerts"]
 
 
 def _printable(text: str) -> str:
-    """Log-derived text for a terminal: control characters (ESC, CR, C1…) shown escaped.
-
-    A group_by value taken from a log line may hold an ANSI sequence; printed
-    raw it would recolour or rewrite the user's terminal.
-    """
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    """Log-derived text (a group_by value may hold an ANSI sequence) made inert."""
+    return inert(text)
 
 
 def _table(entries: Sequence[HistoryEntry]) -> list[str]:

@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
-import re
 import sys
 from array import array
 from collections.abc import Iterator, Sequence
@@ -39,6 +37,7 @@ from typing import Any, TextIO
 
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.patterns import PatternMiner, Template
+from logwatch_tui.core.safe_text import inert, json_text
 
 MAX_TEMPLATES = 50_000
 """Template cap for the batch command (memory is small per template)."""
@@ -46,18 +45,10 @@ FEED_LINES = 8192
 """Messages classified per ``add_many`` call with ``--messages``."""
 READ_BYTES = 1 << 20
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
 
 def terminal_safe(text: str) -> str:
-    """``text`` with control characters (ESC, CR, NUL, bidi overrides…) written as escapes.
-
-    A template is log text: printed raw, an ESC sequence in it would recolour
-    or move the cursor of the reader's terminal.
-    """
-    if _CONTROL.search(text) is None:
-        return text
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    """A template is log text: its control characters are shown, never sent to the terminal."""
+    return inert(text)
 
 
 class PatternRun:
@@ -189,7 +180,13 @@ def template_json(t: Template, timed: bool) -> dict[str, Any]:
 
 
 def write_csv(run: PatternRun, out: TextIO) -> None:
+    """Templates exactly as mined (a data export scored against LogPAI's files);
+    on a terminal they are made inert like every other text output."""
     miner = run.miner
+    try:
+        shown = inert if out.isatty() else None
+    except (AttributeError, ValueError):
+        shown = None
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["LineId", "ClusterId", "EventTemplate"])
     texts: dict[int, str] = {}
@@ -198,7 +195,8 @@ def write_csv(run: PatternRun, out: TextIO) -> None:
         cid = canonical(tid)
         text = texts.get(cid)
         if text is None:
-            text = texts[cid] = miner.template_text(cid)
+            text = miner.template_text(cid)
+            texts[cid] = text = shown(text) if shown is not None else text
         w.writerow([line_id, cid, text])
 
 
@@ -269,7 +267,7 @@ def cmd_patterns(args: argparse.Namespace, config: Any) -> int:
         templates = templates[:top]
     if args.json:
         for t in templates:
-            out.write(json.dumps(template_json(t, run.timed), ensure_ascii=False) + "\n")
+            out.write(json_text(template_json(t, run.timed)) + "\n")
     else:
         write_table(templates, run, out)
     return 0

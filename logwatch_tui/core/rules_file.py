@@ -4,8 +4,10 @@ A rules file is a list of ``[[rules]]`` tables; the keys are described in
 :mod:`logwatch_tui.core.rules`. Unknown keys are errors, so a typo
 (``treshold``) never silently does nothing; a key of another condition
 says which condition owns it; every error names the rule, the key and the
-reason (and, from a file, the path). Writing is atomic and minimal
-(defaults left out, durations as ``5m``), so a saved file stays readable.
+reason (and, from a file, the path). Writing edits the file in place — only
+the keys that changed, comments and quoting kept (:mod:`~logwatch_tui.core.rules_document`)
+— atomically, and never over a file that doesn't parse; a new rule is written
+minimal (defaults left out, durations as ``5m``).
 
 The seam is the file format: everything that knows TOML spellings (level
 names, duration text, lists for tuples, a condition's threshold default
@@ -18,15 +20,21 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
+from pathlib import Path
 from typing import Any
+
+import tomlkit
+import tomlkit.exceptions
 
 from logwatch_tui.core.durations import format_duration, parse_duration
 from logwatch_tui.core.levels import Level, parse_level
 from logwatch_tui.core.rule_conditions import CONDITIONS, option_owner_reason
 from logwatch_tui.core.rule_model import ID_RE, SEVERITIES, Rule, RuleError, rule_label, slugify
-from logwatch_tui.core.tomlio import ConfigError, load_toml, save_toml_atomic
+from logwatch_tui.core.rules_document import RulesEditError, edit_rules_text, new_table_text
+from logwatch_tui.core.tomlio import ConfigError, load_toml, parse_toml_text, save_text_atomic
 
 _RULE_KEYS: tuple[str, ...] = tuple(
     f.name for f in fields(Rule) if not f.name.startswith("_") and f.name != "options"
@@ -190,14 +198,8 @@ def rule_to_dict(rule: Rule) -> dict[str, Any]:
 # -- files ----------------------------------------------------------------------------
 
 
-def load_rules(path: str | os.PathLike[str]) -> list[Rule]:
-    """Read a rules file.
-
-    File and TOML problems raise :class:`ConfigError`; an invalid rule raises
-    :class:`RuleError` whose text starts with the file path. Ids must be
-    unique (they key alert state and history).
-    """
-    data = load_toml(path)
+def rules_from_data(data: Mapping[str, Any], path: str | os.PathLike[str]) -> list[Rule]:
+    """The rules of a parsed rules file (see :func:`load_rules` for the errors)."""
     extra = sorted(set(data) - {"rules"})
     if extra:
         raise ConfigError(
@@ -227,9 +229,174 @@ def load_rules(path: str | os.PathLike[str]) -> list[Rule]:
     return rules
 
 
-def save_rules(path: str | os.PathLike[str], rules: Iterable[Rule]) -> None:
-    """Write rules atomically (comments in a hand-written file are not kept)."""
-    save_toml_atomic(path, {"rules": [rule_to_dict(r) for r in rules]})
+def load_rules(path: str | os.PathLike[str]) -> list[Rule]:
+    """Read a rules file.
+
+    File and TOML problems raise :class:`ConfigError`; an invalid rule raises
+    :class:`RuleError` whose text starts with the file path. Ids must be
+    unique (they key alert state and history).
+    """
+    return rules_from_data(load_toml(path), path)
 
 
-__all__ = ["load_rules", "rule_from_dict", "rule_to_dict", "save_rules"]
+_TABLE_HEADER_RE = re.compile(r"""^[ \t]*\[\[[ \t]*(?:rules|"rules"|'rules')[ \t]*\]\]""", re.M)
+
+
+def _table_line(text: str, index: int) -> int | None:
+    """Line of the ``index``-th ``[[rules]]`` header (best effort, for messages)."""
+    for i, m in enumerate(_TABLE_HEADER_RE.finditer(text)):
+        if i == index:
+            return text.count("\n", 0, m.start()) + 1
+    return None
+
+
+NOT_SAVED = "not saved: fix the file, then save again"
+
+
+def _rules_on_disk(p: Path, raw: bytes) -> tuple[str, list[Rule]]:
+    """The file's text and rules, or the refusal to write over it (file:line: reason)."""
+    try:
+        data = parse_toml_text(raw, p)
+    except ConfigError as exc:
+        raise ConfigError(f"{exc} — {NOT_SAVED}", path=p, line=exc.line) from None
+    text = raw.decode("utf-8")
+    try:
+        return text, rules_from_data(data, p)
+    except ConfigError as exc:
+        raise ConfigError(f"{exc} — {NOT_SAVED}", path=p, line=exc.line) from None
+    except RuleError as exc:
+        tables = data.get("rules", [])
+        index = next(
+            (i for i, t in enumerate(tables) if rule_label(t.get("name"), i) == exc.rule), None
+        )
+        line = _table_line(text, index) if index is not None else None
+        where = f"{p}:{line}" if line else f"{p}"
+        key = f"{exc.key}: " if exc.key else ""
+        raise ConfigError(
+            f"{where}: {exc.rule}: {key}{exc.reason} — {NOT_SAVED}", path=p, line=line
+        ) from None
+
+
+def merge_rules(
+    path: str | os.PathLike[str],
+    on_disk: Sequence[Rule],
+    target: Sequence[Rule],
+    base: Sequence[Rule],
+) -> list[Rule]:
+    """Apply the change ``base`` -> ``target`` to the rules on disk (three-way).
+
+    The rules screen keeps the list it loaded while the file may have been
+    edited meanwhile (a second editor, ``git pull``). Only what this edit
+    changed is applied; whatever else is in the file stays. When the same
+    rule was changed both here and in the file, nothing is written.
+    """
+    base_by = {r.id: r for r in base}
+    target_ids = [r.id for r in target]
+    # An edit that changed a rule's id replaces it in place: pair them up.
+    renamed: dict[str, str] = {}
+    sm = difflib.SequenceMatcher(a=[r.id for r in base], b=target_ids, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            for old, new in zip(base[i1:i2], target[j1:j2]):
+                if new.id not in base_by:
+                    renamed[old.id] = new.id
+    result = list(on_disk)
+
+    def conflict(rule: Rule) -> ConfigError:
+        return ConfigError(
+            f"{path}: rule '{rule.name}' was changed in the file since it was loaded — "
+            "not saved; make the change again on the file's version",
+            path=path,
+        )
+
+    def index(rid: str) -> int | None:
+        return next((i for i, r in enumerate(result) if r.id == rid), None)
+
+    target_by = {r.id: r for r in target}
+    for old in base:
+        new_id = renamed.get(old.id, old.id)
+        new = target_by.get(new_id)
+        if new is not None and new == old:
+            continue  # untouched here: the file's version wins
+        i = index(old.id)
+        if i is None:
+            if new is None:
+                continue  # deleted here and there
+            raise conflict(old)  # edited here, deleted in the file
+        if result[i] != old and result[i] != new:
+            raise conflict(old)
+        if new is None:
+            del result[i]
+        else:
+            result[i] = new
+    for pos, new in enumerate(target):
+        if new.id in base_by or new.id in renamed.values():
+            continue
+        i = index(new.id)
+        if i is not None:
+            if result[i] != new:
+                raise conflict(new)
+            continue
+        after = next((index(t.id) for t in reversed(target[:pos]) if index(t.id) is not None), None)
+        result.insert(0 if after is None else after + 1, new)
+    return result
+
+
+def save_rules(
+    path: str | os.PathLike[str],
+    rules: Iterable[Rule],
+    *,
+    base: Sequence[Rule] | None = None,
+) -> list[Rule]:
+    """Write ``rules`` to the file, changing only what differs from what is there.
+
+    Comments, quoting and keys the person wrote stay (see
+    :mod:`~logwatch_tui.core.rules_document`). A file that does not parse, or
+    holds an invalid rule, is never written: :class:`ConfigError` says where
+    and why. With ``base`` (the list the edit started from) a change made to
+    the file meanwhile is kept too. The write is atomic. Returns the rules
+    the file now holds. A layout that can't be edited in place (an inline
+    ``rules = [{…}]`` array) is rewritten, its old text kept as ``NAME.bak``.
+    """
+    p = Path(path)
+    target = list(rules)
+    try:
+        raw: bytes | None = p.read_bytes()
+    except FileNotFoundError:
+        raw = None
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot save: {exc.strerror or exc}", path=p) from exc
+    if raw is None:
+        new_text = _fresh_text(target)
+    else:
+        text, on_disk = _rules_on_disk(p, raw)
+        if base is not None:
+            target = merge_rules(p, on_disk, target, base)
+        try:
+            new_text = edit_rules_text(
+                text, on_disk, target, minimal=rule_to_dict, parse=rule_from_dict
+            )
+        except (RulesEditError, tomlkit.exceptions.TOMLKitError):
+            # A layout the editor can't cut into tables (``rules = [{…}]``): the
+            # rules are written afresh and the file as it was is kept beside it.
+            new_text = _fresh_text(target)
+            save_text_atomic(p.with_name(p.name + ".bak"), text)
+    written = rules_from_data(parse_toml_text(new_text, p), p)
+    if written != target:  # pragma: no cover - a bug, never a user's doing
+        raise ConfigError(f"{p}: not saved: the new text did not read back as the rules", path=p)
+    save_text_atomic(p, new_text)
+    return target
+
+
+def _fresh_text(rules: Sequence[Rule]) -> str:
+    return "\n".join(new_table_text(r, rule_to_dict(r)) for r in rules)
+
+
+__all__ = [
+    "load_rules",
+    "merge_rules",
+    "rule_from_dict",
+    "rule_to_dict",
+    "rules_from_data",
+    "save_rules",
+]

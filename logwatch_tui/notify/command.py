@@ -1,7 +1,10 @@
 """Run a program per alert: ``argv`` without a shell, the alert as JSON data.
 
 Log text is attacker-controlled, so it only ever reaches the program as data
-(stdin and ``LOGWATCH_ALERT``), never as part of the command line. The argv
+(stdin and ``LOGWATCH_ALERT``), never as part of the command line. That JSON
+is written without a raw control character (``\\u009b`` rather than the byte),
+so a script that echoes it to a terminal runs nothing; placeholder values are
+made inert like every other text output. The argv
 placeholders ``{rule}``, ``{name}``, ``{severity}`` and ``{status}`` are
 filled from the rule file in one regex pass (not ``str.format``, which would
 evaluate ``{0.__class__}``-style fields); any other ``{…}`` stays literal.
@@ -12,7 +15,6 @@ scribble over the TUI) and its whole process group is killed at the timeout.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -21,6 +23,7 @@ import tempfile
 from collections.abc import Sequence
 
 from logwatch_tui.core.record import AlertEvent
+from logwatch_tui.core.safe_text import inert, json_text
 from logwatch_tui.notify.base import DeliveryError, os_error_text
 from logwatch_tui.notify.config import CommandSettings
 from logwatch_tui.notify.render import body_text, one_line, payload_json
@@ -35,7 +38,7 @@ def placeholder_values(events: Sequence[AlertEvent]) -> dict[str, str]:
     values: dict[str, str] = {}
     for key in ("rule", "name", "severity", "status"):
         seen = {getattr(e, key) for e in events}
-        values[key] = seen.pop() if len(seen) == 1 else "multiple"
+        values[key] = inert(seen.pop()) if len(seen) == 1 else "multiple"
     return values
 
 
@@ -47,16 +50,16 @@ def fill_argv(argv: Sequence[str], events: Sequence[AlertEvent]) -> list[str]:
 def env_json(events: Sequence[AlertEvent]) -> str:
     """``LOGWATCH_ALERT``: the full JSON, or a slimmer one when it would not fit."""
     data = payload_json(events)
-    text = json.dumps(data, ensure_ascii=False)
+    text = json_text(data)
     if len(text) <= ENV_LIMIT:
         return text
     alerts = data.get("alerts", [data])
     for a in alerts:
         a["samples"] = []
-    text = json.dumps(data, ensure_ascii=False)
+    text = json_text(data)
     if len(text) <= ENV_LIMIT:
         return text
-    return json.dumps({"version": "1", "truncated": True, "count": len(events)})
+    return json_text({"version": "1", "truncated": True, "count": len(events)})
 
 
 class CommandChannel:
@@ -72,7 +75,7 @@ class CommandChannel:
 
     def send(self, events: Sequence[AlertEvent], *, timeout: float) -> str:
         argv = fill_argv(self.settings.argv, events)
-        stdin_data = json.dumps(payload_json(events), ensure_ascii=False).encode("utf-8")
+        stdin_data = json_text(payload_json(events)).encode("utf-8")
         env = dict(os.environ)
         env["LOGWATCH_ALERT"] = env_json(events)
         program = one_line(argv[0], 120)

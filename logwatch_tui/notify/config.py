@@ -47,7 +47,27 @@ _ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class NotifierConfigError(ValueError):
-    """``notifiers.ops-mail: port: must be an integer``."""
+    """``config.toml:8: notifiers.ops-mail: port: must be an integer``.
+
+    ``notifier`` and ``key`` say what is wrong; when the table came from a
+    file (a :class:`~logwatch_tui.core.tomlio.SourcedTable`) the text starts
+    with the file and, where it can be found, the line.
+    """
+
+    def __init__(self, message: str, *, notifier: str | None = None, key: str | None = None):
+        super().__init__(message)
+        self.notifier = notifier
+        self.key = key
+
+    def located(self, section: Any) -> NotifierConfigError:
+        """The same error with ``path:line:`` in front when ``section`` knows its file."""
+        where = getattr(section, "where", None)
+        if where is None:
+            return self
+        sub = (self.notifier,) if self.notifier is not None else ()
+        return NotifierConfigError(
+            f"{where(sub, self.key)}: {self}", notifier=self.notifier, key=self.key
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,17 +152,25 @@ def parse_notifiers(section: Any) -> dict[str, NotifierSpec]:
         return {}
     if not isinstance(section, dict):
         raise NotifierConfigError("notifiers: must be [notifiers.NAME] tables")
+    try:
+        return _parse_all(section)
+    except NotifierConfigError as exc:
+        raise exc.located(section) from None
+
+
+def _parse_all(section: dict[str, Any]) -> dict[str, NotifierSpec]:
     specs: dict[str, NotifierSpec] = {}
     for name, table in section.items():
         where = f"notifiers.{name}"
         if not isinstance(name, str) or not name.strip():
-            raise NotifierConfigError(f"{where}: the name must not be empty")
+            raise NotifierConfigError(f"{where}: the name must not be empty", notifier=name)
         if name in BUILTIN_UI_CHANNELS:
             raise NotifierConfigError(
-                f"{where}: '{name}' is built in (handled by the UI); choose another name"
+                f"{where}: '{name}' is built in (handled by the UI); choose another name",
+                notifier=name,
             )
         if not isinstance(table, dict):
-            raise NotifierConfigError(f"{where}: must be a table ([{where}])")
+            raise NotifierConfigError(f"{where}: must be a table ([{where}])", notifier=name)
         specs[name] = _parse_one(name, table)
     return specs
 
@@ -151,7 +179,7 @@ def _parse_one(name: str, table: dict[str, Any]) -> NotifierSpec:
     where = f"notifiers.{name}"
 
     def err(key: str, msg: str) -> NotifierConfigError:
-        return NotifierConfigError(f"{where}: {key}: {msg}")
+        return NotifierConfigError(f"{where}: {key}: {msg}", notifier=name, key=key)
 
     kind = table.get("type", DESKTOP if name == DESKTOP else None)
     if kind is None:

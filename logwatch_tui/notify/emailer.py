@@ -13,6 +13,7 @@ a log line can add neither a header nor a recipient.
 from __future__ import annotations
 
 import email.policy
+import re
 import smtplib
 import ssl
 from collections.abc import Sequence
@@ -28,28 +29,106 @@ SUBJECT_PREFIX = "[logwatch-tui]"
 MAIL_POLICY = email.policy.default.clone(max_line_length=998)
 """RFC 5322's hard limit. With the 78 default, Python folds an 81-character
 subject right after ``Subject:``, and some parsers then show a leading space."""
+if hasattr(MAIL_POLICY, "verify_generated_headers"):  # 3.13, and security backports
+    MAIL_POLICY = MAIL_POLICY.clone(verify_generated_headers=True)
+MIME_HEADERS = frozenset({"content-type", "content-transfer-encoding", "mime-version"})
+"""Added by ``set_content``; every other header is one ``build_message`` sets itself."""
 
 
-def build_message(events: Sequence[AlertEvent], settings: EmailSettings) -> EmailMessage:
-    """The whole mail, ready for ``send_message`` (public so tests can look at it)."""
+def header_text(text: str, limit: int) -> str:
+    """Text for a header value: one line, and no RFC 2047 encoded word.
+
+    ``one_line`` leaves no CR/LF, but that is not enough: the stdlib *decodes*
+    encoded words when a header value is set, so ``=?utf-8?q?x=0D=0ABcc:_…?=``
+    in a log line came back out of the folder as a real ``Bcc:`` header on
+    CPython 3.11.7 and 3.12.1. An encoded word must start with ``=?``; a space
+    between the two keeps the text readable and makes it plain text.
+    """
+    text = one_line(text, limit)
+    while "=?" in text:
+        text = text.replace("=?", "= ?")
+    return text
+
+
+def _ascii_id(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text)[:80] or "rule"
+
+
+def _assemble(
+    subject: str, events: Sequence[AlertEvent], settings: EmailSettings
+) -> tuple[EmailMessage, set[str]]:
+    """The message and the set of header names it must have (lower case)."""
     msg = EmailMessage(policy=MAIL_POLICY)
-    if len(events) == 1:
-        subject = f"{SUBJECT_PREFIX} {headline(events[0], 180)}"
-    else:
-        subject = f"{SUBJECT_PREFIX} {digest_headline(events)}"
-    msg["Subject"] = one_line(subject, 200)
-    msg["From"] = one_line(settings.sender, 300)
-    msg["To"] = one_line(", ".join(settings.to), 2000)
+    msg["Subject"] = subject
+    msg["From"] = header_text(settings.sender, 300)
+    msg["To"] = header_text(", ".join(settings.to), 2000)
     msg["Date"] = formatdate(localtime=True)
     domain = settings.sender.rpartition("@")[2] or "localhost"
     # make_msgid(domain=None) would call getfqdn(), a DNS lookup per mail.
-    msg["Message-ID"] = make_msgid(domain=one_line(domain, 200).replace(" ", ""))
+    msg["Message-ID"] = make_msgid(domain=_ascii_id(domain))
     msg["Auto-Submitted"] = "auto-generated"
     msg["X-Mailer"] = "logwatch-tui"
     if len(events) == 1:
         msg["X-Logwatch-Fingerprint"] = events[0].fingerprint()
+    expected = {k.lower() for k in msg} | MIME_HEADERS
     msg.set_content(plain_text(events))
+    return msg, expected
+
+
+def headers_intact(msg: EmailMessage, expected: set[str]) -> bool:
+    """Does the mail as it goes on the wire have exactly the headers we set, once each?
+
+    The check after the fact, for any Python the project runs on: whatever the
+    stdlib's folder does with a value, a header we did not set is caught here.
+    """
+    try:
+        raw = msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
+    except (ValueError, TypeError, UnicodeError):  # HeaderWriteError is a ValueError
+        return False
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    names: list[str] = []
+    for line in head.split(b"\r\n"):
+        if b"\r" in line or b"\n" in line:
+            return False  # a bare CR or LF: some readers start a header there
+        if line[:1] in (b" ", b"\t"):
+            continue  # folded continuation of the header above
+        name, colon, _ = line.partition(b":")
+        if not colon:
+            return False
+        names.append(name.strip().lower().decode("ascii", "replace"))
+    return len(names) == len(set(names)) and set(names) == expected
+
+
+def build_message(events: Sequence[AlertEvent], settings: EmailSettings) -> EmailMessage:
+    """The whole mail, ready for ``send_message`` (public so tests can look at it).
+
+    Log text (keys, the rule's rendered text) only reaches the Subject through
+    :func:`header_text`; if the result still does not have exactly our headers
+    (a stdlib folding bug we did not foresee), the subject falls back to the
+    status, severity and the rule id in plain ASCII, and the rest stays in the body.
+    """
+    if len(events) == 1:
+        subject = f"{SUBJECT_PREFIX} {headline(events[0], 180)}"
+    else:
+        subject = f"{SUBJECT_PREFIX} {digest_headline(events)}"
+    msg, expected = _assemble(header_text(subject, 200), events, settings)
+    if headers_intact(msg, expected):
+        return msg
+    if len(events) == 1:
+        e = events[0]
+        fallback = f"{SUBJECT_PREFIX} {e.status.upper()} {e.severity}: rule {_ascii_id(e.rule)}"
+    else:
+        fallback = f"{SUBJECT_PREFIX} {digest_headline(events)}"
+    msg, expected = _assemble(_ascii_id_text(fallback), events, settings)
+    if not headers_intact(msg, expected):
+        raise DeliveryError(
+            "refused to send: the mail's headers did not come out as built", final=True
+        )
     return msg
+
+
+def _ascii_id_text(text: str) -> str:
+    return re.sub(r"[^ -~]", "_", text).replace("=?", "= ?")
 
 
 class EmailChannel:

@@ -2,8 +2,10 @@
 
 Everything an alert carries beyond the rule's own id/name/severity can come
 from log text (keys, samples, the rendered summary), and log text is hostile:
-ANSI escapes, CR/LF, NULs, 10 MB lines. Each channel funnels its output
-through the helpers here, so the stripping rules live in one place.
+ANSI escapes, CR/LF, NULs, 10 MB lines. Each channel funnels its text through
+the helpers here, which use :func:`logwatch_tui.core.safe_text.inert` — the
+same stand-ins (``␛``, ``␇``…) the TUI and the CLI show — so a notification
+neither runs a sequence nor hides that one was there.
 """
 
 from __future__ import annotations
@@ -16,45 +18,29 @@ from functools import cache
 from typing import Any
 
 from logwatch_tui.core.record import AlertEvent
+from logwatch_tui.core.safe_text import inert
 
 MAX_SAMPLES = 10
 """Sample lines per alert in a message (the engine may keep more)."""
 MAX_SAMPLE_CHARS = 2000
 """A 10 MB log line becomes 2,000 characters in a notification."""
 
-# Escape sequences as a whole (CSI, OSC, other ESC-x), so "\x1b[31m" vanishes
-# instead of leaving "[31m" behind once ESC itself is dropped.
-_ANSI_RE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC … BEL/ST
-    r"|\x1b[P^_X][^\x1b]*(?:\x1b\\)?"  # DCS/PM/APC/SOS … ST
-    r"|\x1b[@-Z\\-_]"  # other two-byte escapes
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-)
-# C0, DEL, C1, and the Unicode line/paragraph separators some clients honour.
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_KEEP_NL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _SPACES_RE = re.compile(r"\s+")
 
 
-def strip_controls(text: str) -> str:
-    """One line of plain text: escape sequences and every control character removed."""
-    return _CONTROL_RE.sub("", _ANSI_RE.sub("", text))
-
-
 def one_line(text: str, limit: int = 200) -> str:
-    """For headers, subjects, titles: controls become spaces, runs of space collapse."""
-    text = _CONTROL_RE.sub(" ", _ANSI_RE.sub("", text))
-    text = _SPACES_RE.sub(" ", text).strip()
+    """For headers, subjects, titles: line breaks and tabs become spaces, runs of
+    space collapse, every other control character is a visible stand-in (``␛``)."""
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    text = _SPACES_RE.sub(" ", inert(text, tab=" ")).strip()
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return text
 
 
 def body_text(text: str, limit: int = MAX_SAMPLE_CHARS) -> str:
-    """For message bodies: keeps newlines and tabs, drops everything else invisible."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL_KEEP_NL_RE.sub("", _ANSI_RE.sub("", text))
+    """For message bodies: keeps line breaks and tabs, every other control is a stand-in."""
+    text = inert(text, newlines=True)
     if len(text) > limit:
         text = text[:limit] + f"… [{len(text) - limit} more characters]"
     return text

@@ -8,7 +8,6 @@ Slack hook's path *is* its secret) and never the headers.
 
 from __future__ import annotations
 
-import json
 import logging
 import ssl
 import urllib.error
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 
 from logwatch_tui import __version__
 from logwatch_tui.core.record import AlertEvent
+from logwatch_tui.core.safe_text import json_text
 from logwatch_tui.notify.base import DeliveryError, os_error_text, resolve_secret
 from logwatch_tui.notify.config import WebhookSettings, check_url
 from logwatch_tui.notify.render import (
@@ -122,7 +122,7 @@ class WebhookChannel:
             data: object = slack_payload(events)
         else:
             data = payload_json(events)
-        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+        return json_text(data).encode("utf-8")  # exact data, no raw control byte
 
     def send(self, events: Sequence[AlertEvent], *, timeout: float) -> str:
         s = self.settings

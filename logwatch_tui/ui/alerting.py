@@ -20,6 +20,7 @@ from textual.message import Message
 from logwatch_tui.core.alerts import AlertBook, AlertItem
 from logwatch_tui.core.record import AlertEvent
 from logwatch_tui.core.rules import Rule
+from logwatch_tui.ui.safe_text import inert
 
 if TYPE_CHECKING:
     from logwatch_tui.history import AlertHistory
@@ -217,8 +218,8 @@ class AlertController:
         times.append(now)
         key = f" [{ev.key_text}]" if ev.key else ""
         self.app.notify(
-            (ev.summary or f"{ev.count} matching records") + key,
-            title=f"{ev.severity.upper()}: {ev.name}",
+            inert((ev.summary or f"{ev.count} matching records") + key),
+            title=inert(f"{ev.severity.upper()}: {ev.name}"),
             severity=TOAST_SEVERITY.get(ev.severity, "warning"),
             markup=False,
         )

@@ -17,6 +17,7 @@ from textual.message import Message
 from logwatch_tui.backtest import BacktestHistory
 from logwatch_tui.core.rules import Rule, RuleError, load_rules
 from logwatch_tui.core.tomlio import ConfigError
+from logwatch_tui.ui.safe_text import inert
 from logwatch_tui.ui.screens.rule_editor import RuleEditor
 from logwatch_tui.ui.screens.rules import RulesScreen, apply_rule_edit, write_rules
 
@@ -99,9 +100,9 @@ class RuleEditing:
             return
         rules = apply_rule_edit(self.app.rules, rule)
         try:
-            write_rules(self.rules_path, rules)
+            rules = write_rules(self.rules_path, rules, base=self.app.rules)
         except ConfigError as exc:
-            self.app.notify(f"rule not saved: {exc}", severity="error", markup=False)
+            self.app.notify(inert(f"rule not saved: {exc}"), severity="error", markup=False)
             return
         self.apply(RulesScreen.RulesChanged(rules, rule.id, None))
         self.app.notify(f"rule saved: {rule.name}", markup=False)
@@ -143,7 +144,7 @@ class RuleEditing:
         self._stamp = message.stamp
         if message.error is not None:
             self.app.notify(
-                f"{message.error} — keeping the previous rules",
+                inert(f"{message.error} — keeping the previous rules"),
                 title="Rules file not reloaded",
                 severity="error",
                 markup=False,

@@ -168,3 +168,42 @@ def test_notify_test_runs_once(tmp_path: Path, code: int) -> None:
     out = notify_test("page", {"page": {"type": "command", "argv": argv}})
     assert out.status == ("delivered" if code == 0 else "failed")
     assert out.attempt == 1
+
+
+RAW_RECORDER = r"""
+import os, sys
+out = sys.argv[1]
+with open(out, "wb") as f:
+    f.write(os.environb.get(b"LOGWATCH_ALERT", b"") + b"\n--\n" + sys.stdin.buffer.read()
+            + b"\n--\n" + "\n".join(sys.argv[2:]).encode("utf-8", "surrogateescape"))
+"""
+
+
+def test_env_stdin_and_args_hold_no_raw_control_characters(tmp_path: Path) -> None:
+    """A script that echoes ``$LOGWATCH_ALERT`` or its args to a terminal must not run
+    an 8-bit CSI, DEL or bidi override from a log line; the JSON data stays exact."""
+    out = tmp_path / "raw.bin"
+    config = {
+        "page": {
+            "type": "command",
+            "argv": [sys.executable, script(tmp_path, "raw.py", RAW_RECORDER), str(out), "{name}"],
+            "retry_base": 0.05,
+        }
+    }
+    evil = event(
+        name="Disk \x1b[2J full",
+        key=(("path", "/var\x9b31m\x7f\u202e"),),
+        samples=("x \x9b2J \x7f \u202eevil",),
+        summary="s \x9b31m",
+    )
+    outcomes = run_one(config, evil)
+    assert outcomes.statuses("page") == ["delivered"]
+    raw = out.read_bytes()
+    text = raw.decode("utf-8")
+    bad = [c for c in text if c not in "\n" and (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0)]
+    bad += [c for c in text if c in "\u202e\u2028\u2029"]
+    assert bad == [], bad
+    env_json, stdin_json, args = text.split("\n--\n")
+    assert json.loads(env_json)["key"] == {"path": "/var\x9b31m\x7f\u202e"}  # exact data
+    assert json.loads(stdin_json)["samples"] == ["x \x9b2J \x7f \u202eevil"]
+    assert args == "Disk \u241b[2J full"

@@ -51,9 +51,9 @@ def test_desktop_writes_osc_sequences_without_control_characters(tmp_path: Path)
     assert not any(ch in data for ch in "\x07\x9b\r\n")
     osc777 = data[: data.index("\x1b\\")]
     assert osc777.count(";") == 3  # 777 ; notify ; TITLE ; BODY — nothing from the log
-    # Text kept, controls gone; an embedded escape sequence goes as a whole.
-    assert "Disk fullrm path=/varx - bad stuff more" in osc777
-    assert "pwned" not in data and "fake" not in data
+    # Text kept, controls shown as the stand-ins the TUI and CLI use; no ";" from the log.
+    assert "Disk\u2407 fullrm path=/var\u241b]0pwned\u2407\ufffd31mx - bad \u241b[2J" in osc777
+    assert "\u241b]777notifyfakefake\u241b\\ stuff more" in osc777
 
 
 def test_desktop_on_a_real_pty() -> None:

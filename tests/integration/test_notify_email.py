@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+from email import policy
 from pathlib import Path
 
 import pytest
@@ -196,3 +197,166 @@ def test_notify_test_live_and_closed_port() -> None:
     assert out.status == "failed"
     assert "Connection refused" in out.reason
     assert "127.0.0.1" in out.reason
+
+
+# -- header injection through RFC 2047 encoded words ------------------------------------------
+
+ENCODED_WORD_ATTACK = "=?utf-8?q?x=0D=0AReply-To:_attacker@evil.example=0D=0ABcc:_x@evil.example?="
+EXPECTED_HEADERS = {
+    "subject",
+    "from",
+    "to",
+    "date",
+    "message-id",
+    "auto-submitted",
+    "x-mailer",
+    "x-logwatch-fingerprint",
+    "content-type",
+    "content-transfer-encoding",
+    "mime-version",
+}
+
+
+def _header_block(raw: bytes) -> bytes:
+    return raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "evil",
+    [
+        event(key=(("user", ENCODED_WORD_ATTACK),)),
+        event(name=f"x {ENCODED_WORD_ATTACK}", key=()),
+        event(key=(("user", ENCODED_WORD_ATTACK + " é"),)),  # non-ASCII forces folding
+        event(key=(("user", "y" * 60 + " " + ENCODED_WORD_ATTACK),)),  # long
+        event(key=(("user", "=?utf-8?b?eA0KQmNjOiBiQGV2aWwuZXhhbXBsZQ==?="),)),  # base64 form
+    ],
+    ids=["key", "rule-name", "non-ascii", "long", "b-encoding"],
+)
+def test_encoded_word_in_log_text_creates_no_header(evil) -> None:
+    """A group_by key holding an RFC 2047 encoded word with CR/LF inside: the stdlib's
+    folding decoded it into real Reply-To/Bcc headers on CPython 3.11.7 and 3.12.1."""
+    with smtp_server() as (ctrl, rec):
+        outcomes = run_dispatcher(mail_config(ctrl.port), [evil])
+        assert outcomes.statuses("ops-mail") == ["delivered"]
+        assert wait_for(lambda: len(rec.mails) == 1)
+    mail = rec.mails[0]
+    assert mail.rcpt_tos == ["oncall@example.com"]
+    msg = mail.message
+    assert {k.lower() for k in msg} == EXPECTED_HEADERS
+    block = _header_block(mail.raw)
+    for line in block.split(b"\n"):
+        # every physical line is a header we set, or a folded continuation
+        assert line[:1] in (b" ", b"\t") or line.split(b":", 1)[0].lower().decode() in (
+            EXPECTED_HEADERS
+        ), line
+    assert b"evil.example" not in b"".join(
+        line
+        for line in block.split(b"\n")
+        if not line.lower().startswith(b"subject:") and line[:1] not in (b" ", b"\t")
+    )
+    assert msg["Reply-To"] is None and msg["Bcc"] is None
+    # The text is still there for the reader, as plain text in the body.
+    if evil.key:
+        assert f"Key:     {evil.key_text}" in msg.get_content()
+    else:
+        assert evil.name in msg.get_content()
+    assert "\n" not in str(msg["Subject"]) and "\r" not in str(msg["Subject"])
+
+
+def _other_pythons() -> list[str]:
+    """Every CPython >= 3.11 on this machine (the project's requires-python)."""
+    import glob
+    import shutil
+    import subprocess
+    import sys
+
+    found: dict[str, str] = {}
+    candidates = [sys.executable]
+    for name in ("python3.11", "python3.12", "python3.13", "python3.14"):
+        exe = shutil.which(name)
+        if exe:
+            candidates.append(exe)
+    candidates += sorted(glob.glob("/usr/bin/python3.1[1-9]"))
+    candidates += sorted(glob.glob(str(Path.home() / ".pyenv/versions/3.1[1-9]*/bin/python3")))
+    for exe in candidates:
+        try:
+            out = subprocess.run(
+                [exe, "-c", "import sys; print(sys.version.split()[0])"],
+                capture_output=True,
+                text=True,
+                timeout=20,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        version = out.stdout.strip()
+        if out.returncode == 0 and tuple(map(int, version.split(".")[:2])) >= (3, 11):
+            found.setdefault(version, exe)
+    return [found[v] for v in sorted(found)]
+
+
+_BUILD_SCRIPT = r"""
+import sys
+from email import message_from_bytes, policy
+from logwatch_tui.core.record import AlertEvent
+from logwatch_tui.notify.config import EmailSettings
+from logwatch_tui.notify.emailer import build_message
+evil = sys.argv[1]
+events = [
+    AlertEvent(rule="r", name="Name", status="firing", severity="error", at=0.0, count=1,
+               key=(("user", evil),), samples=(evil,), source="s", window=60.0, summary=evil),
+    AlertEvent(rule="r", name="Name " + evil + " é", status="firing", severity="error", at=0.0,
+               count=1, key=(("user", "y" * 120 + " " + evil),), samples=(), source="s",
+               window=60.0, summary=""),
+]
+settings = EmailSettings(host="h", port=25, security="none", sender="a@example.com",
+                         to=("oncall@example.com",))
+for batch in ([events[0]], [events[1]], events):
+    raw = build_message(batch, settings).as_bytes(policy=policy.SMTP)
+    parsed = message_from_bytes(raw, policy=policy.default)
+    print(",".join(sorted({k.lower() for k in parsed})))
+"""
+
+
+@pytest.mark.parametrize("python", _other_pythons())
+def test_no_header_injection_on_every_python_here(python: str) -> None:
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [python, "-c", _BUILD_SCRIPT, ENCODED_WORD_ATTACK],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.split()
+    assert len(lines) == 3
+    for line in lines:
+        names = set(line.split(","))
+        assert "reply-to" not in names and "bcc" not in names
+        assert names <= EXPECTED_HEADERS, (python, names - EXPECTED_HEADERS)
+
+
+def test_header_guard_catches_what_the_stdlib_folds_into_headers() -> None:
+    """The second line of defence: a header value that would come out as several headers
+    (on the Pythons whose folder decodes encoded words) is detected before sending."""
+    from email import message_from_bytes
+
+    from logwatch_tui.notify.config import EmailSettings
+    from logwatch_tui.notify.emailer import _assemble, headers_intact
+
+    settings = EmailSettings(
+        host="h", port=25, security="none", sender="a@example.com", to=("b@example.com",)
+    )
+    msg, expected = _assemble("x " + ENCODED_WORD_ATTACK, [event()], settings)
+    try:
+        names = {k.lower() for k in message_from_bytes(msg.as_bytes(), policy=policy.default)}
+    except ValueError:  # newer Pythons refuse to write it at all
+        names = set()
+    assert not headers_intact(msg, expected) or "reply-to" not in names
+    if "reply-to" in names:  # this Python is one of the vulnerable ones
+        assert not headers_intact(msg, expected)
+    good, expected = _assemble("plain subject", [event()], settings)
+    assert headers_intact(good, expected)

@@ -118,7 +118,7 @@ def test_messages_mode_lines_as_they_are(tmp_path: Path) -> None:
     table = run_cli("patterns", "--messages", str(src))
     assert table.returncode == 0, table.stderr
     assert "\x1b" not in table.stdout and "\x07" not in table.stdout and "\x00" not in table.stdout
-    assert "bell\\x07 nul\\x00 lone-esc\\x1b here" in table.stdout  # shown, escaped
+    assert "bell\u2407 nul\u2400 lone-esc\u241b here" in table.stdout  # shown, as stand-ins
     assert "[bold]x[/]" in table.stdout
     assert "job <*> done" in table.stdout and "50.0%" in table.stdout
     lines = table.stdout.splitlines()

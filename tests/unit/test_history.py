@@ -382,7 +382,7 @@ def test_cmd_alerts_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(out) == 3  # the 2-day-old event is outside 24h
     assert "firing" in out[1] and "Connection refused" in out[1]
     assert "3 refused connections in 60s" in out[1]
-    assert "host=\\x1b[2Jdb1" in out[1] and "\x1b" not in "".join(out)
+    assert "host=\u241b[2Jdb1" in out[1] and "\x1b" not in "".join(out)
     assert "delivery" in out[2] and "ops-hook: delivered (attempt 2)" in out[2]
 
     assert cmd_alerts(_args(since="3d")) == 0

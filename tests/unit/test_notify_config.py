@@ -18,7 +18,7 @@ from logwatch_tui.notify.config import (
     WebhookSettings,
 )
 from logwatch_tui.notify.desktop import osc_safe
-from logwatch_tui.notify.render import digest_headline, headline, one_line, strip_controls
+from logwatch_tui.notify.render import body_text, digest_headline, headline, one_line
 from logwatch_tui.notify.webhook import slack_escape
 
 ISSUE_CONFIG = """
@@ -215,9 +215,11 @@ def test_placeholders_come_only_from_the_rule() -> None:
 
 def test_text_sanitising() -> None:
     nasty = "a\x1b[31mred\x1b[0m\x07b\x85c\r\nd\x00e\u2028f"
-    assert strip_controls(nasty) == "aredbcdef"
+    # Controls are shown as the same stand-ins the TUI and CLI use: nothing runs, nothing hides.
+    assert body_text(nasty) == "a\u241b[31mred\u241b[0m\u2407b\ufffdc\nd\u2400e\ufffdf"
+    assert one_line(nasty) == "a\u241b[31mred\u241b[0m\u2407b\ufffdc d\u2400e\ufffdf"
     assert one_line("x\r\nBcc: y\t z") == "x Bcc: y z"
-    assert osc_safe("t;i\x1b]0;x\x07tle\x9c", 80) == "title"
+    assert osc_safe("t;i\x1b]0;x\x07tle\x9c", 80) == "ti\u241b]0x\u2407tle\ufffd"
     assert len(osc_safe("x" * 1000, 80)) == 80
     assert slack_escape("<!here> & @all `x`") == "&lt;!here&gt; &amp; @\u200ball \u02cbx\u02cb"
 

@@ -1,7 +1,7 @@
 """The rules screen: every rule, its state and how often it fired; add, edit, toggle, delete.
 
-Every change is written to the rules file at once (atomically, by
-:func:`~logwatch_tui.core.rules.save_rules`) and announced with
+Every change is written to the rules file at once (atomically, only the keys
+that changed, by :func:`~logwatch_tui.core.rules.save_rules`) and announced with
 :class:`RulesScreen.RulesChanged`, which the app turns into engine updates.
 If the file cannot be written the change is not applied at all, so the
 screen, the file and the running engine never disagree.
@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from logwatch_tui.backtest import BacktestHistory
-from logwatch_tui.core.rules import Rule, rule_summary, save_rules
+from logwatch_tui.core.rules import Rule, RuleError, load_rules, rule_summary, save_rules
 from logwatch_tui.core.tomlio import ConfigError
 from logwatch_tui.ui.safe_text import inert
 from logwatch_tui.ui.screens.confirm import ConfirmScreen
@@ -54,17 +54,22 @@ def apply_rule_edit(
     return out
 
 
-def write_rules(path: str | os.PathLike[str], rules: Iterable[Rule]) -> None:
+def write_rules(
+    path: str | os.PathLike[str], rules: Iterable[Rule], *, base: Sequence[Rule] | None = None
+) -> list[Rule]:
     """Save the rules file atomically, creating its directory (first rule ever) if needed.
 
-    Raises :class:`ConfigError` with a one-line reason naming the file.
+    Only what changed from ``base`` (the list the edit started from) is
+    written; comments and changes made to the file meanwhile stay. Returns
+    the rules the file now holds. Raises :class:`ConfigError` with a one-line
+    reason naming the file (and line) — a file that doesn't parse is never written.
     """
     p = Path(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(f"{p}: cannot save: {exc.strerror or exc}", path=p) from exc
-    save_rules(p, rules)
+    return save_rules(p, rules, base=base)
 
 
 class RulesScreen(Screen[None]):
@@ -310,16 +315,31 @@ class RulesScreen(Screen[None]):
     ) -> bool:
         """Write the file first; only when that worked, show and announce the change."""
         try:
-            write_rules(self.rules_path, rules)
+            rules = write_rules(self.rules_path, rules, base=self.rules)
         except (ConfigError, OSError, TypeError, ValueError) as exc:
             self.notify(
-                f"rules not saved: {exc}", title="Rules file", severity="error", markup=False
+                inert(f"rules not saved: {exc}"),
+                title="Rules file",
+                severity="error",
+                markup=False,
             )
+            self._show_file_version()
             return False
         self.rules = list(rules)
         self._refill(select)
         self.post_message(self.RulesChanged(list(rules), changed_id, removed_id))
         return True
+
+    def _show_file_version(self) -> None:
+        """After a refused save: if the file was changed outside and is valid, show its rules."""
+        try:
+            on_disk = load_rules(self.rules_path)
+        except (ConfigError, RuleError, OSError):
+            return  # broken or gone: keep showing what we had
+        if on_disk != self.rules:
+            self.rules = on_disk
+            self._refill(None)
+            self.post_message(self.RulesChanged(list(on_disk), None, None))
 
     def _history(self) -> BacktestHistory | None:
         if self.history_provider is None:
