@@ -61,6 +61,23 @@ class AccessFormat(LogFormat):
     name = "access"
     description = "access log (Apache/Nginx common and combined)"
     multiline = False
+    specificity = 150
+    samples = [
+        {
+            "line": '198.51.100.79 - alice [20/Nov/2026:09:58:04 +0100] "GET /login HTTP/1.1" 200 '
+            '47693 "https://shop.example.com/" "kube-probe/1.31"',
+            "ts": "2026-11-20T09:58:04+01:00",
+            "level": "info",
+            "fields": {"remote": "198.51.100.79", "user": "alice", "status": 200},
+        },
+        {
+            "line": 'www.example.com:80 127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET /a.gif '
+            'HTTP/1.0" 503 2326 "http://www.example.com/start.html" "Mozilla/4.08"',
+            "ts": "2000-10-10T13:55:36-07:00",
+            "level": "error",
+            "fields": {"vhost": "www.example.com:80", "remote": "127.0.0.1", "user": "-"},
+        },
+    ]
 
     def __init__(self, *, now: float | None = None) -> None:
         super().__init__(now=now)

@@ -1,0 +1,378 @@
+"""Built-in formats that are pure data: declarations in the schema of :mod:`.spec`.
+
+Adding a format means adding a dict here (with samples; ``tests/unit/formats``
+checks every sample of every format). The same dicts are what users write under
+``[[formats]]`` in config.toml.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_LV = (
+    r"(?P<level>TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|SEVERE|CRITICAL|CRIT|FATAL"
+    r"|PANIC|FINE|FINER|FINEST|CONFIG)"
+)
+_ISO_SP = r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?"
+
+STATUS_LEVELS = {"error": r"^5\d\d$", "warning": r"^4\d\d$", "info": r"^[123]\d\d$"}
+
+DECLARED: list[dict[str, Any]] = [
+    {
+        "name": "hdfs",
+        "description": "Hadoop 1 / HDFS ('081109 203615 148 INFO dfs.DataNode: msg')",
+        "regex": [
+            r"(?P<ts>\d{6} \d{6}) (?P<pid>\d+) " + _LV + r" (?P<component>[^ :]+): (?P<message>.*)"
+        ],
+        "timestamp": ["%y%m%d %H%M%S"],
+        "samples": [
+            {
+                "line": "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 "
+                "for block blk_38865049064139660 terminating",
+                "ts": "2008-11-09T20:36:15",
+                "level": "info",
+                "message": "PacketResponder 1 for block blk_38865049064139660 terminating",
+                "fields": {"component": "dfs.DataNode$PacketResponder", "pid": "148"},
+            }
+        ],
+    },
+    {
+        "name": "log4j_short",
+        "description": "Spark / Hadoop 2 log4j ('17/06/09 20:10:40 INFO executor.Executor: msg')",
+        "regex": [
+            r"(?P<ts>\d\d/\d\d/\d\d \d\d:\d\d:\d\d(?:[.,]\d{1,3})?) " + _LV
+            + r" +(?P<logger>[^ :]+): (?P<message>.*)"
+        ],
+        "timestamp": ["%y/%m/%d %H:%M:%S", "%y/%m/%d %H:%M:%S.%f", "%y/%m/%d %H:%M:%S,%f"],
+        "samples": [
+            {
+                "line": "17/06/09 20:10:40 INFO executor.Executor: Running task 0.0 in stage 0.0",
+                "ts": "2017-06-09T20:10:40",
+                "level": "info",
+                "message": "Running task 0.0 in stage 0.0",
+            },
+            {
+                "line": "17/06/09 20:11:11 ERROR executor.Executor: Exception in task 1.0",
+                "level": "error",
+            },
+        ],
+    },
+    {
+        "name": "glog",
+        "description": "Google glog / klog ('E0517 15:04:22.619632 1952 file.cc:253] msg')",
+        "regex": [
+            r"(?P<level>[IWEF])(?P<ts>\d{4} \d\d:\d\d:\d\d\.\d{6}) +(?P<tid>\d+) "
+            r"(?P<file>[^ :\]]+:\d+)\] (?P<message>.*)"
+        ],
+        "timestamp": ["%m%d %H:%M:%S.%f"],
+        "level-map": {"I": "info", "W": "warning", "E": "error", "F": "critical"},
+        "samples": [
+            {
+                "line": "E0517 15:04:22.619632 1952452992 logging_unittest.cc:253] "
+                "Log every 3, iteration 19",
+                "level": "error",
+                "message": "Log every 3, iteration 19",
+                "fields": {"file": "logging_unittest.cc:253"},
+            }
+        ],
+    },
+    {
+        "name": "logcat",
+        "description": "Android logcat threadtime ('03-17 16:13:38.811  1702  2395 D Tag: msg')",
+        "regex": [
+            r"(?P<ts>\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) +(?P<pid>\d+) +(?P<tid>\d+) "
+            r"(?P<level>[VDIWEFA]) (?P<tag>.*?) *: (?P<message>.*)"
+        ],
+        "timestamp": ["%m-%d %H:%M:%S.%f"],
+        "level-map": {
+            "V": "trace",
+            "D": "debug",
+            "I": "info",
+            "W": "warning",
+            "E": "error",
+            "F": "critical",
+            "A": "critical",
+        },
+        "samples": [
+            {
+                "line": "03-17 16:13:38.811  1702  2395 D WindowManager: printFreezingDisplayLogs",
+                "level": "debug",
+                "message": "printFreezingDisplayLogs",
+                "fields": {"tag": "WindowManager", "pid": "1702"},
+            }
+        ],
+    },
+    {
+        "name": "log4j",
+        "description": "log4j with dashes or brackets (Zookeeper '… - INFO  [thread] - msg', "
+        "Kafka '[ts] INFO msg')",
+        "regex": [
+            r"(?P<ts>" + _ISO_SP + r") - " + _LV + r" +\[(?P<thread>.*?)\] - (?P<message>.*)",
+            r"\[(?P<ts>" + _ISO_SP + r")\] " + _LV + r" (?P<message>.*)",
+        ],
+        "timestamp": ["iso"],
+        "samples": [
+            {
+                "line": "2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181"
+                ":FastLeaderElection@774] - Notification time out: 3200",
+                "ts": "2015-07-29T17:41:44.747",
+                "level": "info",
+                "message": "Notification time out: 3200",
+            },
+            {
+                "line": "[2025-04-24 19:51:57,226] INFO [KafkaServer id=1] started "
+                "(kafka.server.KafkaServer)",
+                "ts": "2025-04-24T19:51:57.226",
+                "level": "info",
+                "message": "[KafkaServer id=1] started (kafka.server.KafkaServer)",
+            },
+        ],
+    },
+    {
+        "name": "openstack",
+        "description": "OpenStack oslo.log ('2014-10-28 10:42:22.772 23623 INFO neutron.wsgi …')",
+        "regex": [
+            r"(?:(?P<file>[\w.-]+\.log[\w.:-]*) )?(?P<ts>" + _ISO_SP + r") (?P<pid>\d+) "
+            + _LV + r" (?P<logger>[\w.]+) (?P<message>.*)"
+        ],
+        "samples": [
+            {
+                "line": "2014-10-28 10:42:22.772 23623 INFO neutron.wsgi [req-0d6e-4d] "
+                "192.168.1.2 - - GET /v2.0/networks.json",
+                "ts": "2014-10-28T10:42:22.772",
+                "level": "info",
+                "message": "[req-0d6e-4d] 192.168.1.2 - - GET /v2.0/networks.json",
+                "fields": {"logger": "neutron.wsgi", "pid": "23623"},
+            }
+        ],
+    },
+    {
+        "name": "windows_cbs",
+        "description": "Windows CBS.log ('2016-09-28 04:30:30, Info   CBS   msg')",
+        "regex": [
+            r"(?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d), (?P<level>Info|Warning|Error|Fatal|"
+            r"Perf|Debug) +(?P<component>\S+) +(?P<message>.*)"
+        ],
+        "timestamp": ["iso"],
+        "level-map": {"Perf": "debug"},
+        "samples": [
+            {
+                "line": "2016-09-28 04:30:30, Info                  CBS    Loaded Servicing "
+                "Stack v6.1.7601.23505",
+                "ts": "2016-09-28T04:30:30",
+                "level": "info",
+                "message": "Loaded Servicing Stack v6.1.7601.23505",
+            },
+            {
+                "line": "2016-09-28 04:30:31, Error                 CSI    00000001 failed",
+                "level": "error",
+            },
+        ],
+    },
+    {
+        "name": "postgres",
+        "description": "PostgreSQL ('2025-08-13 01:45:01.123 UTC [20] LOG:  msg')",
+        "regex": [
+            r"(?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{2,5}| ?[+-]\d\d(?::?\d\d)?)?)"
+            r" \[(?P<pid>\d+)\](?:-\d+)?:? (?:(?P<session>[^ ]*@[^ ]*) )?"
+            r"(?P<level>LOG|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DEBUG[1-5]?|STATEMENT|DETAIL"
+            r"|HINT|CONTEXT|QUERY|LOCATION):  (?P<message>.*)"
+        ],
+        "timestamp": ["iso"],
+        "level-map": {
+            "LOG": "info",
+            "STATEMENT": "info",
+            "DETAIL": "info",
+            "HINT": "info",
+            "CONTEXT": "info",
+            "QUERY": "info",
+            "LOCATION": "info",
+            "FATAL": "critical",
+            "PANIC": "critical",
+        },
+        "samples": [
+            {
+                "line": "2025-08-13 01:45:01.123 UTC [20] LOG:  database system is ready",
+                "ts": "2025-08-13T01:45:01.123+00:00",
+                "level": "info",
+                "message": "database system is ready",
+                "fields": {"pid": "20"},
+            },
+            {
+                "line": "2025-08-13 01:45:01.123 PDT [12345] ERROR:  relation \"x\" does not exist",
+                "ts": "2025-08-13T01:45:01.123-07:00",
+                "level": "error",
+            },
+        ],
+    },
+    {
+        "name": "dpkg",
+        "description": "dpkg.log ('2016-04-14 05:26:49 status installed libc-bin:amd64 2.23')",
+        "regex": [
+            r"(?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (?P<message>(?P<action>status|startup|"
+            r"install|upgrade|remove|purge|configure|trigproc|conffile) .*)"
+        ],
+        "level-default": "info",
+        "multiline": False,
+        "samples": [
+            {
+                "line": "2016-04-14 05:26:49 status installed libc-bin:amd64 2.23-0ubuntu3",
+                "ts": "2016-04-14T05:26:49",
+                "level": "info",
+                "message": "status installed libc-bin:amd64 2.23-0ubuntu3",
+            }
+        ],
+    },
+    {
+        "name": "strace",
+        "description": "strace -tt ('08:09:33.814936 open(\"/x\", O_RDONLY) = -1 ENOENT')",
+        "regex": [
+            r"(?:(?P<pid>\d+) +)?(?P<ts>\d\d:\d\d:\d\d(?:\.\d{1,6})?) (?P<message>(?P<syscall>"
+            r"\w+)\(.*?(?: = (?:-1 (?P<level>E[A-Z]+)|[^ ]+).*|$))"
+        ],
+        "timestamp": ["%H:%M:%S.%f", "%H:%M:%S"],
+        "level-patterns": {"error": "^E[A-Z]+$"},
+        "level-default": "info",
+        "multiline": False,
+        "samples": [
+            {
+                "line": '08:09:33.814936 open("/etc/ld.so.preload", O_RDONLY) = -1 ENOENT '
+                "(No such file or directory)",
+                "level": "error",
+                "fields": {"syscall": "open"},
+            },
+            {"line": '08:09:33.814999 close(3) = 0 <0.000005>', "level": "info"},
+        ],
+    },
+    {
+        "name": "w3c",
+        "description": "W3C extended / IIS ('#Fields: date time …' then "
+        "'2016-05-11 12:00:00 10.0.0.1 GET /x - 80 - 10.0.0.2 UA - 200 0 0 15')",
+        "regex": [
+            r"(?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (?P<message>(?P<s_ip>\S+) (?P<method>[A-Z]+)"
+            r" (?P<uri>\S+) (?P<query>\S+) (?P<port>\d+) (?P<username>\S+) (?P<c_ip>\S+)"
+            r"(?: (?P<version>HTTP/\S+))? (?P<agent>\S+)(?: (?P<referer>\S+))? (?P<level>\d{3}) "
+            r"(?P<substatus>\d+) (?P<win32_status>\d+) (?P<time_taken>\d+))",
+            r"(?P<message>#(?:Software|Version|Date|Fields|Start-Date|End-Date|Remark): ?.*)",
+        ],
+        "timezone": "UTC",
+        "level-patterns": STATUS_LEVELS,
+        "multiline": False,
+        "samples": [
+            {
+                "line": "2016-05-11 12:00:00 10.0.0.1 GET /index.html - 80 - 10.0.0.2 "
+                "Mozilla/5.0+(Windows) - 500 0 0 15",
+                "ts": "2016-05-11T12:00:00+00:00",
+                "level": "error",
+                "fields": {"uri": "/index.html"},
+            },
+            {"line": "#Fields: date time s-ip cs-method cs-uri-stem", "level": "unknown"},
+        ],
+    },
+    {
+        "name": "s3_access",
+        "description": "Amazon S3 server access log ('owner bucket [06/Feb/2019:00:00:38 +0000] "
+        "ip requester id OP key \"request\" status …')",
+        "regex": [
+            r"(?P<owner>\S+) (?P<bucket>\S+) \[(?P<ts>[^\]]+)\] (?P<c_ip>\S+) (?P<requester>\S+)"
+            r" (?P<req_id>\S+) (?P<operation>\S+) (?P<key>\S+) "
+            r'(?P<message>"(?P<request>[^"]*)" (?P<level>\d{3}|-) .*)'
+        ],
+        "timestamp": ["%d/%b/%Y:%H:%M:%S %z"],
+        "level-patterns": STATUS_LEVELS,
+        "multiline": False,
+        "samples": [
+            {
+                "line": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be "
+                "awsexamplebucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 "
+                "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be "
+                "3E57427F3EXAMPLE REST.GET.VERSIONING - \"GET /awsexamplebucket1?versioning "
+                'HTTP/1.1" 200 - 113 - 7 - "-" "S3Console/0.4" - s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd'
+                " SigV2 ECDHE-RSA-AES128-SHA AuthHeader awsexamplebucket1.s3.us-west-1.amazonaws"
+                ".com TLSV1.1",
+                "ts": "2019-02-06T00:00:38+00:00",
+                "level": "info",
+                "fields": {"operation": "REST.GET.VERSIONING"},
+            }
+        ],
+    },
+    {
+        "name": "werkzeug",
+        "description": "Werkzeug / Flask dev server ('127.0.0.1 - - [29/Aug/2023 22:02:58] "
+        '"GET / HTTP/1.1" 200 -\')',
+        "regex": [
+            r"(?P<remote>\S+) - - \[(?P<ts>\d\d/[A-Z][a-z]{2}/\d{4} \d\d:\d\d:\d\d)\] "
+            r'(?P<message>"(?P<request>[^"]*)" (?P<level>\d{3}) (?P<bytes>\S+))'
+        ],
+        "timestamp": ["%d/%b/%Y %H:%M:%S"],
+        "level-patterns": STATUS_LEVELS,
+        "multiline": False,
+        "samples": [
+            {
+                "line": '127.0.0.1 - - [29/Aug/2023 22:02:58] "GET / HTTP/1.1" 200 -',
+                "ts": "2023-08-29T22:02:58",
+                "level": "info",
+                "message": '"GET / HTTP/1.1" 200 -',
+            },
+            {
+                "line": '127.0.0.1 - - [29/Aug/2023 22:02:59] "GET /x HTTP/1.1" 500 -',
+                "level": "error",
+            },
+        ],
+    },
+    {
+        "name": "nextcloud",
+        "description": "Nextcloud JSON log (numeric level 0 debug … 4 fatal)",
+        "json": {
+            "ts": ["time"],
+            "level": ["level"],
+            "message": ["message"],
+            "require": ["reqId", "app", "level"],
+        },
+        "level-map": {"0": "debug", "1": "info", "2": "warning", "3": "error", "4": "critical"},
+        "multiline": False,
+        "samples": [
+            {
+                "line": '{"reqId":"aB3","level":1,"time":"2026-11-20T10:00:00+00:00",'
+                '"remoteAddr":"10.0.0.1","user":"bob","app":"files","method":"GET",'
+                '"url":"/","message":"scan done","userAgent":"x","version":"28.0.1"}',
+                "ts": "2026-11-20T10:00:00+00:00",
+                "level": "info",
+                "message": "scan done",
+            }
+        ],
+    },
+    {
+        "name": "mongodb",
+        "description": "MongoDB 4.4+ structured JSON ('{\"t\":{\"$date\":…},\"s\":\"I\",…}')",
+        "json": {
+            "ts": ["t.$date"],
+            "level": ["s"],
+            "message": ["msg"],
+            "require": ["t", "s", "c"],
+        },
+        "level-map": {
+            "F": "critical",
+            "E": "error",
+            "W": "warning",
+            "I": "info",
+            "D": "debug",
+            "D1": "debug",
+            "D2": "debug",
+            "D3": "trace",
+            "D4": "trace",
+            "D5": "trace",
+        },
+        "multiline": False,
+        "samples": [
+            {
+                "line": '{"t":{"$date":"2020-05-20T19:18:40.604+00:00"},"s":"I","c":"NETWORK",'
+                '"id":51800,"ctx":"conn281","msg":"client metadata","attr":{"remote":"x"}}',
+                "ts": "2020-05-20T19:18:40.604+00:00",
+                "level": "info",
+                "message": "client metadata",
+            }
+        ],
+    },
+]
+"""Every declared built-in, in no particular order (detection never looks at order)."""
