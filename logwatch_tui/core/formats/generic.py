@@ -146,7 +146,9 @@ class GenericFormat(RegexFormat):
             m = _NO_LEVEL.match(line)
             if m is None:
                 return None
-            return ParsedLine(self._times.datetime(m.group("ts")), Level.UNKNOWN, m.group("message"), {})
+            return ParsedLine(
+                self._times.datetime(m.group("ts")), Level.UNKNOWN, m.group("message"), {}
+            )
         return self._parse_full(line)
 
     def level_of(self, m: re.Match[str]) -> Level:

@@ -40,7 +40,8 @@ DECLARED: list[dict[str, Any]] = [
         "name": "log4j_short",
         "description": "Spark / Hadoop 2 log4j ('17/06/09 20:10:40 INFO executor.Executor: msg')",
         "regex": [
-            r"(?P<ts>\d\d/\d\d/\d\d \d\d:\d\d:\d\d(?:[.,]\d{1,3})?) " + _LV
+            r"(?P<ts>\d\d/\d\d/\d\d \d\d:\d\d:\d\d(?:[.,]\d{1,3})?) "
+            + _LV
             + r" +(?P<logger>[^ :]+): (?P<message>.*)"
         ],
         "timestamp": ["%y/%m/%d %H:%M:%S", "%y/%m/%d %H:%M:%S.%f", "%y/%m/%d %H:%M:%S,%f"],
@@ -132,8 +133,11 @@ DECLARED: list[dict[str, Any]] = [
         "name": "openstack",
         "description": "OpenStack oslo.log ('2014-10-28 10:42:22.772 23623 INFO neutron.wsgi …')",
         "regex": [
-            r"(?:(?P<file>[\w.-]+\.log[\w.:-]*) )?(?P<ts>" + _ISO_SP + r") (?P<pid>\d+) "
-            + _LV + r" (?P<logger>[\w.]+) (?P<message>.*)"
+            r"(?:(?P<file>[\w.-]+\.log[\w.:-]*) )?(?P<ts>"
+            + _ISO_SP
+            + r") (?P<pid>\d+) "
+            + _LV
+            + r" (?P<logger>[\w.]+) (?P<message>.*)"
         ],
         "samples": [
             {
@@ -199,7 +203,7 @@ DECLARED: list[dict[str, Any]] = [
                 "fields": {"pid": "20"},
             },
             {
-                "line": "2025-08-13 01:45:01.123 PDT [12345] ERROR:  relation \"x\" does not exist",
+                "line": '2025-08-13 01:45:01.123 PDT [12345] ERROR:  relation "x" does not exist',
                 "ts": "2025-08-13T01:45:01.123-07:00",
                 "level": "error",
             },
@@ -241,7 +245,7 @@ DECLARED: list[dict[str, Any]] = [
                 "level": "error",
                 "fields": {"syscall": "open"},
             },
-            {"line": '08:09:33.814999 close(3) = 0 <0.000005>', "level": "info"},
+            {"line": "08:09:33.814999 close(3) = 0 <0.000005>", "level": "info"},
         ],
     },
     {
@@ -272,7 +276,7 @@ DECLARED: list[dict[str, Any]] = [
     {
         "name": "s3_access",
         "description": "Amazon S3 server access log ('owner bucket [06/Feb/2019:00:00:38 +0000] "
-        "ip requester id OP key \"request\" status …')",
+        'ip requester id OP key "request" status …\')',
         "regex": [
             r"(?P<owner>\S+) (?P<bucket>\S+) \[(?P<ts>[^\]]+)\] (?P<c_ip>\S+) (?P<requester>\S+)"
             r" (?P<req_id>\S+) (?P<operation>\S+) (?P<key>\S+) "
@@ -286,7 +290,7 @@ DECLARED: list[dict[str, Any]] = [
                 "line": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be "
                 "awsexamplebucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 "
                 "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be "
-                "3E57427F3EXAMPLE REST.GET.VERSIONING - \"GET /awsexamplebucket1?versioning "
+                '3E57427F3EXAMPLE REST.GET.VERSIONING - "GET /awsexamplebucket1?versioning '
                 'HTTP/1.1" 200 - 113 - 7 - "-" "S3Console/0.4" - s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd'
                 " SigV2 ECDHE-RSA-AES128-SHA AuthHeader awsexamplebucket1.s3.us-west-1.amazonaws"
                 ".com TLSV1.1",
@@ -344,7 +348,7 @@ DECLARED: list[dict[str, Any]] = [
     },
     {
         "name": "mongodb",
-        "description": "MongoDB 4.4+ structured JSON ('{\"t\":{\"$date\":…},\"s\":\"I\",…}')",
+        "description": 'MongoDB 4.4+ structured JSON (\'{"t":{"$date":…},"s":"I",…}\')',
         "json": {
             "ts": ["t.$date"],
             "level": ["s"],

@@ -211,10 +211,33 @@ def _tz(text: str | None) -> timezone | None:
 
 
 _TZ_ABBREV = {
-    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "CET": 60, "CEST": 120, "WEST": 60, "BST": 60,
-    "EET": 120, "EEST": 180, "MSK": 180, "IST": 330, "JST": 540, "KST": 540, "AEST": 600,
-    "AEDT": 660, "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420,
-    "MDT": -360, "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "WET": 0,
+    "CET": 60,
+    "CEST": 120,
+    "WEST": 60,
+    "BST": 60,
+    "EET": 120,
+    "EEST": 180,
+    "MSK": 180,
+    "IST": 330,
+    "JST": 540,
+    "KST": 540,
+    "AEST": 600,
+    "AEDT": 660,
+    "EST": -300,
+    "EDT": -240,
+    "CST": -360,
+    "CDT": -300,
+    "MST": -420,
+    "MDT": -360,
+    "PST": -480,
+    "PDT": -420,
+    "AKST": -540,
+    "AKDT": -480,
+    "HST": -600,
 }
 """Zone abbreviations worth believing (postgres' ``log_timezone`` and friends)."""
 _ABBREV_RE = re.compile(r"(.*\d) ?([A-Z]{1,5})")
@@ -241,8 +264,11 @@ class TimeReader:
         self.formats = formats
         self.tz = tz
         self.years = YearInference(now)
-        self.yearless = any(f == "bsd" or (f not in ("iso", "epoch", "epoch-ms") and
-                                           "%" in f and not _YEARLESS.search(f)) for f in formats)
+        self.yearless = any(
+            f == "bsd"
+            or (f not in ("iso", "epoch", "epoch-ms") and "%" in f and not _YEARLESS.search(f))
+            for f in formats
+        )
         self._steps: list[Callable[[str], datetime | None]] = [self._step(f) for f in formats]
 
     def _step(self, f: str) -> Callable[[str], datetime | None]:
@@ -277,7 +303,9 @@ class TimeReader:
             if sep in f:
                 alts.append(f.replace(sep, ""))  # the cache converts the text without fraction
         if not re.search(r"%[dje]", f):  # a time of day only: the reference day's date
-            ref = datetime.fromtimestamp(self.years.now if self.years.now is not None else time.time())
+            ref = datetime.fromtimestamp(
+                self.years.now if self.years.now is not None else time.time()
+            )
             day = f"{ref:%Y-%m-%d} "
             dalts = ["%Y-%m-%d " + a for a in alts]
 
@@ -316,7 +344,9 @@ class TimeReader:
 
         return strp
 
-    def _yearless(self, in_2000: Callable[[str], datetime | None]) -> Callable[[str], datetime | None]:
+    def _yearless(
+        self, in_2000: Callable[[str], datetime | None]
+    ) -> Callable[[str], datetime | None]:
         """Convert once per distinct text in the leap year 2000, then place the year."""
         cache: dict[str, datetime | None] = {}
         place = self.years.place
@@ -504,7 +534,10 @@ class DeclaredFormat(LogFormat):
                     keys = [keys]
                 self._json[role] = [_path_getter(str(k)) for k in keys]
             self._json_keys = {
-                role: [str(k) for k in ([js[role]] if isinstance(js.get(role), str) else js.get(role, []))]
+                role: [
+                    str(k)
+                    for k in ([js[role]] if isinstance(js.get(role), str) else js.get(role, []))
+                ]
                 for role in ("ts", "level", "message", "require")
             }
         ts_formats = spec.get("timestamp", ["iso"])
@@ -535,8 +568,14 @@ class DeclaredFormat(LogFormat):
         fields = spec.get("fields")
         self.show_fields = list(fields) if isinstance(fields, list) else None
         sp = spec.get("specificity")
-        self.specificity = int(sp) if isinstance(sp, int) else (
-            _specificity(self.regexes) if self.regexes else 30 + 10 * len(js.get("require", []) or [])  # type: ignore[union-attr]
+        self.specificity = (
+            int(sp)
+            if isinstance(sp, int)
+            else (
+                _specificity(self.regexes)
+                if self.regexes
+                else 30 + 10 * len(js.get("require", []) or [])  # type: ignore[union-attr]
+            )
         )
         self.samples = list(spec.get("samples", []) or [])
 
@@ -716,7 +755,9 @@ def check_samples(fmt: LogFormat, samples: list[dict[str, Any]]) -> list[str]:
             problems.append(f"{fmt.name}: {line[:80]!r}: message {p.message!r} != {s['message']!r}")
         for k, v in (s.get("fields") or {}).items():
             if str(p.fields.get(k)) != str(v):
-                problems.append(f"{fmt.name}: {line[:80]!r}: field {k}={p.fields.get(k)!r} != {v!r}")
+                problems.append(
+                    f"{fmt.name}: {line[:80]!r}: field {k}={p.fields.get(k)!r} != {v!r}"
+                )
         # the hot path must agree with parse()
         ts_c: list[float | None] = []
         lv_c: list[int] = []
