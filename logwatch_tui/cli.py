@@ -170,6 +170,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
     cfg = _load_config(args)
     paths = _check_sources(args.sources)
     out = sys.stdout
+    if args.json:  # columnar fast path: every record with its whole text
+        from logwatch_tui.commands.parse_json import write_json_records
+
+        write_json_records(
+            paths, out, format_name=args.format, custom=cfg.formats, tail_lines=args.lines
+        )
+        return 0
     pending: list[LogRecord | None] = [None]
 
     def emit(rec: LogRecord) -> None:

@@ -176,6 +176,8 @@ class SourceParser:
         self.timed_records = 0
         """Records whose first line carried a timestamp."""
         self.records = 0
+        self.last_parse_lines: list[str] | None = None
+        self.last_untimed: frozenset[int] = frozenset()
 
     # -- what a user should know ----------------------------------------------------------
     @property
@@ -286,10 +288,14 @@ class SourceParser:
         )
         nrec = heads.count(True)
         self.records += nrec
+        self.last_parse_lines = parse_lines
         if orig_ts is None:
             self.timed_records += nrec
+            self.last_untimed = frozenset()
         else:
-            self.timed_records += sum(1 for h, t in zip(heads, orig_ts) if h and t is not None)
+            untimed = frozenset(i for i, t in enumerate(orig_ts) if t is None and heads[i])
+            self.timed_records += nrec - len(untimed)
+            self.last_untimed = untimed
         if self._state.unmatched != unmatched_before:
             self.unmatched_by_format[fmt.name] = self.unmatched_by_format.get(fmt.name, 0) + (
                 self._state.unmatched - unmatched_before
@@ -305,6 +311,14 @@ class SourceParser:
             heads=heads,
             parser=fmt,
         )
+
+    def parse_lines(self, batch: LineBatch) -> list[str]:
+        """The text the format parsed for the last fed batch (prefixes removed)."""
+        return self.last_parse_lines if self.last_parse_lines is not None else batch.lines
+
+    def untimed_heads(self, batch: LineBatch) -> frozenset[int]:
+        """Indexes of the last fed batch's records that carried no time of their own."""
+        return self.last_untimed
 
     def record(self, batch: LineBatch, index: int) -> LogRecord:
         """The full record whose head is ``batch.lines[index]``, with its continuations in the batch."""

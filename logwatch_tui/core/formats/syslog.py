@@ -329,6 +329,44 @@ class Rfc3164Format(LogFormat):
     def matches(self, line: str) -> bool:
         return _LINE_3164.match(line) is not None
 
+    def fields_columns(self, lines: list[str], idx: list[int]) -> list[dict[str, Any]]:
+        """``parse(lines[i]).fields`` for the header lines ``idx``, in one regex pass."""
+        heads = [lines[i] for i in idx]
+        rows = _FIELDS_BATCH.findall("\n".join(heads))
+        if len(rows) != len(heads):  # a newline inside a line: per line
+            out = []
+            for line in heads:
+                p = self.parse(line)
+                out.append(p.fields if p is not None else {})
+            return out
+        return [
+            {"host": h, "app": a, "pid": pid}
+            if pid and not pri
+            else {"host": h, "app": a}
+            if a and not pri
+            else _fields_slow(pri, h, a, pid)
+            for pri, h, a, pid in rows
+        ]
+
+
+_FIELDS_BATCH = re.compile(
+    r"^(?:<(\d{1,3})>)?(?:" + _BSD_TS + "|" + _ISO_TS + r") ([^ \n]++) "
+    r"(?:([^ \n:\[\]]++)(?:\[([^\]\n]*+)\])?: )?.*+$",
+    re.MULTILINE,
+)
+"""host, app, pid (and PRI) of header lines joined by newlines: _TAIL without the message."""
+
+
+def _fields_slow(pri: str, host: str, app: str, pid: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"host": host}
+    if app:
+        out["app"] = app
+    if pid:
+        out["pid"] = pid
+    if pri:
+        out["pri"] = int(pri)
+    return out
+
 
 _RX_5424 = re.compile(
     r"<(?P<pri>\d{1,3})>(?P<version>\d{1,2}) (?P<ts>-|\d{4}-\d\d-\d\dT[^ \n]+)"
