@@ -27,6 +27,7 @@ from logwatch_tui.core.tomlio import ConfigError
 
 PROG = "logwatch-tui"
 SUBCOMMANDS = ("parse", "check", "patterns", "alerts", "notify-test")
+# `formats` (list / test / import) lives in logwatch_tui/commands/formats.py
 
 
 class UsageError(Exception):
@@ -225,6 +226,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     paths = _check_sources(args.sources)
     fired = 0
     out = sys.stdout
+    from logwatch_tui.commands.timestamps import untimed_files
+
+    untimed = untimed_files(paths, format_name=args.format, custom=cfg.formats)
+    for p, fmt in untimed.items():  # windows over made-up times would raise false alerts
+        _err(
+            f"{p}: no timestamps in its lines (format {fmt}); time-window rules are not "
+            "evaluated on it. Use --format or a [[formats]] entry with a 'ts' group."
+        )
+    paths = [p for p in paths if p not in untimed]
+    if not paths:
+        return 2
 
     def sink(upd: PipelineUpdate) -> None:
         nonlocal fired
@@ -399,6 +411,11 @@ def run_tui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if argv and argv[0] == "formats":  # list / test FILE / import FILE.json
+            from logwatch_tui.commands import formats as formats_cmd
+
+            cfg_formats = [] if "--config" in argv else load_config(None).formats
+            return formats_cmd.main(argv[1:], formats=cfg_formats)
         if argv and argv[0] in SUBCOMMANDS:
             cmd = argv[0]
             args = build_sub_parser(cmd).parse_args(argv[1:])

@@ -7,7 +7,7 @@
 
 Level from the HTTP status: 5xx ERROR, 4xx WARNING, else INFO. The message is
 ``remote "request" status bytes`` (what a person scans for); every part is also
-a field: remote, ident, user, method, path, protocol, request, status (int),
+a field: vhost (Apache ``vhost_combined``: ``host:port`` first), remote, ident, user, method, path, protocol, request, status (int),
 bytes (int or None), referer, agent, and ``extra`` for anything after the agent
 (nginx ``$request_time`` and friends). The timestamp keeps its offset.
 One line is one record (``multiline = False``).
@@ -23,6 +23,7 @@ from logwatch_tui.core.formats.base import MONTHS, LogFormat, ParsedLine, Timest
 from logwatch_tui.core.levels import Level, level_from_http_status
 
 _RX = re.compile(
+    r"(?:(?P<vhost>[^ \[]+:\d+) (?=[^ ]+ [^ ]+ [^ ]+(?: [^ \[]+)* \[))?"
     r"(?P<remote>[^ ]+) (?P<ident>[^ ]+) (?P<user>[^ ]+(?: [^ \[]+)*) \[(?P<ts>[^\]]+)\] "
     r'"(?P<request>(?:[^"\\]|\\.)*)" (?P<status>\d{3}) (?P<bytes>\d+|-)'
     r'(?: "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<agent>(?:[^"\\]|\\.)*)")?(?P<extra>.*)$'
@@ -92,6 +93,7 @@ class AccessFormat(LogFormat):
         request = g["request"]
         parts = request.split(" ")
         fields: dict[str, Any] = {
+            "vhost": g["vhost"],
             "remote": g["remote"],
             "ident": g["ident"],
             "user": g["user"],

@@ -378,5 +378,109 @@ DECLARED: list[dict[str, Any]] = [
             }
         ],
     },
+    {
+        "name": "bgl",
+        "description": "Blue Gene/L RAS ('- 1117838570 2005.06.03 R02-M1-N0 2005-06-03-15.42.50.675872 "
+        "R02-M1-N0 RAS KERNEL INFO msg')",
+        "regex": [
+            r"(?P<alert>\S+) (?P<epoch>\d{10}) (?P<date>\d{4}\.\d\d\.\d\d) (?P<node>\S+) "
+            r"(?P<ts>\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d\.\d{6}) (?P<node_repeat>\S+) "
+            r"(?P<type>[A-Z_]+) (?P<component>\S+) (?P<level>[A-Z]+) (?P<message>.*)"
+        ],
+        "timestamp": ["%Y-%m-%d-%H.%M.%S.%f"],
+        "level-map": {"FAILURE": "error", "SEVERE": "error", "FATAL": "critical"},
+        "level-letters": False,
+        "samples": [
+            {
+                "line": "- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 "
+                "R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected",
+                "ts": "2005-06-03T15:42:50.675872",
+                "level": "info",
+                "message": "instruction cache parity error corrected",
+            },
+            {
+                "line": "KERNDTLB 1118536327 2005.06.11 R30-M0-N9-C:J16-U01 2005-06-11-17.32.07."
+                "581048 R30-M0-N9-C:J16-U01 RAS KERNEL FATAL data TLB error interrupt",
+                "level": "critical",
+            },
+        ],
+    },
+    {
+        "name": "thunderbird",
+        "description": "Thunderbird supercomputer ('- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 "
+        "dn228/dn228 crond[2915]: msg')",
+        "regex": [
+            r"(?P<alert>\S+) (?P<ts>\d{10}) (?P<date>\d{4}\.\d\d\.\d\d) (?P<node>\S+) "
+            r"[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d (?P<location>\S+) (?P<message>.*)"
+        ],
+        "timestamp": ["epoch"],
+        "samples": [
+            {
+                "line": "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 "
+                "crond(pam_unix)[2915]: session closed for user root",
+                "ts": "2005-11-09T20:01:01+00:00",
+                "message": "crond(pam_unix)[2915]: session closed for user root",
+            }
+        ],
+    },
+    {
+        "name": "proxifier",
+        "description": "Proxifier ('[10.30 16:49:06] chrome.exe - host:443 open through proxy …')",
+        "regex": [r"\[(?P<ts>\d\d\.\d\d \d\d:\d\d:\d\d)\] (?P<program>.+?) - (?P<message>.*)"],
+        "timestamp": ["%m.%d %H:%M:%S"],
+        "level-from-message": True,
+        "multiline": False,
+        "samples": [
+            {
+                "line": "[10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 open through "
+                "proxy proxy.cse.cuhk.edu.hk:5070 HTTPS",
+                "message": "proxy.cse.cuhk.edu.hk:5070 open through proxy "
+                "proxy.cse.cuhk.edu.hk:5070 HTTPS",
+                "fields": {"program": "chrome.exe"},
+                "level": "unknown",
+            },
+            {
+                "line": "[10.30 16:49:07] chrome.exe *64 - a.b:80 error : Could not connect",
+                "level": "error",
+            },
+        ],
+    },
+    {
+        "name": "healthapp",
+        "description": "HealthApp ('20171223-22:15:29:606|Step_LSC|30002312|msg')",
+        "regex": [
+            r"(?P<ts>\d{8}-\d\d?:\d\d?:\d\d?:\d{1,3})\|(?P<component>[^|]+)\|(?P<pid>\d+)\|"
+            r"(?P<message>.*)"
+        ],
+        "timestamp": ["%Y%m%d-%H:%M:%S:%f"],
+        "multiline": False,
+        "samples": [
+            {
+                "line": "20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579",
+                "ts": "2017-12-23T22:15:29.606",
+                "message": "onStandStepChanged 3579",
+                "fields": {"component": "Step_LSC"},
+            }
+        ],
+    },
+    {
+        "name": "hpc",
+        "description": "HPC cluster ('134681 node-246 unix.hw state_change.unavailable 1077804742 1 msg')",
+        "regex": [
+            r"(?P<logid>\d+) (?P<node>\S+) (?P<component>\S+) (?P<state>\S+) (?P<ts>\d{10}) "
+            r"(?P<flag>\d) (?P<message>.*)"
+        ],
+        "timestamp": ["epoch"],
+        "level-from-message": True,
+        "multiline": False,
+        "samples": [
+            {
+                "line": "134681 node-246 unix.hw state_change.unavailable 1077804742 1 Component "
+                'State Change: Component "alt0" is in the unavailable state (HWID=1)',
+                "ts": "2004-02-26T14:12:22+00:00",
+                "fields": {"node": "node-246"},
+            }
+        ],
+    },
 ]
 """Every declared built-in, in no particular order (detection never looks at order)."""

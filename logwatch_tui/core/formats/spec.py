@@ -37,7 +37,10 @@ Keys (``-`` and ``_`` are interchangeable):
                     Anything else is UNKNOWN.
 ``level-patterns``  ``{"error": "^5\\d\\d$", "warning": "^4"}``: level name -> regex tried on
                     the raw level text when the map has no entry (lnav's ``level`` table).
-``level-default``   the level of a header without a level group (default ``unknown``).
+``level-field``     the group whose text gives the level (default ``level``; ``message``
+                    reads the level patterns over the message, as lnav's syslog does).
+``level-default``   the level of a header whose level text is absent or not recognised
+                    (default ``unknown``; lnav imports say ``info``, as lnav does).
 ``level-from-message``  ``true``: when no level is found, infer one from the message words
                     (see :func:`infer_level_from_words`).
 ``fields``          the field names worth showing (default: all non-special groups)
@@ -84,6 +87,7 @@ SPEC_KEYS = {
     "timezone",
     "level-map",
     "level-patterns",
+    "level-field",
     "level-default",
     "level-letters",
     "level-from-message",
@@ -564,6 +568,8 @@ class DeclaredFormat(LogFormat):
         patterns.sort(key=lambda p: -p[1])  # most severe first, as lnav does
         self._levels = LevelReader(mapping, bool(spec.get("level-letters", True)), patterns)
         self._level_default = level_value(spec.get("level-default", "unknown"), name)
+        lf = spec.get("level-field", "level")
+        self._level_group = "message" if lf in ("message", "body") else "level"
         self._infer = bool(spec.get("level-from-message", False))
         fields = spec.get("fields")
         self.show_fields = list(fields) if isinstance(fields, list) else None
@@ -599,7 +605,9 @@ class DeclaredFormat(LogFormat):
         return self._times.epoch(t)
 
     def _level(self, raw: Any, message: str) -> int:
-        lv = self._levels[raw] if raw is not None else self._level_default
+        lv = self._levels[raw] if raw is not None else 0
+        if lv == 0:
+            lv = self._level_default
         if lv == 0 and self._infer:
             lv = int(infer_level_from_words(message))
         return lv
@@ -667,6 +675,8 @@ class DeclaredFormat(LogFormat):
         body = gd.pop("body", None)
         if msg is None:
             msg = body or ""
+        if self._level_group == "message":
+            raw = msg
         ts = None
         if t:
             e = self._epoch(t)
@@ -696,6 +706,7 @@ class DeclaredFormat(LogFormat):
         match = self._match
         epoch = self._epoch
         level = self._level
+        by_message = self._level_group == "message"
         for line in lines:
             m = match(line)
             if m is None:
@@ -709,7 +720,10 @@ class DeclaredFormat(LogFormat):
             if msg is None:
                 msg = ""
             ts_out.append(epoch(t) if t else None)
-            levels_out.append(level(m.group("level") if "level" in gi else None, msg))
+            if by_message:
+                levels_out.append(level(msg, msg))
+            else:
+                levels_out.append(level(m.group("level") if "level" in gi else None, msg))
             msgs_out.append(msg)
 
 
