@@ -24,7 +24,7 @@ from logwatch_tui.core.levels import Level, level_from_http_status
 
 _RX = re.compile(
     r"(?:(?P<vhost>[^ \[]+:\d+) (?=[^ ]+ [^ ]+ [^ ]+(?: [^ \[]+)* \[))?"
-    r"(?P<remote>[^ ]+) (?P<ident>[^ ]+) (?P<user>[^ ]+(?: [^ \[]+)*) \[(?P<ts>[^\]]+)\] "
+    r"(?P<remote>[^ ]+) +(?P<ident>[^ ]+) +(?P<user>[^ ]+(?: [^ \[]+)*?) +\[(?P<ts>[^\]]+)\] "
     r'"(?P<request>(?:[^"\\]|\\.)*)" (?P<status>\d{3}) (?P<bytes>\d+|-)'
     r'(?: "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<agent>(?:[^"\\]|\\.)*)")?(?P<extra>.*)$'
 )

@@ -42,7 +42,7 @@ _LEVELS = (
 _LEVEL_ANY = "(?i:" + _LEVELS + ")"
 
 _GENERIC = re.compile(
-    r"(?P<ts>\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z| ?[+-]\d\d:?\d\d)?) +"
+    r"(?P<ts>\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z| ?[+-]\d\d:?\d\d)?)[ \t]+"
     r"(?:\[(?P<thread>[^\]]*)\] +)?"
     r"(?:\[(?P<blevel>"
     + _LEVEL_ANY
@@ -51,7 +51,7 @@ _GENERIC = re.compile(
     + r")|(?i:"
     + _LEVELS.lower()
     + r")))"
-    r"(?=[ :\]]|$):? *"
+    r"(?=[ \t:\]]|$):?[ \t]*"
     r"(?:(?P<pid>\d+) +--- +)?"
     r"(?:\[ *(?P<thread2>[^\]]*)\] +)?"
     r"(?:(?P<logger>[\w$]+(?:\.[\w$]+)+) *(?:- |: )|(?P<logger2>[\w$.-]+) - )?"

@@ -62,10 +62,10 @@ DECLARED: list[dict[str, Any]] = [
         "name": "glog",
         "description": "Google glog / klog ('E0517 15:04:22.619632 1952 file.cc:253] msg')",
         "regex": [
-            r"(?P<level>[IWEF])(?P<ts>\d{4} \d\d:\d\d:\d\d\.\d{6}) +(?P<tid>\d+) "
+            r"(?P<level>[IWEF])(?P<ts>(?:\d{4})?\d{4} \d\d:\d\d:\d\d\.\d{6}) +(?P<tid>\d+) "
             r"(?P<file>[^ :\]]+:\d+)\] (?P<message>.*)"
         ],
-        "timestamp": ["%m%d %H:%M:%S.%f"],
+        "timestamp": ["%m%d %H:%M:%S.%f", "%Y%m%d %H:%M:%S.%f"],
         "level-map": {"I": "info", "W": "warning", "E": "error", "F": "critical"},
         "samples": [
             {
@@ -231,10 +231,11 @@ DECLARED: list[dict[str, Any]] = [
         "name": "strace",
         "description": "strace -tt ('08:09:33.814936 open(\"/x\", O_RDONLY) = -1 ENOENT')",
         "regex": [
-            r"(?:(?P<pid>\d+) +)?(?P<ts>\d\d:\d\d:\d\d(?:\.\d{1,6})?) (?P<message>(?P<syscall>"
-            r"\w+)\(.*?(?: = (?:-1 (?P<level>E[A-Z]+)|[^ ]+).*|$))"
+            r"(?:(?P<pid>\d+) +)?(?P<ts>\d\d:\d\d:\d\d(?:\.\d{1,6})?|\d{10}\.\d{6}) "
+            r"(?P<message>(?P<syscall>\w+)\(.*?(?: = (?:-1 (?P<level>E[A-Z]+)|[^ ]+).*|$)"
+            r"|--- .*|\+\+\+ .*)"
         ],
-        "timestamp": ["%H:%M:%S.%f", "%H:%M:%S"],
+        "timestamp": ["%H:%M:%S.%f", "%H:%M:%S", "epoch"],
         "level-patterns": {"error": "^E[A-Z]+$"},
         "level-default": "info",
         "multiline": False,
@@ -479,6 +480,226 @@ DECLARED: list[dict[str, Any]] = [
                 'State Change: Component "alt0" is in the unavailable state (HWID=1)',
                 "ts": "2004-02-26T14:12:22+00:00",
                 "fields": {"node": "node-246"},
+            }
+        ],
+    },
+    {
+        "name": "aws_alb",
+        "description": "AWS Application Load Balancer access log ('https 2016-08-10T23:39:43Z "
+        'app/lb/… client:port target:port … 200 200 … "GET …"\')',
+        "regex": [
+            r"(?P<type>https?|h2|wss?|grpcs?) (?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) "
+            r"(?P<elb>\S+) (?P<client>\S+) (?P<target>\S+) (?P<request_time>\S+) "
+            r"(?P<target_time>\S+) (?P<response_time>\S+) (?P<level>\d{3}|-) "
+            r"(?P<target_status>\S+) (?P<received_bytes>\d+) (?P<sent_bytes>\d+) "
+            r'(?P<message>"(?P<request>[^"]*)".*)'
+        ],
+        "level-patterns": STATUS_LEVELS,
+        "multiline": False,
+        "samples": [
+            {
+                "line": "https 2026-08-10T23:39:43.065466Z app/lb/50dc6c 10.0.0.9:2817 10.0.0.1:80 "
+                '0.086 0.048 0.037 503 503 0 57 "GET https://shop.example:443/ HTTP/1.1" '
+                '"curl/8.5.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2',
+                "ts": "2026-08-10T23:39:43.065466+00:00",
+                "level": "error",
+                "fields": {"request": "GET https://shop.example:443/ HTTP/1.1"},
+            }
+        ],
+    },
+    {
+        "name": "cups",
+        "description": "CUPS error_log ('E [04/Nov/2010:17:37:40 -0400] msg')",
+        "regex": [r"(?P<level>[DdIWENCAX]) \[(?P<ts>[^\]]+)\] (?P<message>.*)"],
+        "timestamp": ["%d/%b/%Y:%H:%M:%S %z"],
+        "level-map": {
+            "D": "debug",
+            "d": "debug",
+            "I": "info",
+            "N": "notice",
+            "W": "warning",
+            "E": "error",
+            "C": "critical",
+            "A": "critical",
+            "X": "critical",
+        },
+        "samples": [
+            {
+                "line": "E [04/Nov/2026:17:37:40 -0400] Unable to open listen socket",
+                "ts": "2026-11-04T17:37:40-04:00",
+                "level": "error",
+                "message": "Unable to open listen socket",
+            }
+        ],
+    },
+    {
+        "name": "env_logger",
+        "description": "Rust env_logger ('[2017-11-09T02:12:24Z ERROR main] msg')",
+        "regex": [
+            r"\[(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) +"
+            r"(?P<level>TRACE|DEBUG|INFO|WARN|ERROR) +(?P<module>[^\]]*)\] (?P<message>.*)"
+        ],
+        "samples": [
+            {
+                "line": "[2026-11-09T02:12:24Z ERROR app::db] connection lost",
+                "ts": "2026-11-09T02:12:24+00:00",
+                "level": "error",
+                "message": "connection lost",
+                "fields": {"module": "app::db"},
+            }
+        ],
+    },
+    {
+        "name": "katello",
+        "description": "Katello / puppet installer ('[DEBUG 2015-05-20 12:22:19 main]  msg')",
+        "regex": [
+            r"\[ ?(?P<level>[A-Z]+) (?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (?P<thread>[^\]]+)\]"
+            r" +(?P<message>.*)"
+        ],
+        "samples": [
+            {
+                "line": "[ERROR 2026-05-20 12:22:19 main]  qpid-config failed",
+                "ts": "2026-05-20T12:22:19",
+                "level": "error",
+                "message": "qpid-config failed",
+            }
+        ],
+    },
+    {
+        "name": "monolog",
+        "description": "PHP Monolog / Laravel ('[2025-08-31 06:49:00] local.ERROR: msg {ctx}')",
+        "regex": [
+            r"\[(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:?\d\d|Z)?)\] "
+            r"(?P<channel>[\w.-]+)\.(?P<level>DEBUG|INFO|NOTICE|WARNING|ERROR|CRITICAL|ALERT"
+            r"|EMERGENCY): (?P<message>.*)"
+        ],
+        "samples": [
+            {
+                "line": '[2026-08-31 12:34:56] payments.ERROR: card declined {"order":42}',
+                "ts": "2026-08-31T12:34:56",
+                "level": "error",
+                "message": 'card declined {"order":42}',
+                "fields": {"channel": "payments"},
+            }
+        ],
+    },
+    {
+        "name": "mysql_general",
+        "description": "MySQL general query log ('2025-08-15T14:04:36.592691Z\\t   10 Query\\tSQL')",
+        "regex": [
+            r"(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d))\t *"
+            r"(?P<thread>\d+) (?P<command>[\w ]+?)\t(?P<message>.*)"
+        ],
+        "level-default": "info",
+        "samples": [
+            {
+                "line": "2026-08-15T14:04:36.592691Z\t   10 Query\tselect 1",
+                "ts": "2026-08-15T14:04:36.592691+00:00",
+                "message": "select 1",
+                "fields": {"command": "Query", "thread": "10"},
+            }
+        ],
+    },
+    {
+        "name": "robot_framework",
+        "description": "Robot Framework syslog ('20260327 11:34:21.908 - INFO - msg')",
+        "regex": [
+            r"(?P<ts>\d{8} \d\d:\d\d:\d\d\.\d{3}) - (?P<level>TRACE|DEBUG|INFO|WARN|ERROR|FAIL)"
+            r" - (?P<message>.*)"
+        ],
+        "timestamp": ["%Y%m%d %H:%M:%S.%f"],
+        "samples": [
+            {
+                "line": "20260327 11:34:21.908 - INFO - + START SUITE: Scheduler",
+                "ts": "2026-03-27T11:34:21.908",
+                "level": "info",
+            }
+        ],
+    },
+    {
+        "name": "spdlog",
+        "description": "spdlog default ('[2014-10-31 23:46:59.678] [name] [info] msg')",
+        "regex": [
+            r"\[(?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)\] (?:\[(?P<logger>[^\]]*)\] )?"
+            r"\[(?P<level>trace|debug|info|warning|warn|error|critical|off)\] (?P<message>.*)"
+        ],
+        "samples": [
+            {
+                "line": "[2026-10-31 23:46:59.678] [net] [warning] slow peer",
+                "ts": "2026-10-31T23:46:59.678",
+                "level": "warning",
+                "message": "slow peer",
+            }
+        ],
+    },
+    {
+        "name": "sssd",
+        "description": "SSSD ('(Tue Mar 31 06:03:46 2015) [sssd[be]] [func] (0x0400): msg')",
+        "regex": [
+            r"\((?P<ts>[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d(?:[.:]\d+)? \d{4})\) "
+            r"\[(?P<service>.+?)\] \[(?P<function>[^\]]+)\] \((?P<level>0x[0-9a-fA-F]{4})\): "
+            r"(?P<message>.*)"
+        ],
+        "timestamp": ["%a %b %d %H:%M:%S %Y", "%a %b %d %H:%M:%S:%f %Y"],
+        "level-map": {
+            "0x0010": "critical",
+            "0x0020": "critical",
+            "0x0040": "error",
+            "0x0080": "warning",
+            "0x0100": "info",
+            "0x0200": "debug",
+            "0x0400": "debug",
+            "0x1000": "trace",
+            "0x2000": "trace",
+            "0x4000": "trace",
+        },
+        "samples": [
+            {
+                "line": "(Tue Mar 31 06:03:46 2026) [sssd[be[default]]] [sysdb_search] (0x0040): "
+                "lookup failed",
+                "ts": "2026-03-31T06:03:46",
+                "level": "error",
+                "message": "lookup failed",
+            }
+        ],
+    },
+    {
+        "name": "vdsm",
+        "description": "oVirt vdsm ('Thread-1::INFO::2011-12-07 12:14:15,018::mod::94::log::(fn) msg')",
+        "regex": [
+            r"(?P<thread>[^:]+)::(?P<level>[A-Z]+)::(?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3})"
+            r"::(?P<module>[^:]+)::(?P<line>\d+)::(?P<logger>[^:]+)::\((?P<function>[^)]*)\) "
+            r"(?P<message>.*)"
+        ],
+        "samples": [
+            {
+                "line": "Thread-1950::ERROR::2026-12-07 12:14:15,018::dispatcher::94::Storage.Disp"
+                "atcher::(run) storage gone",
+                "ts": "2026-12-07T12:14:15.018",
+                "level": "error",
+                "message": "storage gone",
+            }
+        ],
+    },
+    {
+        "name": "uwsgi",
+        "description": "uWSGI request log ('[pid: 1|app: 0|req: 1/1] ip () {44 vars in 1322 bytes} "
+        "[Tue Jan  3 05:01:31 2012] GET / => generated … (HTTP/1.1 200) …')",
+        "regex": [
+            r"\[pid: (?P<pid>\d+)\|app: (?P<app>[^|]+)\|req: (?P<req>[^\]]+)\] (?P<client>\S+) "
+            r"\((?P<user>[^)]*)\) \{(?P<vars>[^}]*)\} \[(?P<ts>[^\]]+)\] (?P<message>(?P<method>"
+            r"[A-Z]+) .*? => generated \d+ bytes in \d+ msecs \(HTTP/[\d.]+ (?P<level>\d{3})\).*)"
+        ],
+        "timestamp": ["%a %b %d %H:%M:%S %Y"],
+        "level-patterns": STATUS_LEVELS,
+        "multiline": False,
+        "samples": [
+            {
+                "line": "[pid: 24386|app: 0|req: 48/41] 10.0.0.5 () {44 vars in 1322 bytes} "
+                "[Tue Jan  3 05:01:31 2026] GET /x => generated 192 bytes in 21 msecs "
+                "(HTTP/1.1 502) 4 headers in 188 bytes (1 switches on core 0)",
+                "ts": "2026-01-03T05:01:31",
+                "level": "error",
             }
         ],
     },

@@ -90,6 +90,9 @@ _DEFAULT_TS = [
     "%d/%b/%Y %H:%M:%S",
     "%Y-%m-%d %H:%M:%S %z",
     "%b %d %Y %H:%M:%S",
+    "%m%d %H:%M:%S.%f",
+    "%Y%m%d %H:%M:%S.%f",
+    "%m-%d %H:%M:%S.%f",
 ]
 """What lnav's built-in date parser tries when a format names no ``timestamp-format``."""
 
@@ -150,6 +153,7 @@ def convert_time_format(fmt: str) -> str | None:
 def _level_entries(levels: dict[str, Any], fmt: str, notes: list[str]) -> tuple[dict, dict]:
     level_map: dict[str, str] = {}
     patterns: dict[str, str] = {}
+    raw: dict[str, list[str]] = {}
     for lname, value in levels.items():
         ours = _LEVELS.get(lname)
         if ours is None:
@@ -158,16 +162,16 @@ def _level_entries(levels: dict[str, Any], fmt: str, notes: list[str]) -> tuple[
         if isinstance(value, int | float) and not isinstance(value, bool):
             level_map[str(int(value))] = ours
         elif isinstance(value, str):
-            rx, _ = convert_regex(value, None)
-            try:
-                re.compile(rx)
-            except re.error as exc:
-                notes.append(f"level {lname!r} pattern does not compile in Python: {exc}")
-                continue
-            if ours in patterns:  # debug2..5 all map to debug: join them
-                patterns[ours] = f"(?:{patterns[ours]})|(?:{rx})"
-            else:
-                patterns[ours] = rx
+            raw.setdefault(ours, []).append(value)  # debug2..5 all map to debug: joined
+    for ours, values in raw.items():
+        joined = values[0] if len(values) == 1 else "|".join(f"(?:{v})" for v in values)
+        rx, _ = convert_regex(joined, None)
+        try:
+            re.compile(rx)
+        except re.error as exc:
+            notes.append(f"level {ours!r} pattern does not compile in Python: {exc}")
+            continue
+        patterns[ours] = rx
     return level_map, patterns
 
 
