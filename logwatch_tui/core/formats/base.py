@@ -97,7 +97,9 @@ def aware(dt: datetime) -> datetime:
     return dt
 
 
-_FRACTION = re.compile(r"(?<=\d\d:\d\d)[.,](\d{1,9})")
+FRACTION_RE = re.compile(r"(?<=\d\d:\d\d)[.,](\d{1,9})")
+"""A fraction of a second after ``HH:MM:SS`` (``,123``/``.123456``), as timestamp caches strip it."""
+_FRACTION = FRACTION_RE
 
 
 class TimestampCache:

@@ -70,6 +70,7 @@ from typing import Any
 import orjson
 
 from logwatch_tui.core.formats.base import (
+    FRACTION_RE,
     MONTHS,
     LogFormat,
     ParsedLine,
@@ -173,7 +174,8 @@ class YearInference:
     def __init__(self, now: float | None) -> None:
         self.now = now
         self.year: int | None = None
-        self.last: datetime | None = None
+        self.last: float | None = None
+        """Epoch of the previous placed timestamp (the naive time read as local time)."""
 
     def place(self, build: Callable[[int], datetime | None]) -> datetime | None:
         """``build(year)`` -> naive datetime; choose the year by the rule."""
@@ -185,21 +187,27 @@ class YearInference:
                 dt = build(yy)
                 if dt is not None and dt <= limit:
                     self.year = yy
-                    self.last = dt
+                    self.last = _naive_epoch(dt)
                     return dt
             return None
         dt = build(self.year)
-        if dt is None and self.year is not None:  # Feb 29 in a common year: the next leap year
+        if dt is None:  # Feb 29 in a common year: the next leap year
             dt = build(self.year + 1)
             if dt is None:
                 return None
-        if self.last is not None and dt < self.last - timedelta(seconds=HALF_YEAR):
+        e = _naive_epoch(dt)
+        if self.last is not None and e < self.last - HALF_YEAR:
             nxt = build(self.year + 1)
             if nxt is not None:
                 self.year += 1
                 dt = nxt
-        self.last = dt
+                e = _naive_epoch(dt)
+        self.last = e
         return dt
+
+
+def _naive_epoch(dt: datetime) -> float:
+    return dt.timestamp()
 
 
 def _tz(text: str | None) -> timezone | None:
@@ -552,6 +560,7 @@ class DeclaredFormat(LogFormat):
         except SpecError as exc:
             raise SpecError(f"format {name!r}: {exc}") from None
         self._times = TimestampCache(self._reader)
+        self._yl: dict[str, float] = {}
         lm = spec.get("level-map", {})
         if not isinstance(lm, dict):
             raise SpecError(f"format {name!r}: 'level-map' must be a table of spelling = level")
@@ -597,12 +606,38 @@ class DeclaredFormat(LogFormat):
         return None
 
     def _epoch(self, t: str) -> float | None:
-        if self._reader.yearless:  # per-file year: the conversion depends on order, no cache
-            dt = self._reader(t)
-            if dt is None:
-                return None
-            return dt.timestamp()
+        if self._reader.yearless:
+            return self._epoch_yearless(t)
         return self._times.epoch(t)
+
+    def _epoch_yearless(self, t: str) -> float | None:
+        """Per-file year: cached per text without its fraction, within the current year;
+        a cached value that falls back more than half a year goes through the rule again."""
+        m = FRACTION_RE.search(t)
+        if m is not None:
+            key = t[: m.start()] + t[m.end() :]
+            digits = m.group(1)
+            frac = int(digits) / 10 ** len(digits)
+        else:
+            key, frac = t, 0.0
+        years = self._reader.years
+        base = self._yl.get(key)
+        if base is None or (years.last is not None and base < years.last - HALF_YEAR):
+            year = years.year
+            dt = self._reader(key)
+            if dt is None:
+                dt = self._reader(t)  # a pattern that demands its fraction
+                if dt is None:
+                    return None
+                frac = 0.0
+            if years.year != year:
+                self._yl.clear()
+            base = dt.timestamp()
+            if len(self._yl) > 50_000:
+                self._yl.clear()
+            self._yl[key] = base
+        years.last = base
+        return base + frac
 
     def _level(self, raw: Any, message: str) -> int:
         lv = self._levels[raw] if raw is not None else 0
