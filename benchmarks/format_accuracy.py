@@ -161,6 +161,7 @@ def lnav_samples(limit: int | None) -> None:
     lnav_ok = ours = agree_start = agree_ts = total = 0
     import_ok = import_n = 0
     missed: list[str] = []
+    ts_off: list[str] = []
     for f in sorted(glob.glob(str(DATA / "lnav-formats" / "*.json"))):
         doc = json.loads(Path(f).read_text(encoding="utf-8"))
         specs, _ = import_lnav(doc)
@@ -198,7 +199,12 @@ def lnav_samples(limit: int | None) -> None:
                 agree_start += starts == sorted({int(r["log_line"]) for r in rows})
                 got = datetime.utcfromtimestamp(b.ts[0]).strftime("%m-%d %H:%M:%S")
                 want = str(rows[0].get("log_time", ""))[5:19]
-                agree_ts += got == want
+                if got == want:
+                    agree_ts += 1
+                else:
+                    ts_off.append(
+                        f"{name} ({sp.format.name}): ours {got} lnav {want}: {lines[0][:70]!r}"
+                    )
     print(f"samples: {total}; recognised by lnav: {lnav_ok}")
     if lnav_ok:
         print(f"recognised by us too: {ours} ({ours / lnav_ok:.1%})")
@@ -207,6 +213,10 @@ def lnav_samples(limit: int | None) -> None:
             f"record starts agree: {agree_start / ours:.1%}; first timestamp agrees: {agree_ts / ours:.1%}"
         )
     print(f"imported lnav definitions: {import_ok}/{import_n} samples parse as lnav says")
+    if ts_off:
+        print("first timestamp differs:")
+        for m in ts_off:
+            print("   ", m)
     if missed:
         print("not recognised here (lnav did):")
         for m in missed:

@@ -104,7 +104,7 @@ def access_lines(n: int, rng: random.Random) -> list[str]:
 def logfmt_lines(n: int, rng: random.Random) -> list[str]:
     return [
         f"ts={(T0 + timedelta(milliseconds=i * 25)).isoformat(timespec='milliseconds')}Z "
-        f"level={rng.choice(('info', 'info', 'warn', 'error'))} msg=\"request completed\" "
+        f'level={rng.choice(("info", "info", "warn", "error"))} msg="request completed" '
         f"path=/api/orders status={rng.choice((200, 404, 500))} duration={rng.randint(1, 300)}ms"
         for i in range(n)
     ]

@@ -59,7 +59,7 @@ MAX_SAMPLE_CHARS = 65_536
 """Longer lines are parsed but never used as detection samples."""
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-_COMPOSE = re.compile(r"[\w.-]+(?:[-_]\d+)? *\| ")
+_COMPOSE = re.compile(r"[\w.-]+[-_]\d+ +\| ")
 
 
 def fresh(fmt: LogFormat) -> LogFormat:

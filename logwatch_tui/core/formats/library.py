@@ -703,5 +703,101 @@ DECLARED: list[dict[str, Any]] = [
             }
         ],
     },
+    {
+        "name": "java_wrapper",
+        "description": "Java Service Wrapper ('INFO   | jvm 1    | 2015/04/28 18:40:00 | msg')",
+        "regex": [
+            r"(?P<level>[A-Z]+) +\| (?P<process>[^|]+?) +\| (?P<ts>\d{4}/\d\d/\d\d \d\d:\d\d:\d\d)"
+            r" \| (?P<message>.*)"
+        ],
+        "timestamp": ["%Y/%m/%d %H:%M:%S"],
+        "level-map": {"STATUS": "info"},
+        "samples": [
+            {
+                "line": "INFO   | jvm 1    | 2026/04/28 18:40:00 | Started scheduler",
+                "ts": "2026-04-28T18:40:00",
+                "level": "info",
+                "message": "Started scheduler",
+                "fields": {"process": "jvm 1"},
+            }
+        ],
+    },
+    {
+        "name": "cups_page",
+        "description": "CUPS page_log ('printer user 11 [18/May/2013:13:21:15 -0700] total 0 …')",
+        "regex": [
+            r"(?P<printer>\S+) (?P<user>\S+) (?P<job_id>\d+) \[(?P<ts>\d\d/[A-Z][a-z]{2}/\d{4}:"
+            r"\d\d:\d\d:\d\d [+-]\d{4})\] (?P<message>.*)"
+        ],
+        "timestamp": ["%d/%b/%Y:%H:%M:%S %z"],
+        "level-default": "info",
+        "multiline": False,
+        "samples": [
+            {
+                "line": "Laser_1 kurt 401 [22/Apr/2026:10:28:43 +0100] 1 3 #marketing 10.0.0.13",
+                "ts": "2026-04-22T10:28:43+01:00",
+                "message": "1 3 #marketing 10.0.0.13",
+            }
+        ],
+    },
+    {
+        "name": "openam",
+        "description": "OpenAM access/error CSV-ish logs ('\"2014-06-14 17:08:39\" …')",
+        "regex": [r'"(?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)" (?P<message>.*)'],
+        "level-from-message": True,
+        "multiline": False,
+        "samples": [
+            {
+                "line": '"2026-06-14 17:08:39" "cn=dsameuser" 3d956f "Login Success"',
+                "ts": "2026-06-14T17:08:39",
+                "message": '"cn=dsameuser" 3d956f "Login Success"',
+            }
+        ],
+    },
+    {
+        "name": "openam_debug",
+        "description": "OpenAM debug log ('amLog:06/09/2014 04:08:22:515 PM UTC: Thread[…]')",
+        "regex": [
+            r"(?P<module>\w+):(?P<ts>\d\d/\d\d/\d{4} \d\d:\d\d:\d\d:\d{3} [AP]M) UTC: "
+            r"(?P<message>.*)"
+        ],
+        "timestamp": ["%m/%d/%Y %I:%M:%S:%f %p"],
+        "timezone": "UTC",
+        "samples": [
+            {
+                "line": "amLog:06/09/2026 04:08:22:515 PM UTC: Thread[http-80-8,5,main]",
+                "ts": "2026-06-09T16:08:22.515+00:00",
+                "fields": {"module": "amLog"},
+            }
+        ],
+    },
+    {
+        "name": "bracketed_header",
+        "description": "a bracketed header with a level inside ('[2013-01-16 02:26:25,500 "
+        "pool-3-thread-1  INFO  com.x.Y] msg', VMware and others)",
+        "regex": [
+            r"\[(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,:]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) "
+            r"(?P<context>[^\]]*?)\b(?P<level>TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|trace|"
+            r"verbose|debug|info|warning|error|fatal)\b(?P<origin>[^\]]*)\] ?(?P<message>.*)"
+        ],
+        "timestamp": ["iso", "%Y-%m-%d %H:%M:%S:%f"],
+        "level-map": {"verbose": "debug"},
+        "specificity": 30,  # a broad shape: any narrower format explaining as much wins
+        "samples": [
+            {
+                "line": "[2026-01-16 02:26:25,500 pool-3-thread-1  WARN  com.example.Service] "
+                "license expiring",
+                "ts": "2026-01-16T02:26:25.500",
+                "level": "warning",
+                "message": "license expiring",
+            },
+            {
+                "line": "[2026-05-26 19:46:43:259 'ConfigurationMgr' 139700477753600 INFO]  "
+                "[configurationMgr, 155] loaded",
+                "ts": "2026-05-26T19:46:43.259",
+                "level": "info",
+            },
+        ],
+    },
 ]
 """Every declared built-in, in no particular order (detection never looks at order)."""
