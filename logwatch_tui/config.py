@@ -86,7 +86,9 @@ def load_config(path: Path | str | None = None) -> AppConfig:
     if isinstance(formats, dict):  # [formats.NAME] tables
         formats = [{"name": k, **v} for k, v in formats.items()]
     if not isinstance(formats, list) or not all(isinstance(f, dict) for f in formats):
-        raise ConfigError(f"{p}: formats: must be [[formats]] tables with name, regex, strptime")
+        raise ConfigError(
+            f"{p}: formats: must be [[formats]] tables (name, regex or json, timestamp …)"
+        )
     cfg.formats = formats
     notifiers = data.get("notifiers", {})
     if not isinstance(notifiers, dict):
