@@ -197,7 +197,10 @@ def lnav_samples(limit: int | None) -> None:
                 ours += 1
                 starts = [i for i, h in enumerate(b.heads) if h]
                 agree_start += starts == sorted({int(r["log_line"]) for r in rows})
-                got = datetime.utcfromtimestamp(b.ts[0]).strftime("%m-%d %H:%M:%S")
+                # lnav shows the wall time as written in the line: compare that (the
+                # record's timestamp keeps the line's own offset)
+                rec_ts = sp.record(b, 0).timestamp
+                got = rec_ts.strftime("%m-%d %H:%M:%S") if rec_ts else ""
                 want = str(rows[0].get("log_time", ""))[5:19]
                 if got == want:
                     agree_ts += 1
