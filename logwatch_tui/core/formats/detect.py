@@ -356,10 +356,11 @@ class SourceParser:
         bt = batch.ts[index]
         if ts is not None and bt is not None and abs(ts.timestamp() - bt) > 1e-3:
             ts = datetime.fromtimestamp(bt).astimezone()  # the file's year, as parsed in order
+        col_msg = batch.messages[index]
         return LogRecord(
             timestamp=ts,
-            level=p.level,
-            message=p.message,
+            level=Level(batch.levels[index]),  # the columns know more (a JUL second line)
+            message=col_msg if col_msg is not None else p.message,
             source=self.source,
             raw=raw,
             line=batch.first_line + index,

@@ -799,5 +799,23 @@ DECLARED: list[dict[str, Any]] = [
             },
         ],
     },
+    {
+        "name": "jul",
+        "description": "java.util.logging SimpleFormatter default (two lines: 'Dec 04, 2026 "
+        "10:00:00 PM com.x.Main run' then 'SEVERE: msg')",
+        "regex": [
+            r"(?P<ts>[A-Z][a-z]{2} \d\d, \d{4} \d{1,2}:\d\d:\d\d [AP]M) (?P<logger>\S+)"
+            r"(?: (?P<method>\S+))?(?P<message>)$"
+        ],
+        "timestamp": ["%b %d, %Y %I:%M:%S %p"],
+        "second-line": r"(?P<level>SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): (?P<message>.*)",
+        "samples": [
+            {
+                "line": "Dec 04, 2026 10:00:00 PM com.example.Main run",
+                "ts": "2026-12-04T22:00:00",
+                "fields": {"logger": "com.example.Main", "method": "run"},
+            }
+        ],
+    },
 ]
 """Every declared built-in, in no particular order (detection never looks at order)."""

@@ -49,6 +49,10 @@ Keys (``-`` and ``_`` are interchangeable):
                     timestamp) join the record above. ``false``: only indented/blank/``at``
                     lines do.
 ``specificity``     detection tie-breaker (default: derived from the regexes); higher wins.
+``second-line``     a regex (groups ``level``, ``message``) for formats that put the level and
+                    message on the line after the header (java.util.logging's default
+                    ``SimpleFormatter``): when the next line matches, it gives the record its
+                    level and message and joins it.
 ``samples``         ``[{"line": ..., "ts": ISO or null, "level": name, "message": ...,
                     "fields": {...}}]`` — checked by the test suite and ``formats test``.
 ``json``            for JSON-lines formats instead of ``regex``: ``{"ts": [keys], "level":
@@ -97,6 +101,7 @@ SPEC_KEYS = {
     "specificity",
     "samples",
     "json",
+    "second-line",
     "url",
 }
 """Every key a declaration may hold (after ``_`` -> ``-``)."""
@@ -593,6 +598,13 @@ class DeclaredFormat(LogFormat):
             )
         )
         self.samples = list(spec.get("samples", []) or [])
+        second = spec.get("second-line")
+        self._second: re.Pattern[str] | None = None
+        if second is not None:
+            try:
+                self._second = re.compile(str(second))
+            except re.error as exc:
+                raise SpecError(f"format {name!r}: second-line regex is bad: {exc}") from None
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self.spec, self.now))
@@ -760,6 +772,23 @@ class DeclaredFormat(LogFormat):
             else:
                 levels_out.append(level(m.group("level") if "level" in gi else None, msg))
             msgs_out.append(msg)
+        if self._second is not None:
+            self._join_second_lines(lines, len(msgs_out) - len(lines), ts_out, levels_out, msgs_out)
+
+    def _join_second_lines(self, lines, n0, ts_out, levels_out, msgs_out) -> None:
+        """A header followed by a ``second-line`` line: that line gives level and message."""
+        second = self._second.match  # type: ignore[union-attr]
+        for i in range(len(lines) - 1):
+            if msgs_out[n0 + i] is None or msgs_out[n0 + i + 1] is not None:
+                continue
+            m = second(lines[i + 1])
+            if m is None:
+                continue
+            gi = m.re.groupindex
+            msg = m.group("message") if "message" in gi else ""
+            msgs_out[n0 + i] = msg or ""
+            raw = m.group("level") if "level" in gi else None
+            levels_out[n0 + i] = self._level(raw, msg or "")
 
 
 def _hashable(v: Any) -> Any:
