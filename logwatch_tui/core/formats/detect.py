@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterable
+from itertools import islice
 from datetime import datetime
 
 from logwatch_tui.core.formats.base import LogFormat
@@ -68,10 +69,14 @@ def fresh(fmt: LogFormat) -> LogFormat:
     return factory(*args)
 
 
-def sample_lines(lines: Iterable[str]) -> list[str]:
-    """The lines worth scoring: non-empty, not continuation-shaped, not huge."""
+def sample_lines(lines: Iterable[str], limit: int | None = None) -> list[str]:
+    """The lines worth scoring (non-empty, not continuation-shaped, not huge); at most
+    ``limit`` of them, looking no further than needed."""
     cont = CONTINUATION_RE.match
-    return [ln for ln in lines if ln and len(ln) <= MAX_SAMPLE_CHARS and cont(ln) is None]
+    wanted = (ln for ln in lines if ln and len(ln) <= MAX_SAMPLE_CHARS and cont(ln) is None)
+    if limit is None:
+        return list(wanted)
+    return list(islice(wanted, limit))
 
 
 def explain(fmt: LogFormat, lines: list[str]) -> list[int]:
@@ -231,7 +236,7 @@ class SourceParser:
             self._recheck(lines)
             return
         need = SAMPLE - self._sampled
-        new = sample_lines(lines)[:need]
+        new = sample_lines(lines, need)
         if new:
             self._sampled += len(new)
             for t in self._tallies:
