@@ -41,8 +41,8 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterable
-from itertools import islice
 from datetime import datetime
+from itertools import islice
 
 from logwatch_tui.core.formats.base import LogFormat
 from logwatch_tui.core.formats.generic import PlainFormat
