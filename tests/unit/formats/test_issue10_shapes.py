@@ -498,3 +498,46 @@ def test_every_format_pickles() -> None:
         assert g.name == f.name and type(g) is type(f)
         line = "Nov 20 10:00:00 web01 app: ERROR x"
         assert (f.parse(line) is None) == (g.parse(line) is None)
+
+
+# -- bounded detection cost ------------------------------------------------------------------
+
+
+class CountingFormat:
+    """A candidate that records every line detection asks it about (matches nothing)."""
+
+    seen: list[int] = []  # noqa: RUF012 - shared on purpose: fresh copies report here too
+    name = "counting"
+    now = None
+    multiline = True
+    specificity = 1
+    samples: list = []  # noqa: RUF012
+
+    def __reduce__(self):
+        return (CountingFormat, ())
+
+    def parse(self, line: str):
+        return None
+
+    def matches(self, line: str) -> bool:
+        CountingFormat.seen.append(len(line))
+        return False
+
+    def parse_columns(self, lines, ts_out, levels_out, msgs_out) -> None:
+        CountingFormat.seen.extend(map(len, lines))
+        ts_out.extend([None] * len(lines))
+        levels_out.extend([0] * len(lines))
+        msgs_out.extend([None] * len(lines))
+
+
+def test_detection_never_rescans_a_huge_line_or_old_lines() -> None:
+    CountingFormat.seen.clear()
+    sp = SourceParser("x", candidates=[CountingFormat(), *default_candidates()])  # type: ignore[list-item]
+    big = "Nov 20 10:00:00 web01 app: ERROR " + "x" * 10_000_000
+    sp.feed(["Nov 20 09:59:59 web01 app: start", big], first_line=1)
+    for i in range(20):  # a young source: detection runs at every append
+        sp.feed([f"Nov 20 10:00:{i:02d} web01 app: line {i}"], first_line=3 + i)
+    assert sp.format.name == "syslog"
+    assert max(CountingFormat.seen) < 100  # the 10 MB line was never a detection sample
+    # each small line was scored once, never again on later appends
+    assert len(CountingFormat.seen) == 21
