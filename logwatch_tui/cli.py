@@ -252,6 +252,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         paths, sink=sink, rules=rules, format_name=args.format, custom_formats=cfg.formats
     )
     pipeline.replay(paths, merge=True)
+    for pr in pipeline.parsers.values():  # lines that stopped matching their format
+        if pr.notice:
+            _err(pr.notice)
     if not args.json:
         snap = pipeline.stats.snapshot()
         fmts = ", ".join(f"{p}: {pr.format.name}" for p, pr in pipeline.parsers.items())

@@ -190,6 +190,8 @@ def write_json_records(
             pending["text"] = "\n".join(pending_text)
             write(dumps(pending, option=_OPTS))
             count += 1
+        if sp.notice:
+            print(f"logwatch-tui: {sp.notice}", file=sys.stderr)
     if buf is None:
         out.flush()
     return count
