@@ -541,3 +541,47 @@ def test_detection_never_rescans_a_huge_line_or_old_lines() -> None:
     assert max(CountingFormat.seen) < 100  # the 10 MB line was never a detection sample
     # each small line was scored once, never again on later appends
     assert len(CountingFormat.seen) == 21
+
+
+# -- the Loghub systems not in ../shared/data (shapes as those systems write them) -----------
+
+LOGHUB_OTHERS = [
+    (
+        "syslog",  # Mac
+        "Jul  1 09:00:55 calvisitor-10-105-160-95 kernel[0]: IOThunderboltSwitch<0>(0x0)::"
+        "listenerCallback - Thunderbolt HPD packet for route = 0x0 port = 11 unplug = 0",
+        Level.UNKNOWN,
+    ),
+    (
+        "apache_error",  # Apache
+        "[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6",
+        Level.ERROR,
+    ),
+    (
+        "openstack",  # OpenStack, with the file name Loghub kept in front
+        "nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO nova.osapi_"
+        'compute.wsgi.server [req-38101a0b-2096] 10.11.10.1 "GET /v2/servers HTTP/1.1" '
+        "status: 200 len: 1893 time: 0.2477829",
+        Level.INFO,
+    ),
+    (
+        "thunderbird",
+        "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: "
+        "session closed for user root",
+        Level.UNKNOWN,
+    ),
+    (
+        "hpc",
+        "134681 node-246 unix.hw state_change.unavailable 1077804742 1 Component State Change: "
+        'Component "alt0" is in the unavailable state (HWID=1)',
+        Level.UNKNOWN,
+    ),
+]
+
+
+@pytest.mark.parametrize(("fmt", "line", "level"), LOGHUB_OTHERS)
+def test_other_loghub_systems(fmt, line, level) -> None:
+    sp, b = feed([line] * 3, now=datetime(2026, 12, 1, tzinfo=UTC).timestamp())
+    assert sp.format.name == fmt
+    assert b.levels[0] == level
+    assert 0 not in sp.untimed_heads(b)
