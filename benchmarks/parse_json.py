@@ -41,21 +41,28 @@ def make_log(path: Path, lines: int) -> None:
     )
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+def timed(
+    cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None
+) -> tuple[float, float]:
     """(wall seconds, child CPU seconds) of one run, output discarded."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+    subprocess.run(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd, check=True
+    )
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
 
 
-def median_of(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> tuple[float, float]:
+def median_of(
+    cmd: list[str], runs: int, env: dict[str, str] | None = None, cwd: str | None = None
+) -> tuple[float, float]:
+    """Medians of ``runs`` runs. ``cwd`` matters: ``python -m`` imports from it first."""
     walls, cpus = [], []
     for _ in range(runs):
-        w, c = timed(cmd, env)
+        w, c = timed(cmd, env, cwd)
         walls.append(w)
         cpus.append(c)
     return statistics.median(walls), statistics.median(cpus)
@@ -75,10 +82,10 @@ def main() -> None:
             make_log(log, args.lines)
         env = {**os.environ, "LOGWATCH_CONFIG_DIR": str(tmp / "cfg"), "HOME": str(tmp)}
         ours = [sys.executable, "-m", "logwatch_tui", "parse", "--json", str(log)]
-        w, c = median_of(ours, args.runs, {**env, "PYTHONPATH": str(ROOT)})
+        w, c = median_of(ours, args.runs, {**env, "PYTHONPATH": str(ROOT)}, str(ROOT))
         print(f"logwatch-tui parse --json : {w:6.2f} s wall  {c:6.2f} s CPU")
         if args.baseline:
-            bw, bc = median_of(ours, args.runs, {**env, "PYTHONPATH": args.baseline})
+            bw, bc = median_of(ours, args.runs, {**env, "PYTHONPATH": args.baseline}, args.baseline)
             print(f"baseline ({args.baseline}): {bw:6.2f} s wall  {bc:6.2f} s CPU")
             print(f"speed-up vs baseline      : {bw / w:6.1f}x wall  {bc / c:6.1f}x CPU")
         if shutil.which("lnav"):
