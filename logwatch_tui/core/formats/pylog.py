@@ -79,9 +79,14 @@ class _SecondEpochs(dict):
 # of this shape (the alternative `[^\n]*` takes it).
 _BATCH_DEFAULT = re.compile(
     r"^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[,.]\d{1,6})?) - [^ \n]+ - "
-    r"(CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG|NOTSET|NOTICE|TRACE|SUCCESS|VERBOSE|SPAM"
-    r"|ALERT|EMERGENCY|EXCEPTION) - ([^\n]*)|[^\n]*)$",
+    r"([A-Z][A-Z0-9_]{1,15}) - ([^\n]*)|[^\n]*)$",
     re.M,
+)
+"""A fast superset for the level word; rows whose word is not in _LEVEL_WORDS (what
+_LVL_ANY accepts) are decided per line, so the result equals _SHAPES'."""
+_LEVEL_WORDS = frozenset(
+    "CRITICAL FATAL ERROR WARNING WARN INFO DEBUG NOTSET NOTICE TRACE SUCCESS VERBOSE SPAM "
+    "ALERT EMERGENCY EXCEPTION".split()
 )
 
 
@@ -157,9 +162,10 @@ class PythonFormat(RegexFormat):
                 tss, lvls, msgs = (list(c) for c in zip(*rows))
                 epochs = self._epochs(tss)
                 levels = list(map(_LEVELS.__getitem__, lvls))
-                if "" in tss:
+                odd = not _LEVEL_WORDS.issuperset(lvls)  # "" (not this shape) or unknown
+                if odd or "" in tss:
                     for i, t in enumerate(tss):
-                        if not t:
+                        if not t or lvls[i] not in _LEVEL_WORDS:
                             e, lv, m = self._one(lines[i])
                             epochs[i], levels[i], msgs[i] = e, lv, m
                 ts_out += epochs
