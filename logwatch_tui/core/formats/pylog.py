@@ -85,8 +85,24 @@ _BATCH_DEFAULT = re.compile(
 """A fast superset for the level word; rows whose word is not in _LEVEL_WORDS (what
 _LVL_ANY accepts) are decided per line, so the result equals _SHAPES'."""
 _LEVEL_WORDS = frozenset(
-    "CRITICAL FATAL ERROR WARNING WARN INFO DEBUG NOTSET NOTICE TRACE SUCCESS VERBOSE SPAM "
-    "ALERT EMERGENCY EXCEPTION".split()
+    [
+        "CRITICAL",
+        "FATAL",
+        "ERROR",
+        "WARNING",
+        "WARN",
+        "INFO",
+        "DEBUG",
+        "NOTSET",
+        "NOTICE",
+        "TRACE",
+        "SUCCESS",
+        "VERBOSE",
+        "SPAM",
+        "ALERT",
+        "EMERGENCY",
+        "EXCEPTION",
+    ]
 )
 
 
