@@ -446,7 +446,10 @@ class Rfc5424Format(LogFormat):
 
 
 def _message(msg: str | None) -> str:
-    """RFC 5424 lets MSG start with a UTF-8 BOM; it is not part of the text."""
+    """RFC 5424 lets MSG start with a UTF-8 BOM; it is not part of the text. rsyslog's
+    templates put the legacy message's own leading space after the SD: dropped too."""
     if not msg:
         return ""
-    return msg[1:] if msg[0] == "\ufeff" else msg
+    if msg[0] == "\ufeff":
+        msg = msg[1:]
+    return msg.lstrip(" ") if msg[:1] == " " else msg
