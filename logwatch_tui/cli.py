@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="A full-screen terminal log monitor with alert rules. "
         "Opens the TUI on SOURCEs (files, globs, directories) and follows them.",
-        epilog="Subcommands: parse, check, patterns, alerts, notify-test "
+        epilog="Subcommands: parse, check, patterns, alerts, notify-test, formats "
         f"(see `{PROG} SUBCOMMAND --help`). Config dir: $LOGWATCH_CONFIG_DIR or "
         "~/.config/logwatch-tui (rules.toml, config.toml).",
     )
