@@ -27,6 +27,7 @@ from logwatch_tui.core.tomlio import ConfigError
 
 PROG = "logwatch-tui"
 SUBCOMMANDS = ("parse", "check", "patterns", "alerts", "notify-test")
+# `formats` (list / test / import) lives in logwatch_tui/commands/formats.py
 
 
 class UsageError(Exception):
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="A full-screen terminal log monitor with alert rules. "
         "Opens the TUI on SOURCEs (files, globs, directories) and follows them.",
-        epilog="Subcommands: parse, check, patterns, alerts, notify-test "
+        epilog="Subcommands: parse, check, patterns, alerts, notify-test, formats "
         f"(see `{PROG} SUBCOMMAND --help`). Config dir: $LOGWATCH_CONFIG_DIR or "
         "~/.config/logwatch-tui (rules.toml, config.toml).",
     )
@@ -170,6 +171,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
     cfg = _load_config(args)
     paths = _check_sources(args.sources)
     out = sys.stdout
+    if args.json:  # columnar fast path: every record with its whole text
+        from logwatch_tui.commands.parse_json import write_json_records
+
+        write_json_records(
+            paths, out, format_name=args.format, custom=cfg.formats, tail_lines=args.lines
+        )
+        return 0
     pending: list[LogRecord | None] = [None]
 
     def emit(rec: LogRecord) -> None:
@@ -223,6 +231,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     paths = _check_sources(args.sources)
     fired = 0
     out = sys.stdout
+    from logwatch_tui.commands.timestamps import untimed_files
+
+    untimed = untimed_files(paths, format_name=args.format, custom=cfg.formats)
+    for p, fmt in untimed.items():  # windows over made-up times would raise false alerts
+        _err(
+            f"{p}: no timestamps in its lines (format {fmt}); time-window rules are not "
+            "evaluated on it. Use --format or a [[formats]] entry with a 'ts' group."
+        )
+    paths = [p for p in paths if p not in untimed]
+    if not paths:
+        return 2
 
     def sink(upd: PipelineUpdate) -> None:
         nonlocal fired
@@ -238,6 +257,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         paths, sink=sink, rules=rules, format_name=args.format, custom_formats=cfg.formats
     )
     pipeline.replay(paths, merge=True)
+    for pr in pipeline.parsers.values():  # lines that stopped matching their format
+        if pr.notice:
+            _err(pr.notice)
     if not args.json:
         snap = pipeline.stats.snapshot()
         fmts = ", ".join(f"{p}: {pr.format.name}" for p, pr in pipeline.parsers.items())
@@ -397,6 +419,11 @@ def run_tui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if argv and argv[0] == "formats":  # list / test FILE / import FILE.json
+            from logwatch_tui.commands import formats as formats_cmd
+
+            cfg_formats = [] if "--config" in argv else load_config(None).formats
+            return formats_cmd.main(argv[1:], formats=cfg_formats)
         if argv and argv[0] in SUBCOMMANDS:
             cmd = argv[0]
             args = build_sub_parser(cmd).parse_args(argv[1:])

@@ -39,12 +39,14 @@ _LABELS = {
 
 LEVEL_NAMES: dict[str, Level] = {}
 for _lvl, _names in {
-    Level.TRACE: ("trace", "trc", "t", "finest", "finer", "verbose", "v"),
-    Level.DEBUG: ("debug", "dbg", "d", "fine", "debug1", "debug2", "debug3"),
-    Level.INFO: ("info", "inf", "i", "information", "informational", "log", "config"),
+    Level.TRACE: ("trace", "trc", "t", "finest", "finer", "verbose", "v", "debug4", "debug5"),
+    # java.util.logging: CONFIG and FINE are debug detail, FINER/FINEST trace, SEVERE error.
+    Level.DEBUG: ("debug", "dbg", "d", "fine", "config", "debug1", "debug2", "debug3"),
+    # postgres writes LOG for ordinary messages.
+    Level.INFO: ("info", "inf", "i", "information", "informational", "log", "statement"),
     Level.NOTICE: ("notice", "note", "n"),
     Level.WARNING: ("warning", "warn", "wrn", "w"),
-    Level.ERROR: ("error", "err", "e", "severe", "fail", "failure"),
+    Level.ERROR: ("error", "err", "e", "severe", "fail", "failure", "eror"),
     Level.CRITICAL: (
         "critical",
         "crit",

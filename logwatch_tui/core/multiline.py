@@ -3,14 +3,18 @@
 A format's ``parse_columns`` only says which lines are *headers* (message not
 None). This module turns that into records:
 
-* ``multiline=True`` formats (syslog, python, generic…): every non-header line
-  that has a record above it continues that record — tracebacks, indented
-  lines, ``at …``, ``Caused by:``, ``ValueError: x``.
+* ``multiline=True`` formats (syslog, python, generic…): a non-header line that
+  has a record above it continues that record — tracebacks, indented lines,
+  ``at …``, ``Caused by:``, ``ValueError: x`` — *unless it starts like a record of
+  its own* (:data:`RECORD_START_RE`: a date or time at the start, ``[date``, a glog
+  ``E0517 …`` prefix). Such a line is a header the format failed to match (an
+  unknown level word, a typo in a custom regex): it becomes a record of its own with
+  level UNKNOWN and is counted in :attr:`MultilineState.unmatched`, never silently
+  glued to the record above.
 * ``multiline=False`` formats (json, logfmt, access, plain): only lines that
   *look* like continuations (:func:`looks_like_continuation`) continue the
   record above; any other non-header line is a record of its own with level
-  UNKNOWN and the line as its message. Such formats make ``parse`` return None
-  only for those shapes anyway, so this rule is a safety net.
+  UNKNOWN and the line as its message (and is counted as unmatched).
 * A non-header line with nothing above it (start of a source, or right after
   :meth:`MultilineState.reset`) is a record of its own, level UNKNOWN.
 
@@ -41,6 +45,14 @@ CONTINUATION_RE = re.compile(
 they sit inside tracebacks and belong with the record above."""
 
 
+RECORD_START_RE = re.compile(
+    r"(?:\[|<\d{1,3}>)?(?:\d{4}[-/.]\d\d[-/.]\d\d|\d\d[-/]\d\d[-/ ]\d\d|\d{6} \d{6}"
+    r"|\d\d:\d\d:\d\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d "
+    r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) |[IWEF]\d{4} \d\d:|\d{10}(?:\.\d+)? )"
+)
+"""A line starting like this is a record start, even when the format cannot parse it."""
+
+
 def looks_like_continuation(line: str) -> bool:
     """Indented, blank, ``at …``, ``Caused by:``, ``Traceback (…):``, ``... 12 more``."""
     return CONTINUATION_RE.match(line) is not None
@@ -57,6 +69,8 @@ class MultilineState:
     cur_level: int = 0
     last_ts: float | None = None
     """Time of the previous record; fills heads without one in replay."""
+    unmatched: int = 0
+    """Lines that were neither headers nor continuation-shaped (kept as own records)."""
 
     def reset(self) -> None:
         """After truncation/rotation: the next line has nothing above it."""
@@ -94,6 +108,8 @@ def assemble(
         return heads
 
     cont = CONTINUATION_RE.match
+    starts = RECORD_START_RE.match
+    unmatched = 0
     has_record = state.has_record
     cur_ts = state.cur_ts
     cur_level = state.cur_level
@@ -103,13 +119,20 @@ def assemble(
     for i in range(n):
         msg = msgs[i]
         if msg is None:
-            if has_record and (multiline or cont(lines[i]) is not None):
+            line = lines[i]
+            if has_record and (
+                cont(line) is not None
+                if not multiline
+                else starts(line) is None or cont(line) is not None
+            ):
                 heads[i] = False
                 ts[i] = cur_ts
                 levels[i] = cur_level
                 continue
             # A record of its own: nothing above, or not continuation-shaped.
-            msgs[i] = lines[i]
+            if line and cont(line) is None:
+                unmatched += 1
+            msgs[i] = line
             levels[i] = unknown
             ts[i] = None
         t = ts[i]
@@ -132,6 +155,7 @@ def assemble(
     state.cur_ts = cur_ts
     state.cur_level = cur_level
     state.last_ts = last_ts
+    state.unmatched += unmatched
     return heads
 
 

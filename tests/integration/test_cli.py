@@ -73,7 +73,7 @@ def test_parse_json_every_example(name: str, fmt: str) -> None:
     records = [json.loads(line) for line in proc.stdout.splitlines()]
     assert records
     for r in records:
-        assert set(r) == {"ts", "level", "message", "source", "format", "line", "fields"}
+        assert set(r) == {"ts", "level", "message", "text", "source", "format", "line", "fields"}
         assert r["format"] == fmt
         if r["ts"] is not None:
             assert r["ts"][10] == "T" and (r["ts"].endswith("+00:00") or r["ts"][-6] in "+-"), r

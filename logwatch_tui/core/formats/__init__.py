@@ -1,11 +1,20 @@
 """Log formats: the registry of built-ins and custom formats from config.
 
-``BUILTIN_FORMATS`` is ordered by detection priority: when two formats match
-the same share of lines, the earlier (more specific) one wins.
+Two kinds of built-ins, one contract (:class:`~.base.LogFormat`):
+
+* declarations (:mod:`.library`, schema in :mod:`.spec`) compiled by
+  :class:`~.spec.DeclaredFormat` — adding a format is adding data;
+* the hand-tuned hot formats (syslog, json, python, access …), which parse whole
+  batches with C-level passes; each carries its samples and a specificity too.
+
+Order means nothing: detection ranks by how much of each line a format explains,
+then by specificity (see :mod:`.detect`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from logwatch_tui.core.formats.access import AccessFormat
@@ -14,11 +23,13 @@ from logwatch_tui.core.formats.custom import make_custom_format
 from logwatch_tui.core.formats.errorlog import ApacheErrorFormat, NginxErrorFormat
 from logwatch_tui.core.formats.generic import GenericFormat, PlainFormat
 from logwatch_tui.core.formats.jsonl import JsonFormat
+from logwatch_tui.core.formats.library import DECLARED
 from logwatch_tui.core.formats.logfmt import LogfmtFormat
 from logwatch_tui.core.formats.pylog import PythonFormat
+from logwatch_tui.core.formats.spec import DeclaredFormat
 from logwatch_tui.core.formats.syslog import Rfc3164Format, Rfc5424Format
 
-BUILTIN_FORMATS: dict[str, type[LogFormat]] = {
+BUILTIN_FORMATS: dict[str, Callable[..., LogFormat]] = {
     cls.name: cls
     for cls in (
         Rfc5424Format,
@@ -32,7 +43,8 @@ BUILTIN_FORMATS: dict[str, type[LogFormat]] = {
         GenericFormat,
     )
 }
-"""Built-in formats by name, most specific first."""
+BUILTIN_FORMATS.update({d["name"]: partial(DeclaredFormat, d) for d in DECLARED})
+"""Built-in formats by name: ``BUILTIN_FORMATS[name](now=...)`` makes one."""
 
 __all__ = ["BUILTIN_FORMATS", "PlainFormat", "format_names", "make_format"]
 
@@ -68,9 +80,9 @@ def make_format(
     customs = _custom_by_name(custom)
     if name in customs:
         return make_custom_format(customs[name], now=now)
-    cls = BUILTIN_FORMATS.get(name)
-    if cls is not None:
-        return cls(now=now)
+    factory = BUILTIN_FORMATS.get(name)
+    if factory is not None:
+        return factory(now=now)
     if name == PlainFormat.name:
         return PlainFormat(now=now)
     known = ", ".join([*customs, *BUILTIN_FORMATS, PlainFormat.name])

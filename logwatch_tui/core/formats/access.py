@@ -7,7 +7,7 @@
 
 Level from the HTTP status: 5xx ERROR, 4xx WARNING, else INFO. The message is
 ``remote "request" status bytes`` (what a person scans for); every part is also
-a field: remote, ident, user, method, path, protocol, request, status (int),
+a field: vhost (Apache ``vhost_combined``: ``host:port`` first), remote, ident, user, method, path, protocol, request, status (int),
 bytes (int or None), referer, agent, and ``extra`` for anything after the agent
 (nginx ``$request_time`` and friends). The timestamp keeps its offset.
 One line is one record (``multiline = False``).
@@ -23,7 +23,8 @@ from logwatch_tui.core.formats.base import MONTHS, LogFormat, ParsedLine, Timest
 from logwatch_tui.core.levels import Level, level_from_http_status
 
 _RX = re.compile(
-    r"(?P<remote>[^ ]+) (?P<ident>[^ ]+) (?P<user>[^ ]+(?: [^ \[]+)*) \[(?P<ts>[^\]]+)\] "
+    r"(?:(?P<vhost>[^ \[]+:\d+) (?=[^ ]+ [^ ]+ [^ ]+(?: [^ \[]+)* \[))?"
+    r"(?P<remote>[^ ]+) +(?P<ident>[^ ]+) +(?P<user>[^ ]+(?: [^ \[]+)*?) +\[(?P<ts>[^\]]+)\] "
     r'"(?P<request>(?:[^"\\]|\\.)*)" (?P<status>\d{3}) (?P<bytes>\d+|-)'
     r'(?: "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<agent>(?:[^"\\]|\\.)*)")?(?P<extra>.*)$'
 )
@@ -61,6 +62,23 @@ class AccessFormat(LogFormat):
     name = "access"
     description = "access log (Apache/Nginx common and combined)"
     multiline = False
+    specificity = 150
+    samples = [
+        {
+            "line": '198.51.100.79 - alice [20/Nov/2026:09:58:04 +0100] "GET /login HTTP/1.1" 200 '
+            '47693 "https://shop.example.com/" "kube-probe/1.31"',
+            "ts": "2026-11-20T09:58:04+01:00",
+            "level": "info",
+            "fields": {"remote": "198.51.100.79", "user": "alice", "status": 200},
+        },
+        {
+            "line": 'www.example.com:80 127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET /a.gif '
+            'HTTP/1.0" 503 2326 "http://www.example.com/start.html" "Mozilla/4.08"',
+            "ts": "2000-10-10T13:55:36-07:00",
+            "level": "error",
+            "fields": {"vhost": "www.example.com:80", "remote": "127.0.0.1", "user": "-"},
+        },
+    ]
 
     def __init__(self, *, now: float | None = None) -> None:
         super().__init__(now=now)
@@ -75,6 +93,7 @@ class AccessFormat(LogFormat):
         request = g["request"]
         parts = request.split(" ")
         fields: dict[str, Any] = {
+            "vhost": g["vhost"],
             "remote": g["remote"],
             "ident": g["ident"],
             "user": g["user"],

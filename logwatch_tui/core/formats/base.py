@@ -41,10 +41,18 @@ class LogFormat:
     description: ClassVar[str] = ""
     multiline: ClassVar[bool] = True
     """True when a line that is not a header continues the record above it."""
+    specificity: ClassVar[int] = 50
+    """Detection tie-breaker between formats explaining a line equally well (higher wins)."""
+    samples: ClassVar[list[dict[str, Any]]] = []
+    """Sample lines with their expected result (schema of :mod:`.spec`); checked by tests."""
 
     def __init__(self, *, now: float | None = None) -> None:
         self.now = now
         """Reference time for formats whose timestamps lack a year (None = wall clock)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles as its name: a worker process rebuilds it from the registry."""
+        return (_rebuild_builtin, (self.name, self.now))
 
     def parse(self, line: str) -> ParsedLine | None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -76,6 +84,12 @@ class LogFormat:
         return self.parse(line) is not None
 
 
+def _rebuild_builtin(name: str, now: float | None) -> LogFormat:
+    from logwatch_tui.core.formats import make_format
+
+    return make_format(name, now=now)
+
+
 def aware(dt: datetime) -> datetime:
     """Naive datetimes are local time (as syslog and most apps write them)."""
     if dt.tzinfo is None:
@@ -83,7 +97,9 @@ def aware(dt: datetime) -> datetime:
     return dt
 
 
-_FRACTION = re.compile(r"(?<=\d\d:\d\d)[.,](\d{1,9})")
+FRACTION_RE = re.compile(r"(?<=\d\d:\d\d)[.,](\d{1,9})")
+"""A fraction of a second after ``HH:MM:SS`` (``,123``/``.123456``), as timestamp caches strip it."""
+_FRACTION = FRACTION_RE
 
 
 class TimestampCache:

@@ -70,6 +70,16 @@ class ApacheErrorFormat(_LevelCached):
     name = "apache_error"
     description = "Apache error log ('[Fri Nov 20 10:00:00 2026] [core:error] ...')"
     multiline = True
+    specificity = 140
+    samples = [
+        {
+            "line": "[Fri Nov 20 09:58:17.114000 2026] [core:error] [pid 3122:tid 140225] "
+            "[client 10.0.4.20:4200] AH00128: File does not exist: /var/www/html/favicon.ico",
+            "level": "error",
+            "message": "AH00128: File does not exist: /var/www/html/favicon.ico",
+            "fields": {"module": "core", "pid": "3122"},
+        }
+    ]
     regex = re.compile(
         r"\[(?P<ts>[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,6})? \d{4})\] "
         r"\[(?:(?P<module>[^:\] ]+):)?(?P<level>[a-z]+\d?)\]"
@@ -90,6 +100,16 @@ class NginxErrorFormat(_LevelCached):
     name = "nginx_error"
     description = "Nginx error log ('2026/11/20 10:00:00 [error] 12#12: *3 ...')"
     multiline = True
+    specificity = 140
+    samples = [
+        {
+            "line": "2026/11/20 09:58:13 [error] 3321#3321: *1000 open() failed (2: No such file "
+            "or directory), client: 203.0.113.104, server: shop.example.com",
+            "ts": "2026-11-20T09:58:13",
+            "level": "error",
+            "fields": {"client": "203.0.113.104", "pid": "3321"},
+        }
+    ]
     regex = re.compile(
         r"(?P<ts>\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) \[(?P<level>[a-z]+)\] "
         r"(?P<pid>\d+)#(?P<tid>\d+): (?:\*(?P<cid>\d+) )?(?P<message>.*)$"

@@ -37,12 +37,12 @@ from logwatch_tui.core.multiline import CONTINUATION_RE
 
 _LEVELS = (
     "TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|SEVERE|CRITICAL|CRIT|FATAL|PANIC|EMERG|ALERT"
-    "|FINE|FINER|FINEST|CONFIG"
+    "|FINE|FINER|FINEST|CONFIG|DEBUG[1-5]|VERBOSE"
 )
 _LEVEL_ANY = "(?i:" + _LEVELS + ")"
 
 _GENERIC = re.compile(
-    r"(?P<ts>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z| ?[+-]\d\d:?\d\d)?) +"
+    r"(?P<ts>\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z| ?[+-]\d\d:?\d\d)?)[ \t]+"
     r"(?:\[(?P<thread>[^\]]*)\] +)?"
     r"(?:\[(?P<blevel>"
     + _LEVEL_ANY
@@ -51,7 +51,7 @@ _GENERIC = re.compile(
     + r")|(?i:"
     + _LEVELS.lower()
     + r")))"
-    r"(?=[ :\]]|$):? *"
+    r"(?=[ \t:\]]|$):?[ \t]*"
     r"(?:(?P<pid>\d+) +--- +)?"
     r"(?:\[ *(?P<thread2>[^\]]*)\] +)?"
     r"(?:(?P<logger>[\w$]+(?:\.[\w$]+)+) *(?:- |: )|(?P<logger2>[\w$.-]+) - )?"
@@ -59,8 +59,19 @@ _GENERIC = re.compile(
 )
 
 
+_NO_LEVEL = re.compile(
+    r"(?P<ts>\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z| ?[+-]\d\d:?\d\d)?)"
+    r"(?: +|$)(?P<message>.*)$"
+)
+"""A timestamped line without a level word we believe: still a record of its own
+(level UNKNOWN), never a continuation of the record above."""
+
+
 def _generic_datetime(text: str) -> datetime | None:
-    return iso_datetime(text.replace(",", ".", 1).replace(" +", "+").replace(" -", "-"))
+    t = text.replace(",", ".", 1).replace(" +", "+").replace(" -", "-")
+    if t[4:5] == "/":
+        t = t[:4] + "-" + t[5:7] + "-" + t[8:]
+    return iso_datetime(t)
 
 
 class GenericFormat(RegexFormat):
@@ -69,6 +80,38 @@ class GenericFormat(RegexFormat):
     name = "generic"
     description = "generic 'timestamp [level] message' (log4j, logback, Go, Rust …)"
     multiline = True
+    specificity = 20
+    samples = [
+        {
+            "line": "2026-11-20 09:58:07.284 INFO  [main] com.example.shop.web.OrderController"
+            " - GET /api/orders 200 (68 ms)",
+            "ts": "2026-11-20T09:58:07.284",
+            "level": "info",
+            "message": "GET /api/orders 200 (68 ms)",
+            "fields": {"thread": "main", "logger": "com.example.shop.web.OrderController"},
+        },
+        {
+            "line": "2026-12-02T03:16:00.123+00:00 ERROR disk full",
+            "ts": "2026-12-02T03:16:00.123+00:00",
+            "level": "error",
+            "message": "disk full",
+        },
+        {
+            "line": "2026-12-02T03:16:00.123456+05:30 WARN disk almost full",
+            "ts": "2026-12-02T03:16:00.123456+05:30",
+            "level": "warning",
+        },
+        {
+            "line": "2026-12-02 03:16:01 CONFIG loaded settings",
+            "level": "debug",
+        },
+        {
+            "line": "2026-12-02 03:16:02 invalid level word here",
+            "level": "unknown",
+            "message": "invalid level word here",
+        },
+        {"line": "2009/11/10 23:00:00 Hello from Go", "ts": "2009-11-10T23:00:00"},
+    ]
     regex = _GENERIC
 
     def __init__(self, *, now: float | None = None) -> None:
@@ -78,6 +121,36 @@ class GenericFormat(RegexFormat):
     def convert_ts(self, text: str) -> datetime | None:
         return _generic_datetime(text)
 
+    def _match(self, line: str) -> re.Match[str] | None:
+        m = _GENERIC.match(line)
+        return m if m is not None else _NO_LEVEL.match(line)
+
+    def matches(self, line: str) -> bool:
+        return self._match(line) is not None
+
+    def parse_columns(self, lines, ts_out, levels_out, msgs_out) -> None:
+        n0 = len(msgs_out)
+        super().parse_columns(lines, ts_out, levels_out, msgs_out)
+        if None in msgs_out[n0:]:  # headers without a level word
+            epoch = self._times.epoch
+            nolevel = _NO_LEVEL.match
+            for i in range(n0, len(msgs_out)):
+                if msgs_out[i] is None:
+                    m = nolevel(lines[i - n0])
+                    if m is not None:
+                        ts_out[i] = epoch(m.group("ts"))
+                        msgs_out[i] = m.group("message")
+
+    def parse(self, line: str) -> ParsedLine | None:
+        if _GENERIC.match(line) is None:
+            m = _NO_LEVEL.match(line)
+            if m is None:
+                return None
+            return ParsedLine(
+                self._times.datetime(m.group("ts")), Level.UNKNOWN, m.group("message"), {}
+            )
+        return self._parse_full(line)
+
     def level_of(self, m: re.Match[str]) -> Level:
         word = m.group("level") or m.group("blevel")
         lvl = self._level_cache.get(word)
@@ -86,7 +159,7 @@ class GenericFormat(RegexFormat):
             self._level_cache[word] = lvl
         return lvl
 
-    def parse(self, line: str) -> ParsedLine | None:
+    def _parse_full(self, line: str) -> ParsedLine | None:
         p = super().parse(line)
         if p is not None:
             f = p.fields

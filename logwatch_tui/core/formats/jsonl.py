@@ -2,12 +2,16 @@
 
 Keys, first match wins:
 
-* time: ``ts``, ``time``, ``timestamp``, ``@timestamp`` — ISO 8601 strings (zone
+* time: ``ts``, ``time``, ``timestamp``, ``@timestamp``, ``asctime`` — ISO 8601 strings (zone
   kept, none = local), or epoch seconds / milliseconds (µs, ns too) as numbers
   or numeric strings (read as UTC instants).
-* level: ``level``, ``lvl``, ``severity``, ``levelname`` — names (``warn``,
-  ``ERROR``, ``E``) or bunyan/pino numbers (30 info, 50 error).
-* message: ``msg``, ``message``; a record without one shows its raw line.
+* level: ``level``, ``lvl``, ``severity``, ``levelname``, ``log.level`` (ECS) — names
+  (``warn``, ``ERROR``, ``E``) or bunyan/pino numbers (30 info, 50 error). A JSON
+  *number* 0–7 is ambiguous (syslog severity? Nextcloud's 0 debug … 4 fatal?) and reads
+  as UNKNOWN; formats that know their scale declare it (``nextcloud``); journald's
+  ``PRIORITY`` is a *string* and reads as a syslog severity.
+* message: ``msg``, ``message``, ``event`` (structlog); tracing's nested
+  ``fields.message`` too; a record without one shows its raw line.
 * ``journalctl -o json`` too: ``__REALTIME_TIMESTAMP`` (µs since the epoch),
   ``PRIORITY`` (syslog severity 0–7), ``MESSAGE``.
 
@@ -39,9 +43,9 @@ from logwatch_tui.core.formats.base import LogFormat, ParsedLine, aware, iso_dat
 from logwatch_tui.core.levels import Level, level_from_number, parse_level
 from logwatch_tui.core.multiline import CONTINUATION_RE
 
-TS_KEYS = ("ts", "time", "timestamp", "@timestamp", "__REALTIME_TIMESTAMP")
-LEVEL_KEYS = ("level", "lvl", "severity", "levelname", "PRIORITY")
-MSG_KEYS = ("msg", "message", "MESSAGE")
+TS_KEYS = ("ts", "time", "timestamp", "@timestamp", "asctime", "__REALTIME_TIMESTAMP")
+LEVEL_KEYS = ("level", "lvl", "severity", "levelname", "log.level", "PRIORITY")
+MSG_KEYS = ("msg", "message", "event", "MESSAGE")
 
 _loads = orjson.loads
 _DICT_ONLY = {dict}
@@ -103,7 +107,8 @@ class _LevelMap(dict):  # type: ignore[type-arg]
         if value is None or isinstance(value, bool):
             lvl = Level.UNKNOWN
         elif isinstance(value, int | float):
-            lvl = level_from_number(int(value))
+            n = int(value)
+            lvl = Level.UNKNOWN if 0 <= n <= 7 else level_from_number(n)
         elif isinstance(value, str):
             lvl = parse_level(value, letters=True)
         else:
@@ -127,6 +132,46 @@ class JsonFormat(LogFormat):
     name = "json"
     description = "JSON lines (bunyan, pino, structlog, logstash …)"
     multiline = False
+    specificity = 50
+    samples = [
+        {
+            "line": '{"ts":"2026-11-20T09:58:06.243Z","level":"info","msg":"request completed"}',
+            "ts": "2026-11-20T09:58:06.243+00:00",
+            "level": "info",
+            "message": "request completed",
+        },
+        {
+            "line": '{"time":1795168685042,"level":50,"msg":"db down","pid":4242}',
+            "level": "error",
+            "message": "db down",
+        },
+        {
+            "line": '{"asctime": "2026-11-24 01:39:09,682", "levelname": "WARNING", '
+            '"name": "app", "message": "slow"}',
+            "ts": "2026-11-24T01:39:09.682",
+            "level": "warning",
+            "message": "slow",
+        },
+        {
+            "line": '{"@timestamp":"2026-11-20T10:00:00.000Z","log.level":"error",'
+            '"message":"boom","ecs.version":"1.6.0"}',
+            "ts": "2026-11-20T10:00:00+00:00",
+            "level": "error",
+            "message": "boom",
+        },
+        {
+            "line": '{"timestamp":"2026-11-20T10:00:00.5Z","level":"WARN","fields":'
+            '{"message":"retrying","attempt":2},"target":"app::net"}',
+            "level": "warning",
+            "message": "retrying",
+        },
+        {
+            "line": '{"event": "paid \\ud83d\\udcb6 ok", "level": "info", '
+            '"timestamp": "2026-11-20T10:00:00Z"}',
+            "level": "info",
+            "message": "paid \U0001f4b6 ok",
+        },
+    ]
 
     def __init__(self, *, now: float | None = None) -> None:
         super().__init__(now=now)
@@ -165,6 +210,10 @@ class JsonFormat(LogFormat):
             if k in fields:
                 msg = _message_text(fields.pop(k))
                 break
+        else:
+            nested = _nested_message(fields)
+            if nested is not None:
+                msg = nested
         return ParsedLine(ts, level if level is not None else Level.UNKNOWN, msg, fields)
 
     def parse_columns(self, lines, ts_out, levels_out, msgs_out) -> None:
@@ -201,7 +250,9 @@ class JsonFormat(LogFormat):
             for i, m in enumerate(ms):
                 if type(m) is not str:
                     if m is None and _first(objs[i], MSG_KEYS, absent) is absent:
-                        ms[i] = lines[i]  # no message key: show the raw line
+                        nested = _nested_message(objs[i])
+                        # no message key: tracing's fields.message, else the raw line
+                        ms[i] = nested if nested is not None else lines[i]
                     else:
                         ms[i] = _message_text(m)
         ts_out += epochs
@@ -271,6 +322,14 @@ class JsonFormat(LogFormat):
                 ts_out.append(p.ts.timestamp() if p.ts is not None else None)
                 levels_out.append(int(p.level))
                 msgs_out.append(p.message)
+
+
+def _nested_message(o: dict[str, Any]) -> str | None:
+    """tracing-subscriber's JSON puts the message in ``fields.message``."""
+    f = o.get("fields")
+    if type(f) is dict and "message" in f:
+        return _message_text(f["message"])
+    return None
 
 
 def _first(o: dict[str, Any], keys: tuple[str, ...], default: Any = None) -> Any:

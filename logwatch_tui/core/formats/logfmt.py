@@ -40,6 +40,15 @@ class LogfmtFormat(LogFormat):
     name = "logfmt"
     description = "logfmt (key=value pairs: 'ts=… level=info msg=\"…\"')"
     multiline = False
+    specificity = 40
+    samples = [
+        {
+            "line": 'ts=2026-11-20T09:58:10.622Z level=warn msg="cache stats" component=cache',
+            "ts": "2026-11-20T09:58:10.622+00:00",
+            "level": "warning",
+            "message": "cache stats",
+        }
+    ]
 
     def __init__(self, *, now: float | None = None) -> None:
         super().__init__(now=now)

@@ -27,7 +27,12 @@ from logwatch_tui.core.levels import Level, parse_level
 _LVL = r"(?P<level>CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG|NOTSET)"
 # After a timestamp any upper-case level name is accepted: applications add their
 # own levels (NOTICE, TRACE, SUCCESS…) with logging.addLevelName.
-_LVL_ANY = r"(?P<level>[A-Z][A-Z0-9_]{1,15})"
+# Only names logging or common addLevelName extensions use: any upper-case word would take
+# postgres' "UTC" or a bracketed pid for a level.
+_LVL_ANY = (
+    r"(?P<level>CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG|NOTSET|NOTICE|TRACE|SUCCESS"
+    r"|VERBOSE|SPAM|ALERT|EMERGENCY|EXCEPTION)"
+)
 _ASC = r"(?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[,.]\d{1,6})?)"
 
 _SHAPES: tuple[re.Pattern[str], ...] = (
@@ -36,6 +41,7 @@ _SHAPES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\[" + _ASC + r"\] " + _LVL_ANY + r" in (?P<module>[^ :]+): (?P<message>.*)$"),
     re.compile(_LVL + r":(?P<logger>[^ :]*):(?P<message>.*)$"),
     re.compile(_LVL + r":  +(?P<message>.*)$"),
+    re.compile(_ASC + r":" + _LVL_ANY + r":(?:(?P<logger>[\w.]+):)?(?P<message>.*)$"),
 )
 _LEVELS = {
     n: int(parse_level(n))
@@ -76,6 +82,28 @@ _BATCH_DEFAULT = re.compile(
     r"([A-Z][A-Z0-9_]{1,15}) - ([^\n]*)|[^\n]*)$",
     re.M,
 )
+"""A fast superset for the level word; rows whose word is not in _LEVEL_WORDS (what
+_LVL_ANY accepts) are decided per line, so the result equals _SHAPES'."""
+_LEVEL_WORDS = frozenset(
+    [
+        "CRITICAL",
+        "FATAL",
+        "ERROR",
+        "WARNING",
+        "WARN",
+        "INFO",
+        "DEBUG",
+        "NOTSET",
+        "NOTICE",
+        "TRACE",
+        "SUCCESS",
+        "VERBOSE",
+        "SPAM",
+        "ALERT",
+        "EMERGENCY",
+        "EXCEPTION",
+    ]
+)
 
 
 def _asctime(text: str) -> datetime | None:
@@ -91,6 +119,23 @@ class PythonFormat(RegexFormat):
     name = "python"
     description = "Python logging ('ERROR:name:msg', '%(asctime)s - %(name)s - %(levelname)s - …')"
     multiline = True
+    specificity = 95
+    samples = [
+        {
+            "line": "2026-11-20 09:58:09,061 - app.cache - INFO - cache hit ratio 0.93",
+            "ts": "2026-11-20T09:58:09.061",
+            "level": "info",
+            "message": "cache hit ratio 0.93",
+            "fields": {"logger": "app.cache"},
+        },
+        {"line": "ERROR:app.db:connection refused", "level": "error", "ts": None},
+        {
+            "line": "2012-07-02 10:22:40,672:DEBUG:foo",
+            "ts": "2012-07-02T10:22:40.672",
+            "level": "debug",
+            "message": "foo",
+        },
+    ]
     regex = _SHAPES[0]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -133,9 +178,10 @@ class PythonFormat(RegexFormat):
                 tss, lvls, msgs = (list(c) for c in zip(*rows))
                 epochs = self._epochs(tss)
                 levels = list(map(_LEVELS.__getitem__, lvls))
-                if "" in tss:
+                odd = not _LEVEL_WORDS.issuperset(lvls)  # "" (not this shape) or unknown
+                if odd or "" in tss:
                     for i, t in enumerate(tss):
-                        if not t:
+                        if not t or lvls[i] not in _LEVEL_WORDS:
                             e, lv, m = self._one(lines[i])
                             epochs[i], levels[i], msgs[i] = e, lv, m
                 ts_out += epochs

@@ -11,12 +11,17 @@ read from the message: its first word when that is a level token — ``ERROR``,
 ``Error``, ``error:``, ``[warn]``, ``<error>``, ``level=error`` — or, when the
 message starts with its own date/time/number, ``key=value`` or ``[uptime]``, the
 first level token among words 2 and 3 (``2026-11-20 10:00:00 ERROR …``,
-``time=… level=warn …``); else INFO. Bare lower-case words are not trusted
-("no error found" is not an error). See :class:`~.base.WordLevelMap`.
+``time=… level=warn …``); else UNKNOWN — RFC 3164 lines carry no severity, and a
+made-up INFO would hide errors from level filters. Bare lower-case words are not
+trusted ("no error found" is not an error). See :class:`~.base.WordLevelMap`.
+(Formats that want the message-word rule — ``error``/``failed``/``panic`` … anywhere
+means ERROR — declare ``level-from-message``; see :mod:`.spec`.)
 
-Year: BSD timestamps have none. The year is that of the reference time
-(``now`` or the wall clock); a date more than one day after the reference
-belongs to the previous year (a December line read in January).
+Year: BSD timestamps have none. It is inferred per file: the first timestamp gets
+the latest year that puts it no more than a day after the reference time (``now``
+or the wall clock); later lines keep that year, and a date that falls back by more
+than half a year moves to the next year (a file rolling over New Year goes
+Nov 2026 -> Feb 2027, never back to Feb 2026).
 Timestamps without a zone are local time; RFC 3339 ones keep their offset.
 
 ``rfc5424``::
@@ -33,7 +38,7 @@ import re
 import time
 from datetime import datetime
 from itertools import repeat
-from operator import itemgetter
+from operator import itemgetter, sub
 from typing import Any
 
 from logwatch_tui.core.formats.base import (
@@ -82,6 +87,7 @@ _BATCH_BSD = _batch_regex(r"[A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d")
 _BATCH_ISO = _batch_regex(_ISO_TS)
 _FIRST_15 = itemgetter(slice(0, 15))
 _FIRST = itemgetter(0)
+_HALF_YEAR = 183 * 86400.0
 
 
 _PRI_LEVEL: dict[str, int] = {}
@@ -123,12 +129,31 @@ class Rfc3164Format(LogFormat):
     name = "syslog"
     description = "syslog (RFC 3164: 'Nov 20 10:00:00 host app[pid]: msg')"
     multiline = True
+    specificity = 100
+    samples = [
+        {
+            "line": "Nov 20 09:58:18 web01 postfix/smtpd[5811]: connect from mail.example.net",
+            "level": "unknown",
+            "message": "connect from mail.example.net",
+            "fields": {"host": "web01", "app": "postfix/smtpd", "pid": "5811"},
+        },
+        {"line": "Nov 20 09:58:19 web01 app[2231]: ERROR upstream refused", "level": "error"},
+        {"line": "<34>Nov 20 09:58:20 web01 su: 'su root' failed", "level": "critical"},
+        {
+            "line": "2026-11-20T10:00:00.123456+01:00 web01 cron[9]: job done",
+            "ts": "2026-11-20T10:00:00.123456+01:00",
+            "level": "unknown",
+        },
+    ]
 
     def __init__(self, *, now: float | None = None) -> None:
         super().__init__(now=now)
         self._epochs = _EpochCache(self)
-        self._words = WordLevelMap(Level.INFO)
+        self._words = WordLevelMap(Level.UNKNOWN)
         self._ref_day = self._reference() // 86400
+        self._year: int | None = None
+        """The year of this file's BSD timestamps (per-file inference, monotonic)."""
+        self._last_epoch: float | None = None
 
     def _reference(self) -> float:
         return self.now if self.now is not None else time.time()
@@ -144,6 +169,11 @@ class Rfc3164Format(LogFormat):
             us = int((text[16:] + "000000")[:6]) if len(text) > 16 else 0
         except (KeyError, ValueError):
             return None
+        if self._year is not None:
+            try:
+                return datetime(self._year, month, day, hh, mm, ss, us)
+            except ValueError:  # Feb 29 in a common year, bad day or time
+                return None
         ref = self._reference()
         year = datetime.fromtimestamp(ref).year
         for y in range(year, year - 8, -1):
@@ -154,8 +184,37 @@ class Rfc3164Format(LogFormat):
                     continue
                 return None
             if dt.timestamp() <= ref + 86400:
+                self._year = y
                 return dt
         return None
+
+    def _rollover(self, tss: list[str], epochs: list[float | None]) -> None:
+        """Move to the next year where a BSD date falls back by more than half a year.
+
+        C-level check for the usual batch (no drop); the Python loop only runs on a batch
+        that holds a rollover (or unparsable lines).
+        """
+        if not epochs:
+            return
+        prev = self._last_epoch
+        if None not in epochs:
+            lo = min(map(sub, epochs[1:], epochs[:-1])) if len(epochs) > 1 else 0.0
+            if lo > -_HALF_YEAR and (prev is None or epochs[0] > prev - _HALF_YEAR):  # type: ignore[operator]
+                self._last_epoch = epochs[-1]
+                return
+        for i, e in enumerate(epochs):
+            if e is None:
+                continue
+            if prev is not None and e < prev - _HALF_YEAR and not tss[i][:1].isdigit():
+                self._year = (self._year or 0) + 1
+                self._epochs.clear()
+                self._epochs[""] = None
+                epochs[i:] = map(self._epochs.__getitem__, tss[i:])
+                e = epochs[i]
+                if e is None:
+                    continue
+            prev = e
+        self._last_epoch = prev
 
     def _check_day(self) -> None:
         """Year inference depends on the reference day: forget answers from another day."""
@@ -213,6 +272,8 @@ class Rfc3164Format(LogFormat):
             return
         epochs = list(map(self._epochs.__getitem__, tss))
         words = self._words
+        if self._year is not None or None not in epochs:
+            self._rollover(tss, epochs)
         levels = list(map(words.__getitem__, map(_FIRST, map(str.partition, msgs, repeat(" ")))))
         if LOOK_FURTHER in levels:
             level_of = words.level_of
@@ -236,6 +297,8 @@ class Rfc3164Format(LogFormat):
                     msgs[i] = msg
                     levels[i] = self._level(m.group("pri"), msg)
                     epochs[i] = self._epochs[m.group("ts")]
+                    tss[i] = m.group("ts")
+            self._rollover(tss, epochs)
         ts_out += epochs
         levels_out += levels
         msgs_out += msgs
@@ -244,20 +307,65 @@ class Rfc3164Format(LogFormat):
         """Per line: batches with a newline inside a line (never from the pipeline) or PRI."""
         match = _LINE_3164.match
         epochs = self._epochs
+        tss: list[str] = []
+        eps: list[float | None] = []
         for line in lines:
             m = match(line)
             if m is None:
-                ts_out.append(None)
+                eps.append(None)
+                tss.append("")
                 levels_out.append(0)
                 msgs_out.append(None)
                 continue
             msg = m.group("message")
-            ts_out.append(epochs[m.group("ts")])
+            t = m.group("ts")
+            tss.append(t)
+            eps.append(epochs[t])
             levels_out.append(self._level(m.group("pri"), msg))
             msgs_out.append(msg)
+        self._rollover(tss, eps)
+        ts_out += eps
 
     def matches(self, line: str) -> bool:
         return _LINE_3164.match(line) is not None
+
+    def fields_columns(self, lines: list[str], idx: list[int]) -> list[dict[str, Any]]:
+        """``parse(lines[i]).fields`` for the header lines ``idx``, in one regex pass."""
+        heads = [lines[i] for i in idx]
+        rows = _FIELDS_BATCH.findall("\n".join(heads))
+        if len(rows) != len(heads):  # a newline inside a line: per line
+            out = []
+            for line in heads:
+                p = self.parse(line)
+                out.append(p.fields if p is not None else {})
+            return out
+        return [
+            {"host": h, "app": a, "pid": pid}
+            if pid and not pri
+            else {"host": h, "app": a}
+            if a and not pri
+            else _fields_slow(pri, h, a, pid)
+            for pri, h, a, pid in rows
+        ]
+
+
+_FIELDS_BATCH = re.compile(
+    r"^(?:<(\d{1,3})>)?(?:" + _BSD_TS + "|" + _ISO_TS + r") ([^ \n]++) "
+    r"(?:([^ \n:\[\]]++)(?:\[([^\]\n]*+)\])?: )?.*+$",
+    re.MULTILINE,
+)
+"""host, app, pid (and PRI) of header lines joined by newlines: _TAIL without the message."""
+
+
+def _fields_slow(pri: str, host: str, app: str, pid: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"host": host}
+    if app:
+        out["app"] = app
+    if pid:
+        out["pid"] = pid
+    if pri:
+        out["pri"] = int(pri)
+    return out
 
 
 _RX_5424 = re.compile(
@@ -284,6 +392,17 @@ class Rfc5424Format(LogFormat):
     name = "rfc5424"
     description = "syslog (RFC 5424: '<165>1 2026-11-20T10:00:00Z host app pid msgid - msg')"
     multiline = True
+    specificity = 200
+    samples = [
+        {
+            "line": "<134>1 2026-11-20T09:58:28.155Z app01.example.com api 3028 REQ - api handled",
+            "ts": "2026-11-20T09:58:28.155+00:00",
+            "level": "info",
+            "message": "api handled",
+            "fields": {"host": "app01.example.com", "app": "api", "procid": "3028"},
+        },
+        {"line": "<163>1 2026-11-20T09:58:29Z h app - - - boom", "level": "error"},
+    ]
 
     def __init__(self, *, now: float | None = None) -> None:
         super().__init__(now=now)
@@ -327,7 +446,10 @@ class Rfc5424Format(LogFormat):
 
 
 def _message(msg: str | None) -> str:
-    """RFC 5424 lets MSG start with a UTF-8 BOM; it is not part of the text."""
+    """RFC 5424 lets MSG start with a UTF-8 BOM; it is not part of the text. rsyslog's
+    templates put the legacy message's own leading space after the SD: dropped too."""
     if not msg:
         return ""
-    return msg[1:] if msg[0] == "\ufeff" else msg
+    if msg[0] == "\ufeff":
+        msg = msg[1:]
+    return msg.lstrip(" ") if msg[:1] == " " else msg

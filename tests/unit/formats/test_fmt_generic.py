@@ -55,7 +55,10 @@ def test_zone_kept_and_spring_boot() -> None:
 
 def test_not_generic(agree) -> None:
     f = GenericFormat()
-    assert f.parse("2026-11-20 10:00:00 hello world") is None
+    # A timestamped line without a level word is a record of its own, level UNKNOWN.
+    p = f.parse("2026-11-20 10:00:00 hello world")
+    assert p is not None and p.level is Level.UNKNOWN and p.message == "hello world"
+    assert f.parse("hello 2026-11-20 10:00:00 world") is None
     assert f.parse("\tat com.example.Foo(Foo.java:1)") is None
     agree(f, ["2026-11-20 10:00:00 ERROR x", "Caused by: y", "\t... 3 more"])
 

@@ -83,3 +83,13 @@ def test_custom_level_names_after_a_timestamp_are_records() -> None:
     custom = fmt.parse("2026-11-20 10:00:00,123 - svc - SUCCESS - deployed")
     assert custom is not None and custom.level == Level.UNKNOWN
     assert fmt.parse("NOTICE:svc:bare custom levels stay unmatched") is None
+
+
+def test_upper_case_word_is_not_a_level_in_the_batch_path_either(agree, cols) -> None:
+    """Issue 10 #3: any upper-case word used to be taken for a level."""
+    f = PythonFormat()
+    lines = ["2026-11-20 10:00:00,123 - app - INFO - fine"] * 20
+    lines[7] = "2026-11-20 10:00:00,123 - app - UTC - not a level"
+    agree(f, lines)
+    assert cols(f, lines)[7][2] is None
+    assert f.parse("2025-08-13 01:45:01.123 UTC [20] LOG: x") is None

@@ -16,7 +16,7 @@ def test_bsd_line_local_time_and_fields(utc) -> None:
     assert p is not None
     assert p.ts == datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
     assert p.ts.utcoffset() == timedelta(0)
-    assert p.level is Level.INFO
+    assert p.level is Level.UNKNOWN  # RFC 3164 carries no severity
     assert p.message == "Accepted publickey for deploy"
     assert p.fields == {"host": "web01", "app": "sshd", "pid": "812"}
 
@@ -44,9 +44,29 @@ def test_year_rollover_uses_previous_year(utc) -> None:
     ts, _, _ = [], [], []
     f.parse_columns(["Dec 31 23:59:59 web01 app: late"], ts, [], [])
     assert ts == [datetime(2025, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()]
-    # A date just before the reference stays in the reference year.
-    p2 = f.parse("Jan  1 00:00:00 web01 app: new year")
-    assert p2 is not None and p2.ts is not None and p2.ts.year == 2026
+    # The next line of the same file, after New Year, goes forward.
+    ts2: list = []
+    f.parse_columns(["Jan  1 00:00:00 web01 app: new year"], ts2, [], [])
+    assert ts2 == [datetime(2026, 1, 1, tzinfo=UTC).timestamp()]
+
+
+def test_year_inference_is_per_file_and_monotonic(utc) -> None:
+    """Issue 10 #9: Nov 2026 -> Feb must be Feb 2027, not back to Feb 2026."""
+    dec = datetime(2026, 12, 10, tzinfo=UTC).timestamp()
+    lines = [
+        "Nov 30 23:00:00 web01 app: a",
+        "Dec 31 23:59:59 web01 app: b",
+        "Jan  1 00:00:01 web01 app: c",
+        "Feb 14 08:00:00 web01 app: d",
+    ]
+    for batches in ([lines], [lines[:2], lines[2:]], [[ln] for ln in lines]):
+        f = Rfc3164Format(now=dec)
+        ts: list = []
+        for b in batches:
+            f.parse_columns(b, ts, [], [])
+        years = [datetime.fromtimestamp(t, UTC).year for t in ts]
+        assert years == [2026, 2026, 2027, 2027], batches
+        assert ts == sorted(ts)
 
 
 def test_levels_from_pri_and_words(utc, cols) -> None:
@@ -76,8 +96,8 @@ def test_levels_from_pri_and_words(utc, cols) -> None:
         Level.DEBUG,
         Level.WARNING,
         Level.ERROR,
-        Level.INFO,
-        Level.INFO,
+        Level.UNKNOWN,  # no leading level word: RFC 3164 says nothing, so neither do we
+        Level.UNKNOWN,
     ]
     assert [lv for _, lv, _ in cols(f, lines)] == want
     assert [f.parse(ln).level for ln in lines] == want  # type: ignore[union-attr]
