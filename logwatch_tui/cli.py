@@ -277,7 +277,10 @@ def run_headless(args: argparse.Namespace) -> int:
             alerts = upd.history_alerts + alerts
         with out_lock:
             for ev in upd.events:
-                sys.stderr.write(f"{PROG}: {ev.message}\n")
+                if ev.kind in ("skipped", "cut"):  # a range not read: machine-readable
+                    sys.stderr.write(json.dumps(ev.to_json(), ensure_ascii=False) + "\n")
+                else:
+                    sys.stderr.write(f"{PROG}: {ev.message}\n")
             for ev in alerts:
                 sys.stdout.write(json.dumps(ev.to_json(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
