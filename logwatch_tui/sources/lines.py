@@ -26,10 +26,10 @@ from logwatch_tui.sources.content import (
 
 __all__ = ["CUT_MARKER", "LINE_CAP", "LineCutter", "line_number_at", "tail_start"]
 
-LINE_CAP = 1 << 20
-"""Longest line delivered whole (1 MiB); longer ones are cut with :data:`CUT_MARKER`."""
+LINE_CAP = 4 << 20
+"""Longest line delivered whole (4 MiB); longer ones are cut with :data:`CUT_MARKER`."""
 
-CUT_MARKER = " \u2026[line cut at 1 MiB]".encode()
+CUT_MARKER = " \u2026[line cut at 4 MiB]".encode()
 """Ends a cut line's text (what rules, search and ``parse`` see)."""
 
 COUNT_PREFIX_LIMIT = 32 << 20
