@@ -93,10 +93,26 @@ class Result:
     notices: list[str] = field(default_factory=list)
     json_notices: list[dict] = field(default_factory=list)
     seconds_to_settle: float = 0.0
+    timeline: list[tuple[float, int, str]] = field(default_factory=list)
+    """(seconds, last line written, what happened): rotations, stops, resumes."""
 
     @property
     def lost(self) -> int:
         return sum(1 for s in range(1, self.written + 1) if s not in self.fired)
+
+    def lost_ranges(self, limit: int = 5) -> list[tuple[int, int]]:
+        """The first few runs of consecutive lost line numbers (where to look)."""
+        runs: list[tuple[int, int]] = []
+        for s in range(1, self.written + 1):
+            if s in self.fired:
+                continue
+            if runs and runs[-1][1] == s - 1:
+                runs[-1] = (runs[-1][0], s)
+            elif len(runs) < limit:
+                runs.append((s, s))
+            else:
+                break
+        return runs
 
     @property
     def duplicated(self) -> int:
@@ -281,12 +297,15 @@ def run_style(style: str, *, seconds: float, rate: int, every: float, settle: fl
                 now = time.monotonic()
                 if lag_at is not None and not lagging and now - start >= lag_at:
                     app.proc.send_signal(signal.SIGSTOP)  # the reader falls behind
+                    result.timeline.append((now - start, w.seq, "SIGSTOP"))
                     lagging = True
                     resume_at = now + 2.5 * every
                 if lagging and now >= resume_at:
                     app.proc.send_signal(signal.SIGCONT)
+                    result.timeline.append((now - start, w.seq, "SIGCONT"))
                     lag_at, lagging = None, False
                 if now >= next_rotation:
+                    result.timeline.append((time.monotonic() - start, w.seq, "rotate"))
                     rotate(style, w, app)
                     result.rotations += 1
                     next_rotation = time.monotonic() + every
@@ -302,8 +321,8 @@ def run_style(style: str, *, seconds: float, rate: int, every: float, settle: fl
                     break
                 if n != last:
                     last, last_change = n, time.monotonic()
-                elif time.monotonic() - last_change > 10:
-                    break  # nothing new for 10 s: what is missing stays missing
+                elif time.monotonic() - last_change > 30:
+                    break  # nothing new for 30 s: what is missing stays missing
                 time.sleep(0.05)
             # a little longer, so duplicates arriving late are counted too
             time.sleep(min(1.0, settle))
@@ -350,6 +369,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{r.lost:>7}{r.duplicated:>6}{r.seconds_to_settle:>10.1f}",
             flush=True,
         )
+        if r.lost:
+            print(f"  lost line numbers (first runs): {r.lost_ranges()}")
+            print(f"  timeline (s, last line written, what): {r.timeline}")
+            for n in r.notices:
+                print(f"  notice: {n}")
         for j in r.json_notices:
             print(f"  skipped/cut notice: {json.dumps(j)}")
     return 1 if bad else 0
