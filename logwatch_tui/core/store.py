@@ -139,8 +139,8 @@ class LineStore:
             try:
                 data = self._segment_handles[seg].pread(want, self.offsets[i])
             except (OSError, ValueError):
-                data = UNREADABLE.encode()
-                length = want = len(data)
+                # not cached: the source may point this content at its copy in a moment
+                return UNREADABLE
             text = data.decode("utf-8", "replace")
             if text.endswith("\r"):
                 text = text[:-1]

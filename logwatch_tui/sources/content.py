@@ -198,23 +198,29 @@ class FileHandle:
 class ContentView:
     """The bytes of one content, wherever they are now (see the module doc).
 
-    The follower updates ``head``/``tail``/``tail_end`` as it reads (plain
-    attribute assignments of immutable bytes: safe to read from the UI
-    thread), :meth:`relocate` s the view to a copy after copytruncate and
+    The follower updates the fingerprint as it reads (:meth:`note`, one tuple
+    assignment: safe to read from the UI thread), :meth:`relocate` s the view to a copy after copytruncate and
     calls :meth:`gone` when no file holds the bytes any more.
     """
 
-    __slots__ = ("__weakref__", "_gone", "holder", "head", "tail", "tail_end")
+    __slots__ = ("__weakref__", "_fingerprint", "_gone", "holder")
 
     def __init__(self, holder: FileHandle) -> None:
         self.holder = holder
-        self.head = b""
-        """The content's first bytes (up to HEAD_BYTES) as read."""
-        self.tail = b""
-        """The bytes just before ``tail_end`` as read."""
-        self.tail_end = 0
-        """How far the content has been read (delivered)."""
+        self._fingerprint: tuple[bytes, bytes, int] = (b"", b"", 0)
+        """(first bytes, bytes just before ``end``, ``end`` = how far it was read),
+        replaced as one tuple so another thread never sees a torn mix."""
         self._gone = False
+
+    @property
+    def head(self) -> bytes:
+        """The content's first bytes (up to HEAD_BYTES) as read."""
+        return self._fingerprint[0]
+
+    @property
+    def tail_end(self) -> int:
+        """How far the content has been read (delivered)."""
+        return self._fingerprint[2]
 
     # -- what the store and tests use ---------------------------------------------------
     @property
@@ -242,7 +248,7 @@ class ContentView:
         holder = self.holder
         if self._gone:
             raise ContentGone(f"the lines of {holder.path} are no longer in any file")
-        head, tail, end = self.head, self.tail, self.tail_end
+        head, tail, end = self._fingerprint
         if head and holder.pread(len(head), 0) != head:
             raise ContentGone(f"{holder.path} now holds other content")
         if tail and holder.pread(len(tail), end - len(tail)) != tail:
@@ -252,10 +258,7 @@ class ContentView:
     # -- what the follower uses ---------------------------------------------------------
     def note(self, head: bytes, tail: bytes, end: int) -> None:
         """Reading advanced to ``end``."""
-        if len(head) != len(self.head):
-            self.head = head
-        self.tail = tail
-        self.tail_end = end
+        self._fingerprint = (head, tail, end)
 
     def relocate(self, holder: FileHandle) -> None:
         """The bytes read so far are at the same offsets in ``holder`` now (a copy)."""

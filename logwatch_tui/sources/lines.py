@@ -153,11 +153,10 @@ class LineCutter:
         """(size, mtime_ns) at the last content check (the follower's)."""
         self.seen_size = 0
         """Largest size seen while the content was intact (bytes known to exist)."""
-        if offset > 0:
+        if offset > 0:  # resuming: fingerprint what is before us
             self.head += handle.pread(HEAD_BYTES, 0)
-            if offset >= TAIL_BYTES or offset > 0:
-                n = min(TAIL_BYTES, offset)
-                self.tail = handle.pread(n, offset - n)
+            n = min(TAIL_BYTES, offset)
+            self.tail = handle.pread(n, offset - n)
             self.view.note(bytes(self.head), self.tail, offset)
 
     @property
