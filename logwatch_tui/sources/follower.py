@@ -478,13 +478,11 @@ class FileFollower:
         if lines:
             msg += f" ({lines} unread line(s) taken from its copy {copy.path if copy else ''})"
         self._emit(w.path, "truncated", msg)
-        if missed:
-            # Rotations that happened while we lagged: read them before the new content.
+        if missed and cur in w.chain:
+            # Copies made while we lagged hold newer content than ours and older
+            # than what the file holds now: read them first (the chain's order).
             at = w.chain.index(cur)
             w.chain[at:at] = missed
-            w.named = cur
-            # ``cur`` is not first in the chain any more: let go of it as "named"
-            # only after the missed ones are read (the chain order does that).
 
     def _retire(self, w: _Watched, cur: LineCutter, *, replaced: bool, now: float) -> None:
         """The path no longer names ``cur``'s inode: it stays in the chain
