@@ -21,6 +21,7 @@ from logwatch_tui.sources.content import (
     TAIL_BYTES,
     ContentView,
     FileHandle,
+    FileIdentity,
     RawChunk,
 )
 
@@ -162,6 +163,18 @@ class LineCutter:
     @property
     def read_pos(self) -> int:
         return self.offset + len(self.pending)
+
+    def position(self) -> tuple[FileIdentity, int, int]:
+        """(identity, offset, next line number): what a resume feature stores. To
+        resume, open the file, check ``identity.matches(dev, ino, first bytes)``,
+        build ``LineCutter(handle, path, offset=..., first_line=...)`` and hand
+        it to :class:`.follower.FileFollower` (``resume=``)."""
+        handle = self.handle
+        return (
+            FileIdentity.of(handle.dev, handle.ino, bytes(self.head)),
+            self.offset,
+            self.next_line,
+        )
 
     def _chunk(self, data: bytes, *, end: int = -1, cut: bool = False) -> RawChunk:
         chunk = RawChunk(

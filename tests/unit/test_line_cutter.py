@@ -74,3 +74,14 @@ def test_flush_delivers_an_unfinished_last_line(tmp_path: Path) -> None:
     assert [ch.data for ch in chunks] == [b"a\n"]
     assert last is not None and last.data == b"unfinished\n" and last.offset == 2
     assert c.offset == len(data)
+
+
+def test_position_identifies_the_file_for_a_resume(tmp_path: Path) -> None:
+    data = b"first line\nsecond\n"
+    c = _cutter(tmp_path, data)
+    c.feed(data)
+    ident, offset, line = c.position()
+    st = (tmp_path / "f.log").stat()
+    assert (offset, line) == (len(data), 3)
+    assert ident.matches(st.st_dev, st.st_ino, data)
+    assert not ident.matches(st.st_dev, st.st_ino, b"other content\n")
