@@ -399,9 +399,9 @@ class FileFollower:
                 self._emit(
                     w.path,
                     "cut",
-                    f"a line of {w.path} (line {cutter.next_line - 1}) is longer than "
-                    f"{cutter.cap} bytes: cut there, the rest of it skipped",
-                    offset=cutter.offset,
+                    f"line {cutter.next_line} of {w.path} is longer than {cutter.cap} bytes: "
+                    f"the rules see its first {cutter.cap} bytes",
+                    offset=cutter.cut_start,
                 )
             self._look(w, time.monotonic())
             if not w.chain or w.chain[0] is not cutter:

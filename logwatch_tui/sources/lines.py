@@ -5,13 +5,14 @@ TUI's replay of existing content and the follower must cut lines exactly the
 same way — same offsets, same line numbers, same cap — so a line read at
 start-up and the same line read live are one line, never two.
 
-**Memory is bounded.** A line without a newline (``/dev/zero``, a FIFO fed
-without newlines, a binary blob) is cut at :data:`LINE_CAP` bytes: the first
-``LINE_CAP`` bytes are delivered as one line ending in :data:`CUT_MARKER`,
-and the rest up to the next newline is skipped (its length is counted, the
-bytes are not kept). The cutter never holds more than ``LINE_CAP`` plus one
-read (``chunk_size``) at a time. The store still shows a cut line from the
-file itself, so the screen loses nothing of what fits on it.
+**Memory is bounded.** A line longer than :data:`LINE_CAP` (``/dev/zero``, a
+FIFO fed without newlines, a binary blob) is cut: its first ``LINE_CAP`` bytes
+are kept, the rest up to the next newline is skipped (counted, not kept), and
+at that newline (or at the end of a finished content) it is delivered as one
+line ending in :data:`CUT_MARKER`, with its real end offset. So the rules and
+``parse`` see the first ``LINE_CAP`` bytes, while the store — which re-reads
+text from the file — still searches and exports the whole line. The cutter
+holds at most ``LINE_CAP`` plus one read (``chunk_size``) at a time.
 """
 
 from __future__ import annotations
@@ -109,6 +110,8 @@ class LineCutter:
 
     __slots__ = (
         "cap",
+        "cut_head",
+        "cut_start",
         "cuts",
         "handle",
         "head",
@@ -148,6 +151,9 @@ class LineCutter:
         self.head = bytearray()
         self.tail = b""
         self.skipping = False
+        self.cut_head = b""
+        """The first ``cap`` bytes of a line being cut (delivered at its newline)."""
+        self.cut_start = 0
         self.cuts = 0
         """Lines cut at the cap so far."""
         self.seen: tuple[int, int] = (-1, -1)
@@ -195,15 +201,33 @@ class LineCutter:
             self.view.note(bytes(self.head), self.tail, self.offset)
         return chunk
 
-    def _cut(self) -> RawChunk:
-        """Deliver the pending line cut at the cap; skip the rest of it."""
-        raw = bytes(self.pending)
+    def _cut(self) -> None:
+        """The pending line reached the cap: keep its first ``cap`` bytes, skip the rest."""
+        self.cut_head = bytes(self.pending)
+        self.cut_start = self.offset
+        self.offset += len(self.pending)
+        self.tail = self.cut_head[-TAIL_BYTES:]
         self.pending = bytearray()
-        chunk = self._chunk(raw + CUT_MARKER + b"\n", end=self.offset + len(raw), cut=True)
-        self.offset += len(raw)
-        self.tail = raw[-TAIL_BYTES:]
         self.skipping = True
         self.cuts += 1
+
+    def _end_cut(self, end: int) -> RawChunk:
+        """Deliver the cut line (its end is known now: ``end``, just past its newline)."""
+        chunk = RawChunk(
+            self.path,
+            self.cut_head + CUT_MARKER + b"\n",
+            self.cut_start,
+            self.next_line,
+            self.view,
+            self.cut_start < self.initial_end,
+            self.line_exact,
+            end,
+            True,
+        )
+        self.next_line += 1
+        self.skipping = False
+        self.cut_head = b""
+        self.view.note(bytes(self.head), self.tail, self.offset)
         return chunk
 
     def _skip(self, data: bytes) -> None:
@@ -234,21 +258,19 @@ class LineCutter:
                 self._skip(data)
                 return out
             self._skip(data[: j + 1])
-            self.skipping = False
-            self.view.note(bytes(self.head), self.tail, self.offset)
+            out.append(self._end_cut(self.offset))
             pos = j + 1
         first = data.find(b"\n", pos)
         line_len = len(self.pending) + ((first if first >= 0 else len(data)) - pos)
         if line_len > self.cap:
             room = self.cap - len(self.pending)
             self.pending += data[pos : pos + room]
-            out.append(self._cut())
+            self._cut()
             if first < 0:
                 self._skip(data[pos + room :])
                 return out
             self._skip(data[pos + room : first + 1])
-            self.skipping = False
-            self.view.note(bytes(self.head), self.tail, self.offset)
+            out.append(self._end_cut(self.offset))
             pos = first + 1
             first = data.find(b"\n", pos)
         if first < 0:
@@ -268,7 +290,8 @@ class LineCutter:
     def flush(self) -> RawChunk | None:
         """Deliver an unfinished last line (with ``\\n`` added): the content is
         finished (EOF of a one-shot read, or the incarnation is gone)."""
-        self.skipping = False
+        if self.skipping:  # a cut line that never got its newline
+            return self._end_cut(self.offset + 1)
         if not self.pending:
             return None
         raw = bytes(self.pending)
@@ -289,6 +312,7 @@ class LineCutter:
         self.head = bytearray()
         self.tail = b""
         self.skipping = False
+        self.cut_head = b""
         self.seen = (-1, -1)
         self.seen_size = 0
         self.view = ContentView(self.handle)

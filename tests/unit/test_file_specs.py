@@ -147,7 +147,7 @@ def test_ten_megabyte_line_and_odd_bytes(tmp_path: Path) -> None:
     # a line over the cap is cut with a marker; offsets still point into the file
     assert _lines(log) == [b"first", big[:LINE_CAP] + CUT_MARKER, b"last \xc3\x28"]
     assert [c.cut for c in chunks] == [False, True, False]
-    assert chunks[1].offset == 6 and chunks[1].end_offset == 6 + LINE_CAP
+    assert chunks[1].offset == 6 and chunks[1].end_offset == 6 + len(big) + 1
     assert chunks[2].offset == 6 + len(big) + 1 and chunks[2].first_line == 3
 
 

@@ -39,7 +39,7 @@ def test_a_line_over_the_cap_is_cut_with_a_marker_and_the_rest_skipped(tmp_path:
     texts = b"".join(ch.data for ch in chunks).split(b"\n")[:-1]
     assert texts == [b"short", b"x" * 64 + CUT_MARKER, b"after"]
     cut = [ch for ch in chunks if ch.cut]
-    assert len(cut) == 1 and cut[0].offset == 6 and cut[0].end_offset == 6 + 64
+    assert len(cut) == 1 and cut[0].offset == 6 and cut[0].end_offset == 6 + 1001
     after = [ch for ch in chunks if b"after" in ch.data][0]
     assert after.offset == 6 + 1001 and after.first_line == 3
     assert c.cuts == 1 and c.offset == len(data)
@@ -53,8 +53,11 @@ def test_endless_line_holds_at_most_the_cap(tmp_path: Path) -> None:
     for _ in range(200):  # 200 KiB of zeros, no newline ever
         delivered += c.feed(b"\0" * 1024)
         assert len(c.pending) <= 1024
-    assert len(delivered) == 1 and delivered[0].cut
+    assert delivered == [] and c.cuts == 1  # reported at once (cuts), delivered at its end
     assert c.read_pos == 200 * 1024  # skipped bytes are counted, not kept
+    last = c.flush()  # the content ended without a newline
+    assert last is not None and last.cut and last.offset == 0
+    assert last.data == b"\0" * 1024 + CUT_MARKER + b"\n"
 
 
 def test_a_long_line_inside_one_big_read_is_cut_too(tmp_path: Path) -> None:
