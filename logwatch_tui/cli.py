@@ -304,7 +304,10 @@ def run_headless(args: argparse.Namespace) -> int:
             alerts = upd.history_alerts + alerts
         with out_lock:
             for ev in upd.events:
-                sys.stderr.write(f"{PROG}: {inert(ev.message)}\n")
+                if ev.kind in ("skipped", "cut"):  # a range not read: machine-readable
+                    sys.stderr.write(json_text(ev.to_json()) + "\n")
+                else:
+                    sys.stderr.write(f"{PROG}: {inert(ev.message)}\n")
             for ev in alerts:
                 sys.stdout.write(json_text(ev.to_json()) + "\n")
             sys.stdout.flush()

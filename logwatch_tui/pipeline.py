@@ -34,10 +34,13 @@ from logwatch_tui.core.stats import Stats, StatsSnapshot
 from logwatch_tui.core.store import LineStore
 from logwatch_tui.sources.file import (
     FileFollower,
+    LineCutter,
     RawChunk,
     SourceEvent,
     expand_specs,
+    open_existing,
     read_chunks,
+    read_existing,
 )
 
 
@@ -211,7 +214,18 @@ class Pipeline:
         batch.handle = chunk.handle
         if self.want_offsets:
             batch.offsets = line_offsets(chunk.data, chunk.offset)
-            batch.end_offset = chunk.offset + len(chunk.data)
+            batch.end_offset = chunk.end_offset
+        if chunk.cut and not live:
+            # (live chunks: the follower reports the cut itself)
+            self._pending.events.append(
+                SourceEvent(
+                    chunk.path,
+                    "cut",
+                    f"line {chunk.first_line} of {chunk.path} is longer than the cap: "
+                    f"cut, the rest of it skipped",
+                    offset=chunk.offset,
+                )
+            )
         return batch
 
     def consume(self, batch: LineBatch, *, live: bool) -> None:
@@ -282,20 +296,7 @@ class Pipeline:
                     progress(done[0], total)
                 yield chunk
 
-        def feed(batch: LineBatch) -> None:
-            self.consume(batch, live=False)
-            if on_batch is not None:
-                on_batch(batch)
-            self.flush()
-
-        if merge and len(paths) > 1:
-            self._replay_merged([chunks(p) for p in paths], feed)
-        else:
-            for path in paths:
-                for chunk in chunks(path):
-                    batch = self.parse_chunk(chunk, live=False)
-                    if batch is not None:
-                        feed(batch)
+        self._replay_chunks([chunks(p) for p in paths], merge=merge, on_batch=on_batch)
         if cancel is not None and cancel.is_set():
             self.flush(force=True)
             return False
@@ -303,6 +304,31 @@ class Pipeline:
         self.caught_up = True
         self.flush(force=True)
         return True
+
+    def _replay_chunks(
+        self,
+        sources: list[Iterator[RawChunk]],
+        *,
+        merge: bool,
+        on_batch: Callable[[LineBatch], None] | None = None,
+    ) -> None:
+        """The one replay path: ``check``, the backtest, and the TUI/headless
+        start-up (existing content before following) all feed the engine here."""
+
+        def feed(batch: LineBatch) -> None:
+            self.consume(batch, live=False)
+            if on_batch is not None:
+                on_batch(batch)
+            self.flush()
+
+        if merge and len(sources) > 1:
+            self._replay_merged(sources, feed)
+        else:
+            for source in sources:
+                for chunk in source:
+                    batch = self.parse_chunk(chunk, live=False)
+                    if batch is not None:
+                        feed(batch)
 
     def _replay_merged(
         self, sources: list[Iterator[RawChunk]], feed: Callable[[LineBatch], None]
@@ -342,7 +368,37 @@ class Pipeline:
 
     # -- follow (TUI / headless) ----------------------------------------------------------
     def start(self) -> None:
-        """Start following: a reader thread and this pipeline's worker thread."""
+        """Start following: this pipeline's worker thread replays the existing
+        content of every file merged in event time (exactly as ``check`` does),
+        then hands each file's position to a reader thread that follows it."""
+        files, _globs = expand_specs(self.specs)
+        self._awaiting_caught_up = set(files)
+        if not self._awaiting_caught_up:
+            self.caught_up = True
+        self._worker = threading.Thread(target=self._run, name="logwatch-pipeline", daemon=True)
+        self._worker.start()
+
+    def _replay_existing(self) -> dict[str, LineCutter]:
+        """Replay what the files hold now; return where each one stopped."""
+        files, _globs = expand_specs(self.specs)
+        opened: list[tuple[LineCutter, int]] = []
+        for path in files:
+            try:
+                opened.append(open_existing(path, tail_lines=self.tail_lines))
+            except OSError:
+                continue  # missing or unreadable: the follower waits and reports
+        stop = self._stop
+
+        def chunks(cutter: LineCutter, size: int) -> Iterator[RawChunk]:
+            for chunk in read_existing(cutter, size):
+                if stop.is_set():
+                    return
+                yield chunk
+
+        self._replay_chunks([chunks(c, size) for c, size in opened], merge=True)
+        return {c.path: c for c, _size in opened}
+
+    def _start_follower(self, resume: dict[str, LineCutter]) -> None:
         self._follower = FileFollower(
             self.specs,
             on_chunk=self._put,
@@ -350,14 +406,10 @@ class Pipeline:
             tail_lines=self.tail_lines,
             use_watchdog=self.use_watchdog,
             poll_interval=self.poll_interval,
+            resume=resume,
         )
-        files, _globs = expand_specs(self.specs)
-        self._awaiting_caught_up = set(files)
-        if not self._awaiting_caught_up:
-            self.caught_up = True
-        self._worker = threading.Thread(target=self._run, name="logwatch-pipeline", daemon=True)
-        self._worker.start()
-        self._follower.start()
+        if not self._stop.is_set():
+            self._follower.start()
 
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()
@@ -393,6 +445,7 @@ class Pipeline:
 
     def _run(self) -> None:
         try:
+            self._start_follower(self._replay_existing())
             self._loop()
         except BaseException as exc:  # a bug: surface it to the sink instead of dying silently
             self.error = exc

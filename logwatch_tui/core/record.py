@@ -79,7 +79,8 @@ class LineBatch:
     parser: Any = None
     """The LogFormat that parsed these lines (``parser.parse(line)`` gives fields)."""
     handle: Any = None
-    """The source's open file handle (``sources.file.FileHandle``) for lazy re-reads."""
+    """Where the lines' bytes are re-read from lazily (``sources.content.ContentView``: the
+    file holding this content now, which after copytruncate is the copy)."""
 
     def __len__(self) -> int:
         return len(self.lines)

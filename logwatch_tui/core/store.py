@@ -7,6 +7,12 @@ lazily (``os.pread`` on the source's open file handle) only for the rows on
 screen, with a small cache. Lines whose source has no file handle (tests,
 stdin) keep their text in memory.
 
+**Each line knows which file holds its bytes.** A segment is one *content*
+(a file incarnation or one truncation epoch of it — the source's
+``ContentView``), not a path: after copytruncate the source points the old
+content at the copy, after a deletion it may say the bytes are gone. A read
+that fails shows :data:`UNREADABLE`, never the text now at that offset.
+
 Filtering builds an index of visible line numbers with C-level passes:
 ``bytes.translate`` turns the level column into a 0/1 mask, and
 ``itertools.compress`` picks the visible lines.
@@ -26,6 +32,11 @@ from logwatch_tui.core.levels import Level
 from logwatch_tui.core.record import LineBatch
 
 _MINUS_ONE = (-1).__add__
+
+UNREADABLE = "\u2026[line no longer readable]"
+"""Shown (and searched, exported) instead of a line whose bytes no file holds any
+more: truncated without a copy, or a deleted file the source let go. Never
+another line's text: the source checks a content's fingerprint before a re-read."""
 
 MAX_LINE_BYTES = 64 * 1024
 """Longer lines are cut to this when read back for display (the marker says so)."""
@@ -128,7 +139,8 @@ class LineStore:
             try:
                 data = self._segment_handles[seg].pread(want, self.offsets[i])
             except (OSError, ValueError):
-                data = b"\xe2\x80\xa6[line no longer readable]"
+                # not cached: the source may point this content at its copy in a moment
+                return UNREADABLE
             text = data.decode("utf-8", "replace")
             if text.endswith("\r"):
                 text = text[:-1]
@@ -168,7 +180,9 @@ class LineStore:
             try:
                 data = self._segment_handles[seg].pread(end - first_off, first_off)
             except (OSError, ValueError):
-                data = b""
+                yield i, [UNREADABLE] * (j - i)
+                i = j
+                continue
             texts = data.decode("utf-8", "replace").split("\n")
             if len(texts) > j - i:
                 del texts[j - i :]

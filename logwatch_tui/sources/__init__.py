@@ -5,8 +5,11 @@ and nothing here knows about log formats — sources produce bytes (whole lines)
 """
 
 from logwatch_tui.sources.file import (
+    ContentView,
     FileFollower,
     FileHandle,
+    FileIdentity,
+    LineCutter,
     RawChunk,
     SourceEvent,
     expand_specs,
@@ -14,8 +17,11 @@ from logwatch_tui.sources.file import (
 )
 
 __all__ = [
+    "ContentView",
     "FileFollower",
     "FileHandle",
+    "FileIdentity",
+    "LineCutter",
     "RawChunk",
     "SourceEvent",
     "expand_specs",

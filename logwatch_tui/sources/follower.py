@@ -1,29 +1,50 @@
 """Follow files, globs and directories like ``tail -F``, across rotation.
 
 Why this is its own module: following is a long-lived thread with per-file
-state and rotation handling, built on the bytes-level pieces of :mod:`.file`
-(handles, chunks, line cutting) but not needed by one-shot reads. It keeps
-the reading and the state machine; recognising content already read lives in
-:mod:`.rotation` and the inotify glue in :mod:`.watch`.
+state and rotation handling, built on the bytes-level pieces (handles, chunks,
+line cutting) but not needed by one-shot reads. It keeps the reading and the
+state machine; recognising content already read lives in :mod:`.rotation`
+and the inotify glue in :mod:`.watch`.
 
 Why it is built this way:
 
 * **One reader thread.** All reading and all callbacks happen on one thread,
   so chunks of one file arrive in order and the consumer never needs a lock
   for ordering. Watchdog (inotify) only *wakes* that thread; a poll every
-  ``poll_interval`` is the safety net (missed events, network filesystems,
-  directories that do not exist yet) and the whole mechanism when watchdog is
+  ``poll_interval`` is the safety net and the whole mechanism when watchdog is
   unavailable.
-* **Files are identified by (device, inode), not by name.** A name is checked
-  with ``stat`` on every pass; when it points to another inode the file was
-  rotated, when its size dropped below our position it was truncated.
-* **The old incarnation is drained before the new one is read.** After
-  ``mv app.log app.log.1`` a writer keeps appending to the old inode until it
-  reopens its log. We keep reading the old inode until the new file has data
-  (the writer has switched, and everything it wrote to the old file before is
-  already visible) or a grace period passes, so lines arrive once and in order.
-* **Content we have already read is not read again** (a renamed or copied
-  rotation resumes where we stopped): see :mod:`.rotation`.
+* **Files are known by identity** (device + inode, plus the fingerprint of
+  the first bytes), never by name. A name is checked with ``stat`` on every
+  pass *and after every chunk delivered*, so a follower that lags behind
+  (a slow consumer) still sees every file the name pointed to while it was
+  busy: each new incarnation is opened at once and held, in order, in the
+  path's *chain*, and read after the ones before it. A file deleted while
+  we lag is therefore still read (we hold it open).
+* **A rotated file is drained to its end however late the next file
+  appears.** After ``mv app.log app.log.1`` a writer keeps appending to the
+  old inode until it reopens its log — 1 s or 10 s later. The old file is
+  read until its successor has data (then the writer has switched, and all it
+  wrote to the old file is visible), with no fixed deadline; a rotated file
+  with no successor is let go after ``IDLE_RETIRE_SECONDS`` without growth.
+* **Rotations missed while lagging are found.** When the name points to a
+  new file, rotated siblings (``app.log.1``, ``app.log-20261202``) modified
+  after the last file we read and not read by us are read first, oldest
+  first. Compressed ones are reported as skipped (not readable here yet).
+* **Truncation is detected by content**, not by size alone: whenever size or
+  mtime changed, the first bytes and the bytes just before our position must
+  still be what we read. A truncate + rewrite to the same size is caught.
+* **copytruncate:** the copy is found by fingerprint; lines written after
+  our last read but before the copy are read from it, and the old lines'
+  view is pointed at it, so the screen re-reads them from the copy.
+* **Nothing is skipped silently.** A range no file holds any more (truncated
+  before we read it and no copy), a compressed rotation, a read error, a line
+  cut at the cap: each gives a :class:`SourceEvent` (``skipped``, ``error``,
+  ``cut``) naming the file and the range.
+* **Open handles are bounded:** the current file of each path, the chain
+  still to read, and at most :data:`OPEN_OLD_HANDLES` finished old files
+  (for fast re-reads of their lines); older ones are released
+  (:meth:`.content.FileHandle.release`), so deleted rotations free their
+  disk space, and renamed ones are re-found by inode when a line is re-read.
 
 :class:`FileFollower` is re-exported from :mod:`logwatch_tui.sources.file`.
 """
@@ -36,27 +57,33 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from logwatch_tui.sources.file import (
-    FileHandle,
-    RawChunk,
-    SourceEvent,
-    _line_number_at,
-    _LineCutter,
-    _tail_start,
+from logwatch_tui.sources.content import FileHandle, RawChunk, SourceEvent
+from logwatch_tui.sources.lines import LineCutter, line_number_at, tail_start
+from logwatch_tui.sources.rotation import (
+    KnownContents,
+    compressed_head,
+    recover_from_copy,
+    rotated_siblings,
 )
-from logwatch_tui.sources.rotation import KnownContents, recover_from_copy
 from logwatch_tui.sources.specs import _expand, is_probably_binary
 from logwatch_tui.sources.watch import DirectoryWatcher
 
-__all__ = ["COPY_DEFER_SECONDS", "FileFollower"]
+__all__ = ["COPY_DEFER_SECONDS", "IDLE_RETIRE_SECONDS", "OPEN_OLD_HANDLES", "FileFollower"]
 
 _log = logging.getLogger(__name__)
 
 COPY_DEFER_SECONDS = 5.0
 """How long a file that looks like a copy still being written is left alone."""
+
+IDLE_RETIRE_SECONDS = 300.0
+"""A rotated file with no successor yet is read until it stops growing for this long."""
+
+OPEN_OLD_HANDLES = 8
+"""Finished old files (rotated, deleted, copies) kept open for re-reading their lines."""
 
 _READS_PER_PASS = 16
 """Chunks read from one file before the others get a turn (fairness)."""
@@ -67,9 +94,14 @@ class _Watched:
     path: str
     from_pattern: bool
     abspath: str = ""
-    current: _LineCutter | None = None
-    draining: list[_LineCutter] = field(default_factory=list)
-    drain_deadline: float = 0.0
+    named: LineCutter | None = None
+    """The incarnation the path names now (None: missing, or not opened yet)."""
+    chain: list[LineCutter] = field(default_factory=list)
+    """Incarnations to read, in order; ``named`` is the last one when set."""
+    last_growth: float = 0.0
+    """When the oldest retired incarnation last grew (for IDLE_RETIRE_SECONDS)."""
+    last_mtime_ns: int = 0
+    """mtime of the newest incarnation retired (rotations after it were missed)."""
     reported: str = ""
     """Last waiting/error message sent, so a poll loop does not repeat it."""
     announce: str = "opened"
@@ -85,10 +117,12 @@ class FileFollower:
     """Follow files, globs and directories like ``tail -F``.
 
     Reads the existing content first (all of it, or the last ``tail_lines``
-    lines of each file), sends one ``caught-up`` event per initial path, then
-    follows appends, rotation (rename, copytruncate, delete + recreate), files
-    that appear later and new files in watched globs/directories. Callbacks
-    run on the follower's own thread, one at a time.
+    lines of each file) — unless ``resume`` gives a cutter already positioned
+    for a path (the pipeline replays existing content itself, merged in event
+    time, then hands the cutters over) — sends one ``caught-up`` event per
+    initial path, then follows appends, rotation (rename, copytruncate, delete
+    + recreate), files that appear later and new files in watched
+    globs/directories. Callbacks run on the follower's own thread, one at a time.
     """
 
     def __init__(
@@ -101,6 +135,7 @@ class FileFollower:
         poll_interval: float = 0.25,
         use_watchdog: bool = True,
         chunk_size: int = 1 << 20,
+        resume: Mapping[str, LineCutter] | None = None,
     ) -> None:
         files, patterns, pattern_dirs = _expand(specs)
         self._on_chunk = on_chunk
@@ -109,15 +144,16 @@ class FileFollower:
         self._poll_interval = max(0.01, poll_interval)
         self._use_watchdog = use_watchdog
         self._chunk_size = max(4096, chunk_size)
-        self._grace = max(1.0, 4 * self._poll_interval)
         self._patterns = patterns
         self._pattern_dirs = pattern_dirs
         self._watched: dict[str, _Watched] = {}
         for path, from_pattern in files:
             self._watched[os.path.abspath(path)] = _Watched(path, from_pattern)
+        self._resume = {os.path.abspath(p): c for p, c in (resume or {}).items()}
         self._paths: tuple[str, ...] = tuple(w.path for w in self._watched.values())
         self._contents = KnownContents()
         self._live: dict[tuple[int, int], _Watched] = {}
+        self._old_handles: deque[FileHandle] = deque()
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._rescan_now = False
@@ -158,9 +194,9 @@ class FileFollower:
 
     # ------------------------------------------------------------ callbacks
 
-    def _emit(self, path: str, kind: str, message: str) -> None:
+    def _emit(self, path: str, kind: str, message: str, **where: int | None) -> None:
         try:
-            self._on_event(SourceEvent(path, kind, message))
+            self._on_event(SourceEvent(path, kind, message, **where))
         except Exception:
             _log.exception("on_event callback failed for %s", path)
 
@@ -196,17 +232,23 @@ class FileFollower:
                 self._wake.wait(self._poll_interval)
 
     def _initial_read(self) -> None:
-        for w in list(self._watched.values()):
+        for key, w in list(self._watched.items()):
             if self._stop.is_set():
                 return
-            self._open_initial(w)
-            cur = w.current
-            while cur is not None and w.current is cur and not self._stop.is_set():
-                if (
-                    not self._read(w, cur, budget=_READS_PER_PASS)
-                    or cur.read_pos >= cur.initial_end
-                ):
-                    break
+            resumed = self._resume.pop(key, None)
+            if resumed is not None:
+                self._adopt(w, resumed)
+                w.announce = ""
+                self._emit(w.path, "opened", f"following {w.path}")
+            else:
+                self._open_initial(w)
+                cur = w.named
+                while cur is not None and w.named is cur and not self._stop.is_set():
+                    if (
+                        not self._read(w, cur, budget=_READS_PER_PASS)
+                        or cur.read_pos >= cur.initial_end
+                    ):
+                        break
             self._emit(w.path, "caught-up", f"read the existing content of {w.path}")
         self._next_rescan = time.monotonic() + self._poll_interval
 
@@ -234,9 +276,9 @@ class FileFollower:
         start, first_line, exact = 0, 1, True
         try:
             if self._tail_lines is not None:
-                start = _tail_start(handle, st.st_size, self._tail_lines)
-                first_line, exact = _line_number_at(handle, start)
-            cutter = _LineCutter(
+                start = tail_start(handle, st.st_size, self._tail_lines)
+                first_line, exact = line_number_at(handle, start)
+            cutter = LineCutter(
                 handle,
                 w.path,
                 offset=start,
@@ -271,68 +313,73 @@ class FileFollower:
                 more |= self._service(w, now)
             except OSError as exc:  # unexpected I/O trouble on this file only
                 self._report_error(w, f"error reading {w.path}: {exc.strerror or exc}")
-            if (
-                w.from_pattern
-                and w.current is None
-                and not w.draining
-                and not os.path.lexists(w.path)
-            ):
+            if w.from_pattern and not w.chain and not os.path.lexists(w.path):
                 del self._watched[key]
                 self._paths_changed()
         return more
 
     def _service(self, w: _Watched, now: float) -> bool:
-        stat_failed = False
+        self._look(w, now)
+        more = False
+        while w.chain and not self._stop.is_set():
+            cur = w.chain[0]
+            if cur is w.named:
+                return self._read(w, cur, budget=_READS_PER_PASS) or more
+            # A retired incarnation: read it to its end; let go of it once its
+            # successor has data (the writer has switched) or it idled long.
+            successor = w.chain[1] if len(w.chain) > 1 else None
+            switched = successor is not None and self._has_data(successor)
+            before = cur.read_pos
+            if self._read(w, cur, budget=_READS_PER_PASS):
+                return True
+            if cur.read_pos != before:
+                w.last_growth = now
+            if not (switched or now - w.last_growth >= IDLE_RETIRE_SECONDS):
+                return more
+            if w.chain and w.chain[0] is cur:
+                w.chain.pop(0)
+                self._finish(cur)
+                w.last_growth = now
+            more = True
+        return more
+
+    def _has_data(self, cutter: LineCutter) -> bool:
+        if cutter.read_pos > 0:
+            return True
+        try:
+            return cutter.handle.fstat().st_size > 0
+        except (OSError, ValueError):
+            return True
+
+    def _look(self, w: _Watched, now: float) -> None:
+        """Where does the path point now? Notice rotation, truncation, new files."""
         try:
             st: os.stat_result | None = os.stat(w.path)
         except (FileNotFoundError, NotADirectoryError):
             st = None
         except OSError as exc:  # e.g. the directory became unreadable: not gone
             self._report_error(w, f"cannot check {w.path}: {exc.strerror or exc}")
-            st = None
-            stat_failed = True
-
-        cur = w.current
-        if cur is not None and not stat_failed:
-            if st is None or (st.st_dev, st.st_ino) != cur.handle.key:
-                self._retire(w, cur, replaced=st is not None, now=now)
-                cur = None
-            elif st.st_size < cur.read_pos or self._rewritten(cur, st.st_size):
-                self._truncated(w, cur)
-
-        if cur is None and st is not None:
+            return
+        named = w.named
+        if named is not None:
+            if st is None or (st.st_dev, st.st_ino) != named.handle.key:
+                self._retire(w, named, replaced=st is not None, now=now)
+            else:
+                self._check_content(w, named, st)
+                return
+        if st is not None:
             self._open_next(w, st, now)
-        elif st is None and not stat_failed and w.current is None and not w.from_pattern:
+        elif not w.from_pattern:
             msg = f"waiting for {w.path} to appear"
             if w.reported != msg:
                 w.reported = msg
                 self._emit(w.path, "waiting", msg)
 
-        more = False
-        if w.draining:
-            new_has_data = False
-            if w.current is not None:
-                try:
-                    new_has_data = w.current.handle.fstat().st_size > 0
-                except (OSError, ValueError):
-                    new_has_data = True
-            all_read = True
-            for old in w.draining:
-                if self._read(w, old, budget=_READS_PER_PASS, draining=True):
-                    all_read = False
-            if all_read and (new_has_data or now >= w.drain_deadline):
-                for old in w.draining:
-                    self._finish(old)
-                w.draining.clear()
-            more = not all_read
-        if w.current is not None and not w.draining:
-            more |= self._read(w, w.current, budget=_READS_PER_PASS)
-        return more
+    def _read(self, w: _Watched, cutter: LineCutter, *, budget: int) -> bool:
+        """Read up to ``budget`` chunks; True if data is probably left.
 
-    def _read(
-        self, w: _Watched, cutter: _LineCutter, *, budget: int, draining: bool = False
-    ) -> bool:
-        """Read up to ``budget`` chunks; True if data is probably left."""
+        The path is looked at again after every chunk delivered, so a slow
+        consumer cannot make us miss files that come and go meanwhile."""
         for _ in range(budget):
             if self._stop.is_set():
                 return False
@@ -340,16 +387,26 @@ class FileFollower:
                 data = cutter.handle.pread(self._chunk_size, cutter.read_pos)
             except (OSError, ValueError) as exc:
                 reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-                self._report_error(w, f"error reading {w.path}: {reason}")
-                if draining:
-                    return False
-                w.current = None  # reopened (and reported) on a later pass
-                self._live.pop(cutter.handle.key, None)
-                self._freeze(cutter)
+                self._report_error(w, f"error reading {w.path} at byte {cutter.read_pos}: {reason}")
+                self._drop(w, cutter)
                 return False
             if not data:
                 return False
-            self._deliver(cutter.feed(data))
+            cuts = cutter.cuts
+            for chunk in cutter.feed(data):
+                self._deliver(chunk)
+            if cutter.cuts != cuts:
+                self._emit(
+                    w.path,
+                    "cut",
+                    f"line {cutter.next_line} of {w.path} is longer than {cutter.cap} bytes: "
+                    f"the rules see its first {cutter.cap} bytes",
+                    offset=cutter.cut_start,
+                )
+            self._look(w, time.monotonic())
+            if not w.chain or w.chain[0] is not cutter:
+                # dropped, or rotations we missed go first: the caller loops again
+                return cutter in w.chain
         return True
 
     # ------------------------------------------------------------ transitions
@@ -362,38 +419,82 @@ class FileFollower:
         self._report_error(w, f"cannot follow {w.path}: it is {what}")
         return False
 
-    def _rewritten(self, cur: _LineCutter, size: int) -> bool:
-        """Truncated and regrown past our position between two looks? We only
-        ever stop after a newline, so the byte before ``offset`` must be one."""
-        if cur.offset <= 0 or size <= cur.read_pos:
-            return False
-        try:
-            return cur.handle.pread(1, cur.offset - 1) != b"\n"
-        except OSError:
-            return False
+    def _check_content(self, w: _Watched, cur: LineCutter, st: os.stat_result) -> None:
+        """Truncated? By size, and — when size or mtime changed — by content: the
+        first bytes and the bytes before our position must be what we read."""
+        seen = (st.st_size, st.st_mtime_ns)
+        if seen == cur.seen:
+            return
+        changed = st.st_size < cur.read_pos
+        if not changed and cur.offset > 0:
+            try:
+                head = bytes(cur.head)
+                changed = cur.handle.pread(len(head), 0) != head or (
+                    bool(cur.tail)
+                    and cur.handle.pread(len(cur.tail), cur.offset - len(cur.tail)) != cur.tail
+                )
+            except OSError:
+                changed = False
+        if changed:
+            self._truncated(w, cur)
+            return
+        cur.seen = seen
+        cur.seen_size = max(cur.seen_size, st.st_size)
 
-    def _truncated(self, w: _Watched, cur: _LineCutter) -> None:
+    def _truncated(self, w: _Watched, cur: LineCutter) -> None:
+        known_end = max(cur.seen_size, cur.read_pos)
+        old_view = cur.view
         lines, copy = recover_from_copy(
             cur, w.path, w.abspath, chunk_size=self._chunk_size, deliver=self._deliver
         )
+        if copy is not None:
+            old_view.relocate(copy)
+            self._keep_old(copy)
+        else:
+            old_view.gone()
+            if known_end > cur.read_pos:
+                lost = known_end - cur.read_pos
+                self._emit(
+                    w.path,
+                    "skipped",
+                    f"{w.path} was truncated before {lost} byte(s) of it were read, "
+                    f"and no copy of it was found: those lines are lost",
+                    offset=cur.read_pos,
+                    length=lost,
+                )
         self._deliver(cur.flush())
         self._freeze(cur)
+        if copy is not None:
+            try:
+                copy_mtime = copy.fstat().st_mtime_ns
+            except (OSError, ValueError):
+                copy_mtime = 0
+            missed = self._missed(w, copy_mtime, exclude={copy.key})
+        else:
+            missed = []
         cur.restart()
         self._contents.remember(w.path, cur)
         msg = f"{w.path} was truncated; reading it from the start"
         if lines:
-            msg += f" ({lines} unread line(s) taken from its copy {copy})"
+            msg += f" ({lines} unread line(s) taken from its copy {copy.path if copy else ''})"
         self._emit(w.path, "truncated", msg)
+        if missed and cur in w.chain:
+            # Copies made while we lagged hold newer content than ours and older
+            # than what the file holds now: read them first (the chain's order).
+            at = w.chain.index(cur)
+            w.chain[at:at] = missed
 
-    def _retire(self, w: _Watched, cur: _LineCutter, *, replaced: bool, now: float) -> None:
-        """The path no longer names ``cur``'s inode: drain it, then let go."""
+    def _retire(self, w: _Watched, cur: LineCutter, *, replaced: bool, now: float) -> None:
+        """The path no longer names ``cur``'s inode: it stays in the chain
+        (drained to its end), and what came after it is looked for."""
         try:
-            deleted = cur.handle.fstat().st_nlink == 0
+            st = cur.handle.fstat()
+            deleted = st.st_nlink == 0
+            w.last_mtime_ns = max(w.last_mtime_ns, st.st_mtime_ns)
         except (OSError, ValueError):
             deleted = True
-        w.current = None
-        w.draining.append(cur)
-        w.drain_deadline = now + self._grace
+        w.named = None
+        w.last_growth = now
         w.reported = ""
         kind = "deleted" if deleted else "rotated"
         if replaced:
@@ -407,28 +508,93 @@ class FileFollower:
             w.announce = "opened"
         self._emit(w.path, kind, msg)
 
-    def _finish(self, cutter: _LineCutter) -> None:
-        """An old incarnation is done: deliver its last line, stop tracking it.
-        The handle stays open as long as delivered chunks reference it."""
+    def _finish(self, cutter: LineCutter) -> None:
+        """An old incarnation is done: deliver its last line, stop tracking it."""
         self._deliver(cutter.flush())
         self._freeze(cutter)
         owner = self._live.get(cutter.handle.key)
-        if owner is not None and owner.current is not cutter:
+        if owner is not None and cutter not in owner.chain:
             del self._live[cutter.handle.key]
+        self._keep_old(cutter.handle)
 
-    def _freeze(self, cutter: _LineCutter) -> None:
+    def _drop(self, w: _Watched, cutter: LineCutter) -> None:
+        """A read failed: stop reading this incarnation (reopened on a later pass)."""
+        if cutter in w.chain:
+            w.chain.remove(cutter)
+        if w.named is cutter:
+            w.named = None
+        self._live.pop(cutter.handle.key, None)
+        self._freeze(cutter)
+
+    def _keep_old(self, handle: FileHandle) -> None:
+        """Keep a finished file open for re-reads, up to OPEN_OLD_HANDLES of them."""
+        if handle in self._old_handles:
+            return
+        self._old_handles.append(handle)
+        while len(self._old_handles) > OPEN_OLD_HANDLES:
+            old = self._old_handles.popleft()
+            if old.key not in self._live:
+                old.release()
+
+    def _freeze(self, cutter: LineCutter) -> None:
         self._contents.freeze(cutter)
 
-    def _adopt(self, w: _Watched, cutter: _LineCutter) -> None:
-        w.current = cutter
+    def _adopt(self, w: _Watched, cutter: LineCutter, *, named: bool = True) -> None:
+        w.chain.append(cutter)
+        if named:
+            w.named = cutter
         w.reported = ""
         w.defer_since = 0.0
         self._live[cutter.handle.key] = w
         self._contents.remember(w.path, cutter)
 
+    def _missed(
+        self, w: _Watched, newer_than_ns: int, *, exclude: set[tuple[int, int]]
+    ) -> list[LineCutter]:
+        """Rotated siblings written after ``newer_than_ns`` that we never read."""
+        if not newer_than_ns:
+            return []
+        out: list[LineCutter] = []
+        for _mtime, path in rotated_siblings(w.abspath, newer_than_ns):
+            if is_probably_binary(path):
+                head = compressed_head(path)
+                if head is not None and self._contents.knows_head(head):
+                    continue  # a compressed copy of content we have read
+                self._emit(
+                    w.path,
+                    "skipped",
+                    f"{path} (a rotation of {w.path} written while we were behind) is "
+                    f"compressed or binary: its lines are not read",
+                )
+                continue
+            try:
+                handle = FileHandle.open(path)
+                head = handle.pread(1024, 0)
+            except OSError:
+                continue
+            if (
+                handle.key in exclude
+                or handle.key in self._live
+                or any(c.handle.key == handle.key for c in w.chain)
+                or self._contents.knows(handle.key, head)
+            ):
+                handle.close()
+                continue
+            cutter = LineCutter(handle, w.path)
+            self._live[handle.key] = w
+            self._contents.remember(w.path, cutter)
+            out.append(cutter)
+            self._emit(
+                w.path,
+                "rotated",
+                f"{path} was rotated from {w.path} while we were behind; reading it first",
+            )
+        return out
+
     def _open_next(self, w: _Watched, st: os.stat_result, now: float) -> None:
-        """The path exists and we have no current incarnation: open it, from
-        where we left that content if we have read it before, else from 0."""
+        """The path exists and names an inode we do not hold: open it, from where
+        we left that content if we have read it before, else from 0; first read
+        the rotations we missed in between."""
         if (st.st_dev, st.st_ino) in self._live:
             return  # still being drained (here or under another name): later
         try:
@@ -449,14 +615,17 @@ class FileFollower:
             if start < 0:
                 handle.close()
                 return
-            first_line, exact = _line_number_at(handle, start)
-            cutter = _LineCutter(
+            first_line, exact = line_number_at(handle, start)
+            cutter = LineCutter(
                 handle, w.path, offset=start, first_line=first_line, line_exact=exact
             )
         except OSError as exc:
             handle.close()
             self._report_error(w, f"cannot read {w.path}: {exc.strerror or exc}; will keep trying")
             return
+        if w.last_mtime_ns:
+            for missed in self._missed(w, w.last_mtime_ns, exclude={handle.key}):
+                w.chain.append(missed)
         self._adopt(w, cutter)
         if w.announce == "new-file":
             if start:

@@ -274,10 +274,11 @@ class LogwatchApp(App[int]):
             if batch.end_offset is not None:
                 self._read[batch.source] = batch.end_offset
         for ev in upd.events:
-            if ev.kind in ("waiting", "error", "rotated", "truncated", "deleted"):
+            if ev.kind in ("waiting", "error", "rotated", "truncated", "deleted", "skipped", "cut"):
                 self.header.note = ev.message
-                if ev.kind == "error":
-                    self.notify(ev.message, title="Source", severity="error", markup=False)
+                if ev.kind in ("error", "skipped"):
+                    severity = "error" if ev.kind == "error" else "warning"
+                    self.notify(ev.message, title="Source", severity=severity, markup=False)
             elif ev.kind == "opened" and self.header.note:
                 self.header.note = ""
         if upd.history_alerts or upd.alerts:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from logwatch_tui.sources.file import FileFollower, RawChunk, SourceEvent
+from logwatch_tui.sources.file import CUT_MARKER, LINE_CAP, FileFollower, RawChunk, SourceEvent
 
 DEADLINE = 10.0
 
@@ -404,8 +404,14 @@ def test_ten_megabyte_line(
             fh.flush()
         fh.write(b"\nafter\n")
     assert _wait(lambda: len(col.lines()) == 3)
-    assert col.lines() == [b"start", big, b"after"]
-    _assert_positions(col.chunks)
+    # Cut at the cap with a marker; the rest of the line is skipped, not kept in memory.
+    assert col.lines() == [b"start", big[:LINE_CAP] + CUT_MARKER, b"after"]
+    cut = [c for c in col.chunks if c.cut]
+    assert len(cut) == 1 and cut[0].offset == 6 and cut[0].end_offset == 6 + len(big) + 1
+    assert [c.offset for c in col.chunks if b"after" in c.data] == [6 + len(big) + 1]
+    assert [c.first_line for c in col.chunks if b"after" in c.data] == [3]
+    assert col.has_event("cut")
+    _assert_positions([c for c in col.chunks if not c.cut])
 
 
 def test_unopenable_file_reports_error_and_others_keep_going(

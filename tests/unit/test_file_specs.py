@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from logwatch_tui.sources.file import FileHandle, expand_specs, is_probably_binary, read_chunks
+from logwatch_tui.sources.file import (
+    CUT_MARKER,
+    LINE_CAP,
+    FileHandle,
+    expand_specs,
+    is_probably_binary,
+    read_chunks,
+)
 
 
 def _lines(path: Path, **kwargs: object) -> list[bytes]:
@@ -137,8 +144,11 @@ def test_ten_megabyte_line_and_odd_bytes(tmp_path: Path) -> None:
     big = b"\x00\xff\xfe" + b"y" * 10_000_000
     log.write_bytes(b"first\n" + big + b"\nlast \xc3\x28\n")
     chunks = list(read_chunks(str(log), chunk_size=1 << 20))
-    assert b"".join(c.data for c in chunks) == log.read_bytes()
-    assert _lines(log) == [b"first", big, b"last \xc3\x28"]
+    # a line over the cap is cut with a marker; offsets still point into the file
+    assert _lines(log) == [b"first", big[:LINE_CAP] + CUT_MARKER, b"last \xc3\x28"]
+    assert [c.cut for c in chunks] == [False, True, False]
+    assert chunks[1].offset == 6 and chunks[1].end_offset == 6 + len(big) + 1
+    assert chunks[2].offset == 6 + len(big) + 1 and chunks[2].first_line == 3
 
 
 def test_missing_file_raises_a_clear_error_at_call_time(tmp_path: Path) -> None:
@@ -187,7 +197,7 @@ def test_handle_closes_when_no_longer_referenced(tmp_path: Path) -> None:
     log = tmp_path / "a.log"
     log.write_bytes(b"x\n")
     chunk = next(iter(read_chunks(str(log))))
-    fd = chunk.handle.fd
+    fd = chunk.handle.holder.fd
     os.fstat(fd)  # open while the chunk holds it
     del chunk
     gc.collect()
@@ -200,9 +210,9 @@ def test_tail_after_a_huge_prefix_numbers_lines_from_the_tail(
 ) -> None:
     """Counting the lines of a multi-GB prefix would defeat tailing; then the
     numbers start at the tail and say so."""
-    import logwatch_tui.sources.file as file_source
+    import logwatch_tui.sources.lines as lines_module
 
-    monkeypatch.setattr(file_source, "_COUNT_PREFIX_LIMIT", 100)
+    monkeypatch.setattr(lines_module, "COUNT_PREFIX_LIMIT", 100)
     log = tmp_path / "a.log"
     log.write_bytes(b"".join(b"row %03d\n" % i for i in range(100)))
     chunks = list(read_chunks(str(log), tail_lines=2))

@@ -37,7 +37,7 @@ def build_store(
             batch = parser.feed(split_lines(chunk.data), first_line=chunk.first_line)
             batch.source_id = sid
             batch.offsets = line_offsets(chunk.data, chunk.offset)
-            batch.end_offset = chunk.offset + len(chunk.data)
+            batch.end_offset = chunk.end_offset
             batch.handle = chunk.handle
             store.append(batch)
     return store, parsers
