@@ -32,6 +32,11 @@ from logwatch_tui.core.record import AlertEvent, LineBatch
 from logwatch_tui.core.rules import Rule
 from logwatch_tui.core.stats import Stats, StatsSnapshot
 from logwatch_tui.core.store import LineStore
+from logwatch_tui.sources.compressed import (
+    CompressedReader,
+    compressed_siblings,
+    split_compressed,
+)
 from logwatch_tui.sources.file import (
     FileFollower,
     RawChunk,
@@ -39,6 +44,9 @@ from logwatch_tui.sources.file import (
     expand_specs,
     read_chunks,
 )
+from logwatch_tui.sources.resume import ResumeState
+from logwatch_tui.sources.special import make_source, replay_chunks, source_name, split_specs
+from logwatch_tui.sources.stream import StreamSource
 
 
 @dataclass(slots=True)
@@ -86,6 +94,18 @@ def _limited(chunks: Iterator[RawChunk], limit: int | None) -> Iterator[RawChunk
                 yield dataclasses.replace(chunk, data=chunk.data[:cut])
             return
         yield chunk
+
+
+def _replayable(spec: str) -> bool:
+    """Whether a one-shot replay can read ``spec`` (not a receiver; stdin only
+    while no live reader owns it)."""
+    from logwatch_tui.sources import stdin
+    from logwatch_tui.sources.special import kind_of
+
+    kind = kind_of(spec)
+    if kind == "syslog":
+        return False
+    return not (kind == "stdin" and stdin.is_claimed())
 
 
 def slice_batch(batch: LineBatch, start: int, end: int) -> LineBatch:
@@ -168,6 +188,10 @@ class Pipeline:
         self._stop = threading.Event()
         self._worker: threading.Thread | None = None
         self._follower: FileFollower | None = None
+        self._streams: list[StreamSource] = []
+        self._compressed: CompressedReader | None = None
+        self.resume: ResumeState | None = None
+        """Headless resume: positions of followed files, saved after each flush."""
         self._pending = PipelineUpdate()
         self._last_flush = 0.0
         self.caught_up = False
@@ -243,6 +267,8 @@ class Pipeline:
         self._pending = PipelineUpdate()
         self._last_flush = now
         self.sink(upd)
+        if self.resume is not None:
+            self.resume.commit(force=force)
 
     # -- replay (check / parse) --------------------------------------------------------------
     def replay(
@@ -271,8 +297,10 @@ class Pipeline:
         done = [0]
 
         def chunks(path: str) -> Iterator[RawChunk]:
+            if not _replayable(path):
+                return  # a live receiver or an already-claimed stdin: nothing on disk
             for chunk in _limited(
-                read_chunks(path, tail_lines=self.tail_lines, chunk_size=chunk_size),
+                replay_chunks(path, tail_lines=self.tail_lines, chunk_size=chunk_size),
                 limits.get(path),
             ):
                 if cancel is not None and cancel.is_set():
@@ -343,32 +371,79 @@ class Pipeline:
     # -- follow (TUI / headless) ----------------------------------------------------------
     def start(self) -> None:
         """Start following: a reader thread and this pipeline's worker thread."""
+        file_specs, special = split_specs(self.specs)
+        file_specs, compressed = split_compressed(file_specs)
+        compressed = list(dict.fromkeys(compressed + compressed_siblings(file_specs)))
+        self._streams = [
+            make_source(s, self._put, self._put, tail_lines=self.tail_lines) for s in special
+        ]
         self._follower = FileFollower(
-            self.specs,
+            file_specs,
             on_chunk=self._put,
             on_event=self._put,
             tail_lines=self.tail_lines,
             use_watchdog=self.use_watchdog,
             poll_interval=self.poll_interval,
+            **({"start_at": self.resume.start_at} if self.resume is not None else {}),
         )
-        files, _globs = expand_specs(self.specs)
-        self._awaiting_caught_up = set(files)
+        files, _globs = expand_specs(file_specs)
+        self._awaiting_caught_up = set(files) | set(compressed)
+        self._awaiting_caught_up |= {source_name(s) for s in special}
         if not self._awaiting_caught_up:
             self.caught_up = True
         self._worker = threading.Thread(target=self._run, name="logwatch-pipeline", daemon=True)
         self._worker.start()
-        self._follower.start()
+        try:
+            for src in self._streams:
+                src.start()  # binds receivers now: a taken port is an error here
+        except BaseException:
+            self.stop()
+            raise
+        if compressed:
+            # rotated history first (oldest first), then the live files
+            self._compressed = CompressedReader(
+                compressed,
+                self._put,
+                self._put,
+                tail_lines=self.tail_lines,
+                then=self._follower.start,
+            )
+            self._compressed.start()
+        elif file_specs:
+            self._follower.start()
+
+    @property
+    def finished(self) -> bool:
+        """True when every source can end by itself (stdin) and all have ended."""
+        if not self._streams or self._follower is None or self._follower.paths:
+            return False
+        return all(s.finite and s.ended.is_set() for s in self._streams)
 
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()
+        if self._compressed is not None:
+            self._compressed.stop()
         if self._follower is not None:
             self._follower.stop()
+        for src in self._streams:
+            src.stop()
         try:
             self._queue.put_nowait(None)
         except queue.Full:
             pass
         if self._worker is not None:
             self._worker.join(timeout)
+
+    def drain_and_finish(self, timeout: float = 30.0) -> None:
+        """Process everything queued so far and hand it to the sink (a finished stdin)."""
+        done = threading.Event()
+
+        def mark() -> None:
+            self.flush(force=True)
+            done.set()
+
+        self._put(mark)
+        done.wait(timeout)
 
     def call(self, fn: Callable[[], object]) -> None:
         """Run ``fn`` on the worker thread (e.g. a rule edit); never blocks the caller long."""
@@ -410,6 +485,8 @@ class Pipeline:
                 item = None
             if isinstance(item, RawChunk):
                 self.process_chunk(item, live=not item.initial)
+                if self.resume is not None:
+                    self.resume.note(item)
             elif isinstance(item, SourceEvent):
                 self._pending.events.append(item)
                 if item.kind in ("rotated", "truncated", "deleted"):

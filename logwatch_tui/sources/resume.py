@@ -1,0 +1,140 @@
+"""``--headless`` resume: where each followed file was processed up to.
+
+A headless daemon is restarted (upgrade, reboot, crash); lines written while
+it was down must still be processed — and their alerts announced — while
+nothing it already processed may be announced again. So for every followed
+file we keep, in the state dir (``$LOGWATCH_STATE_DIR`` or the XDG state
+dir), under ``positions/``:
+
+* its identity: device + inode + a fingerprint (SHA-1) of its first bytes
+  (up to 1 KiB) — an inode number reused by a new file does not fool it;
+* the byte offset up to which lines have been processed *and* handed to the
+  sink (the position is committed only after the sink returned, so a stop
+  never skips an unannounced line).
+
+Each file's record is written atomically (temporary file + ``os.replace``),
+at most once a second while running and once more on a clean stop.
+
+On start-up :meth:`ResumeState.start_at` tells the follower where to begin:
+the saved offset when the identity matches (what follows is new: live); the
+start of the file when the path now holds a different file (it was rotated or
+re-created while we were down, so all of it is new); ``None`` when there is
+no record (first run: the usual "existing content is history").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+FINGERPRINT_BYTES = 1024
+COMMIT_SECONDS = 1.0
+
+
+def _key(path: str) -> str:
+    return hashlib.sha1(os.path.abspath(path).encode("utf-8", "surrogateescape")).hexdigest()[:20]
+
+
+def fingerprint(head: bytes) -> str:
+    return hashlib.sha1(head).hexdigest()
+
+
+class ResumeState:
+    """Positions of followed files, loaded at start and committed as we go."""
+
+    def __init__(self, state_dir: Path | str) -> None:
+        self.dir = Path(state_dir) / "positions"
+        self._noted: dict[str, tuple[Any, int]] = {}
+        """path -> (FileHandle, processed end offset), since the last commit."""
+        self._fp: dict[str, tuple[tuple[int, int], str, int]] = {}
+        self._last_commit = 0.0
+        self._lock = threading.Lock()
+        self.resumed: dict[str, int] = {}
+        """path -> offset resumed from (for messages and tests)."""
+
+    # -- start-up ------------------------------------------------------------------
+    def load(self, path: str) -> dict[str, Any] | None:
+        try:
+            with open(self.dir / f"{_key(path)}.json", encoding="utf-8") as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def start_at(self, path: str, handle: Any, st: os.stat_result) -> int | None:
+        """Follower hook: the offset to start ``path`` from, or None for the usual start."""
+        saved = self.load(path)
+        if saved is None:
+            return None
+        try:
+            fp_len = int(saved.get("fp_len", 0))
+            offset = int(saved["offset"])
+            same_inode = (st.st_dev, st.st_ino) == (saved.get("dev"), saved.get("ino"))
+            head = handle.pread(fp_len, 0) if fp_len else b""
+        except (KeyError, TypeError, ValueError, OSError):
+            return None
+        same_content = len(head) == fp_len and fingerprint(head) == saved.get("fp")
+        if same_inode and same_content:
+            start = min(offset, st.st_size)
+            if start > 0 and start < st.st_size:
+                # never start mid-line: back up to the last newline we had passed
+                while start > 0 and handle.pread(1, start - 1) != b"\n":
+                    start -= 1
+        else:
+            start = 0  # rotated, truncated or re-created while we were down: all new
+        self.resumed[path] = start
+        return start
+
+    # -- while running ---------------------------------------------------------------
+    def note(self, chunk: Any) -> None:
+        """A chunk of a followed file was processed (called on the pipeline thread)."""
+        handle = getattr(chunk, "handle", None)
+        if handle is None or not hasattr(handle, "pread"):
+            return  # streams and compressed files have no position to keep
+        with self._lock:
+            self._noted[chunk.path] = (handle, chunk.offset + len(chunk.data))
+
+    def commit(self, *, force: bool = False) -> None:
+        """Write the positions noted so far (after the sink has taken their lines)."""
+        now = time.monotonic()
+        if not force and now - self._last_commit < COMMIT_SECONDS:
+            return
+        with self._lock:
+            noted, self._noted = self._noted, {}
+        self._last_commit = now
+        for path, (handle, end) in noted.items():
+            try:
+                self._write(path, handle, end)
+            except (OSError, ValueError):
+                with self._lock:  # try again at the next commit
+                    self._noted.setdefault(path, (handle, end))
+
+    def _write(self, path: str, handle: Any, end: int) -> None:
+        ident = (handle.dev, handle.ino)
+        cached = self._fp.get(path)
+        if cached is None or cached[0] != ident or cached[2] < FINGERPRINT_BYTES:
+            head = handle.pread(FINGERPRINT_BYTES, 0)
+            cached = (ident, fingerprint(head), len(head))
+            self._fp[path] = cached
+        record = {
+            "path": os.path.abspath(path),
+            "dev": ident[0],
+            "ino": ident[1],
+            "fp": cached[1],
+            "fp_len": cached[2],
+            "offset": end,
+            "saved_at": time.time(),
+        }
+        self.dir.mkdir(parents=True, exist_ok=True)
+        final = self.dir / f"{_key(path)}.json"
+        tmp = final.with_suffix(f".tmp{os.getpid()}")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(record, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, final)
