@@ -114,7 +114,9 @@ def _bind(ep: Endpoint, spec: str, kind: int) -> socket.socket:
             why = f"{ep.host} is not an address of this machine"
         else:
             why = exc.strerror or str(exc)
-        raise ReceiverError(exc.errno, f"cannot listen on {spec}: {why}") from exc
+        err = ReceiverError(f"cannot listen on {spec}: {why}")
+        err.errno = exc.errno
+        raise err from exc
     return sock
 
 
