@@ -393,6 +393,9 @@ class Pipeline:
             self.caught_up = True
         self._worker = threading.Thread(target=self._run, name="logwatch-pipeline", daemon=True)
         self._worker.start()
+        if self.resume is not None:  # lines a rotation carried away while we were down
+            for chunk in self.resume.leftovers(files):
+                self._put(chunk)
         try:
             for src in self._streams:
                 src.start()  # binds receivers now: a taken port is an error here

@@ -29,6 +29,7 @@ import json
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,10 @@ class ResumeState:
         """Follower hook: the offset to start ``path`` from, or None for the usual start."""
         saved = self.load(path)
         if saved is None:
+            # First run: what exists now is history. Keep the file's identity and its
+            # end at once, so a stop before any new line still resumes from here.
+            with self._lock:
+                self._noted.setdefault(path, (handle, st.st_size))
             return None
         try:
             fp_len = int(saved.get("fp_len", 0))
@@ -89,6 +94,69 @@ class ResumeState:
             start = 0  # rotated, truncated or re-created while we were down: all new
         self.resumed[path] = start
         return start
+
+    def leftovers(self, paths: list[str], chunk_size: int = 1 << 20) -> Iterator[Any]:
+        """Lines appended to a file after we stopped *and* before it was rotated away
+        while we were down: its old incarnation is found under another name in the
+        same directory (same device+inode+fingerprint, e.g. ``app.log.1``) and read
+        from the saved offset, as live lines of ``path``."""
+        from logwatch_tui.sources.file import RawChunk
+
+        for path in paths:
+            saved = self.load(path)
+            if saved is None:
+                continue
+            ident = (saved.get("dev"), saved.get("ino"))
+            try:
+                st = os.stat(path)
+                if (st.st_dev, st.st_ino) == ident:
+                    continue  # not rotated: the follower resumes it
+            except OSError:
+                pass
+            old = self._find_incarnation(path, saved)
+            if old is None:
+                continue
+            offset = int(saved.get("offset", 0))
+            pending = b""
+            while True:
+                data = old.pread(chunk_size, offset + len(pending))
+                if not data:
+                    break
+                buf = pending + data
+                cut = buf.rfind(b"\n") + 1
+                if cut:
+                    yield RawChunk(path, buf[:cut], offset, 1, old, False)
+                    offset += cut
+                pending = buf[cut:]
+            if pending:
+                yield RawChunk(path, pending + b"\n", offset, 1, old, False)
+
+    def _find_incarnation(self, path: str, saved: dict[str, Any]) -> Any:
+        from logwatch_tui.sources.file import FileHandle
+
+        folder = os.path.dirname(os.path.abspath(path))
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return None
+        for name in names:
+            cand = os.path.join(folder, name)
+            try:
+                st = os.stat(cand)
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) != (saved.get("dev"), saved.get("ino")):
+                continue
+            try:
+                handle = FileHandle.open(cand, nonblock=False)
+            except OSError:
+                return None
+            fp_len = int(saved.get("fp_len", 0))
+            if fingerprint(handle.pread(fp_len, 0)) == saved.get("fp"):
+                return handle
+            handle.close()
+            return None
+        return None
 
     # -- while running ---------------------------------------------------------------
     def note(self, chunk: Any) -> None:
