@@ -45,7 +45,13 @@ from logwatch_tui.sources.file import (
     read_chunks,
 )
 from logwatch_tui.sources.resume import ResumeState
-from logwatch_tui.sources.special import make_source, replay_chunks, source_name, split_specs
+from logwatch_tui.sources.special import (
+    format_hint,
+    make_source,
+    replay_chunks,
+    source_name,
+    split_specs,
+)
 from logwatch_tui.sources.stream import StreamSource
 
 
@@ -191,6 +197,8 @@ class Pipeline:
         self._streams: list[StreamSource] = []
         self._compressed: CompressedReader | None = None
         self.resume: ResumeState | None = None
+        self.format_hints: dict[str, tuple[str, ...]] = {}
+        """Source name -> the formats its lines can be in (set by stream sources)."""
         """Headless resume: positions of followed files, saved after each flush."""
         self._pending = PipelineUpdate()
         self._last_flush = 0.0
@@ -218,6 +226,11 @@ class Pipeline:
         p = self.parsers.get(path)
         if p is None:
             forced, candidates = self._make_formats()
+            hint = self.format_hints.get(path)
+            if hint and forced is None and candidates is None:
+                # a stream source that knows its formats (syslog receiver: RFC 5424 or
+                # 3164; journald: json) skips detecting among every format per sender
+                candidates = [make_format(n, now=self.now) for n in hint]
             p = SourceParser(path, forced=forced, candidates=candidates, now=self.now)
             self.parsers[path] = p
             self.source_ids[path] = len(self.source_ids)
@@ -299,6 +312,9 @@ class Pipeline:
         def chunks(path: str) -> Iterator[RawChunk]:
             if not _replayable(path):
                 return  # a live receiver or an already-claimed stdin: nothing on disk
+            hint = format_hint(path)
+            if hint is not None:
+                self.format_hints.setdefault(path, hint)
             for chunk in _limited(
                 replay_chunks(path, tail_lines=self.tail_lines, chunk_size=chunk_size),
                 limits.get(path),
@@ -375,7 +391,8 @@ class Pipeline:
         file_specs, compressed = split_compressed(file_specs)
         compressed = list(dict.fromkeys(compressed + compressed_siblings(file_specs)))
         self._streams = [
-            make_source(s, self._put, self._put, tail_lines=self.tail_lines) for s in special
+            make_source(s, self._hinted_put(s), self._put, tail_lines=self.tail_lines)
+            for s in special
         ]
         self._follower = FileFollower(
             file_specs,
@@ -414,6 +431,19 @@ class Pipeline:
             self._compressed.start()
         elif file_specs:
             self._follower.start()
+
+    def _hinted_put(self, spec: str) -> Callable[[RawChunk], None]:
+        hint = format_hint(spec)
+        if hint is None:
+            return self._put
+        hints = self.format_hints
+
+        def put(chunk: RawChunk) -> None:
+            if chunk.path not in hints:
+                hints[chunk.path] = hint
+            self._put(chunk)
+
+        return put
 
     @property
     def finished(self) -> bool:

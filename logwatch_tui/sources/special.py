@@ -76,6 +76,16 @@ def make_source(
     raise ValueError(f"{spec} is a file spec")
 
 
+def format_hint(spec: str) -> tuple[str, ...] | None:
+    """The only formats a source's lines can be in, when the source knows."""
+    kind = kind_of(spec)
+    if kind == "syslog":
+        return ("rfc5424", "syslog")
+    if kind == "journald":
+        return ("json",)
+    return None
+
+
 def source_name(spec: str) -> str:
     """The name the caught-up event of ``spec`` carries."""
     if spec == "-":
