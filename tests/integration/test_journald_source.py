@@ -182,3 +182,59 @@ def test_binary_message_values_are_decoded() -> None:
     line = entry_line({"MESSAGE": list(b"caf\xc3\xa9 \xff"), "PRIORITY": "3", "_HOSTNAME": "h"})
     rec = json.loads(line)
     assert rec["message"] == "café \ufffd" and rec["level"] == "ERROR" and rec["host"] == "h"
+
+
+def test_journal_remote_over_http_into_a_followed_directory(tmp_path: Path) -> None:
+    """The fleet setup: hosts upload (HTTP, journal export format) to
+    systemd-journal-remote on the collector; ``journald:dir=`` follows what it writes."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path / "remote"
+    out.mkdir()
+    jr = subprocess.Popen(
+        [JR, f"--listen-http=127.0.0.1:{port}", "--split-mode=host", f"--output={out}/"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def upload(ents: list[dict]) -> bool:
+        body = "".join("".join(f"{k}={v}\n" for k, v in e.items()) + "\n" for e in ents)
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}/upload",
+            data=body.encode(),
+            headers={"Content-Type": "application/vnd.fdo.journal"},
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=5) as resp:
+                return resp.status == 202 or resp.status == 200
+        except OSError:
+            return False
+
+    got: list[tuple[str, str]] = []
+    lock = threading.Lock()
+
+    def sink(upd: PipelineUpdate) -> None:
+        with lock:
+            for b in upd.batches:
+                for i in range(len(b)):
+                    got.append((b.messages[i] or "", json.loads(b.lines[i])["host"]))
+
+    try:
+        assert wait_until(lambda: upload(entries(0, 6)), timeout=20)
+        assert wait_until(lambda: any(out.iterdir()), timeout=20)
+        p = Pipeline([f"journald:dir={out}"], sink=sink)
+        p.start()
+        try:
+            assert wait_until(lambda: len(got) == 6, timeout=30)
+            assert upload(entries(6, 6))
+            assert wait_until(lambda: len(got) >= 12, timeout=30)
+        finally:
+            p.stop()
+    finally:
+        jr.terminate()
+        jr.wait(timeout=10)
+    assert got == [(f"entry {i} says hi", f"host{i % 3}") for i in range(12)]
