@@ -394,6 +394,11 @@ class Pipeline:
             make_source(s, self._hinted_put(s), self._put, tail_lines=self.tail_lines)
             for s in special
         ]
+        if self.resume is not None:
+            for src in self._streams:
+                if hasattr(src, "cursor_after"):  # journald: resume after its cursor
+                    src.resume_cursor = self.resume.load_cursor(src.spec)
+                    self.resume.watch_stream(src.name, src)
         self._follower = FileFollower(
             file_specs,
             on_chunk=self._put,

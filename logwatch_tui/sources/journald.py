@@ -181,6 +181,11 @@ class JournaldSource(StreamSource):
         self.tail_lines = tail_lines
         self._proc: subprocess.Popen | None = None
         self.cursor: str | None = None
+        self.resume_cursor: str | None = None
+        """Headless resume: the last entry an earlier run processed; everything
+        after it is new (live) and nothing up to it is read again."""
+        self._cursor_at: dict[int, str] = {}
+        self._emitted = 0
 
     def start(self) -> None:
         self.spawn(self._run, "logwatch-journald")
@@ -197,7 +202,26 @@ class JournaldSource(StreamSource):
             except subprocess.TimeoutExpired:
                 proc.kill()
 
+    def cursor_after(self, end_offset: int) -> str | None:
+        """The cursor of the last entry in the bytes delivered up to ``end_offset``."""
+        return self._cursor_at.pop(end_offset, None)
+
+    def _emit(self, data: bytes, cursor: str | None, *, initial: bool = False) -> None:
+        if not data:
+            return
+        self._emitted += len(data)
+        if cursor is not None:
+            if len(self._cursor_at) > 10_000:
+                self._cursor_at.clear()
+            self._cursor_at[self._emitted] = cursor
+        self.emitter.emit(self.name, data, initial=initial)
+
     def _run(self) -> None:
+        if self.resume_cursor:
+            self.cursor = self.resume_cursor
+            self.event("caught-up", f"resuming {self.spec} after the last entry processed")
+            self._follow(_command(self.spec, ["--follow", f"--after-cursor={self.cursor}"]))
+            return
         try:
             extra = [f"--lines={self.tail_lines}"] if self.tail_lines is not None else []
             for batch in _run_once(_command(self.spec, extra), self.spec):
@@ -205,7 +229,7 @@ class JournaldSource(StreamSource):
                     return
                 data, cur = convert(batch)
                 self.cursor = cur or self.cursor
-                self.emitter.emit(self.name, data, initial=True)
+                self._emit(data, cur, initial=True)
         except OSError as exc:
             self.event("error", str(exc))
         self.event("caught-up", f"read the existing entries of {self.spec}")
@@ -238,7 +262,7 @@ class JournaldSource(StreamSource):
             if cut:
                 out, cur = convert(buf[:cut].splitlines())
                 self.cursor = cur or self.cursor
-                self.emitter.emit(self.name, out)
+                self._emit(out, cur)
         if not self._stop.is_set():
             err = proc.stderr.read().decode("utf-8", "replace").strip()
             proc.wait()

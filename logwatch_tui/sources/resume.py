@@ -38,7 +38,8 @@ COMMIT_SECONDS = 1.0
 
 
 def _key(path: str) -> str:
-    return hashlib.sha1(os.path.abspath(path).encode("utf-8", "surrogateescape")).hexdigest()[:20]
+    name = path if path.startswith("cursor:") else os.path.abspath(path)
+    return hashlib.sha1(name.encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
 def fingerprint(head: bytes) -> str:
@@ -55,6 +56,9 @@ class ResumeState:
         self._fp: dict[str, tuple[tuple[int, int], str, int]] = {}
         self._last_commit = 0.0
         self._lock = threading.Lock()
+        self._streams: dict[str, Any] = {}
+        """Stream name -> source with ``cursor_after(end_offset)`` (journald)."""
+        self._cursors: dict[str, str] = {}
         self.resumed: dict[str, int] = {}
         """path -> offset resumed from (for messages and tests)."""
 
@@ -159,11 +163,26 @@ class ResumeState:
         return None
 
     # -- while running ---------------------------------------------------------------
+    def watch_stream(self, name: str, source: Any) -> None:
+        """Keep the journal cursor of a ``journald:`` source's processed entries."""
+        self._streams[name] = source
+
+    def load_cursor(self, spec: str) -> str | None:
+        saved = self.load("cursor:" + spec)
+        cursor = saved.get("cursor") if saved else None
+        return cursor if isinstance(cursor, str) else None
+
     def note(self, chunk: Any) -> None:
         """A chunk of a followed file was processed (called on the pipeline thread)."""
         handle = getattr(chunk, "handle", None)
         if handle is None or not hasattr(handle, "pread"):
-            return  # streams and compressed files have no position to keep
+            src = self._streams.get(chunk.path)
+            if src is not None:
+                cursor = src.cursor_after(chunk.offset + len(chunk.data))
+                if cursor is not None:
+                    with self._lock:
+                        self._cursors[src.spec] = cursor
+            return  # other streams and compressed files have no position to keep
         with self._lock:
             self._noted[chunk.path] = (handle, chunk.offset + len(chunk.data))
 
@@ -174,7 +193,14 @@ class ResumeState:
             return
         with self._lock:
             noted, self._noted = self._noted, {}
+            cursors, self._cursors = self._cursors, {}
         self._last_commit = now
+        for spec, cursor in cursors.items():
+            try:
+                self._write_record("cursor:" + spec, {"spec": spec, "cursor": cursor})
+            except OSError:
+                with self._lock:
+                    self._cursors.setdefault(spec, cursor)
         for path, (handle, end) in noted.items():
             try:
                 self._write(path, handle, end)
@@ -189,15 +215,21 @@ class ResumeState:
             head = handle.pread(FINGERPRINT_BYTES, 0)
             cached = (ident, fingerprint(head), len(head))
             self._fp[path] = cached
-        record = {
-            "path": os.path.abspath(path),
-            "dev": ident[0],
-            "ino": ident[1],
-            "fp": cached[1],
-            "fp_len": cached[2],
-            "offset": end,
-            "saved_at": time.time(),
-        }
+        self._write_record(
+            path,
+            {
+                "path": os.path.abspath(path),
+                "dev": ident[0],
+                "ino": ident[1],
+                "fp": cached[1],
+                "fp_len": cached[2],
+                "offset": end,
+            },
+        )
+
+    def _write_record(self, key: str, record: dict[str, Any]) -> None:
+        record["saved_at"] = time.time()
+        path = key
         self.dir.mkdir(parents=True, exist_ok=True)
         final = self.dir / f"{_key(path)}.json"
         tmp = final.with_suffix(f".tmp{os.getpid()}")

@@ -238,3 +238,60 @@ def test_journal_remote_over_http_into_a_followed_directory(tmp_path: Path) -> N
         jr.terminate()
         jr.wait(timeout=10)
     assert got == [(f"entry {i} says hi", f"host{i % 3}") for i in range(12)]
+
+
+def test_headless_resumes_a_journal_after_its_cursor(journal_dir: Path, tmp_path: Path) -> None:
+    """Restarted: entries journal-remote wrote while we were down are announced, once;
+    the ones processed before are not announced again."""
+    import signal
+
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[[rules]]\nid = "each"\nname = "each entry"\nmatch = "says hi"\nthreshold = 1\n'
+        'window = "1h"\ngroup_by = ["_PID"]\n'
+    )
+    env = {**os.environ, "LOGWATCH_STATE_DIR": str(tmp_path / "state"), "TZ": "UTC"}
+    journal = journal_dir / "remote.journal"
+
+    def start() -> tuple[subprocess.Popen, list[int], threading.Event]:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "logwatch_tui", "--headless", "--rules", str(rules),
+             f"journald:dir={journal_dir}"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
+        )  # fmt: skip
+        pids: list[int] = []
+        ready = threading.Event()
+
+        def out() -> None:
+            for line in proc.stdout:
+                ev = json.loads(line)
+                if ev["status"] == "firing":
+                    pids.append(int(ev["key"]["_PID"]))
+
+        def err() -> None:
+            for line in proc.stderr:
+                if "following" in line:
+                    ready.set()
+
+        threading.Thread(target=out, daemon=True).start()
+        threading.Thread(target=err, daemon=True).start()
+        return proc, pids, ready
+
+    def stop(proc: subprocess.Popen) -> None:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+
+    p1, got1, ready1 = start()
+    assert ready1.wait(30)
+    write_journal(journal, entries(40, 5), tmp_path)  # live: announced
+    assert wait_until(lambda: len(got1) >= 5, timeout=30)
+    stop(p1)
+    write_journal(journal, entries(45, 5), tmp_path)  # while down
+    p2, got2, ready2 = start()
+    assert ready2.wait(30)
+    assert wait_until(lambda: len(got2) >= 5, timeout=30)
+    write_journal(journal, entries(50, 2), tmp_path)
+    assert wait_until(lambda: len(got2) >= 7, timeout=30)
+    stop(p2)
+    assert sorted(got1) == [100 + i for i in range(40, 45)]  # history (0..39) not announced
+    assert sorted(got2) == [100 + i for i in range(45, 52)]
