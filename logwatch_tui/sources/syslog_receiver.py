@@ -43,8 +43,15 @@ SCHEMES = ("syslog+udp", "syslog+tcp", "syslog+tls")
 MAX_MESSAGE = 1 << 20
 """Longest message accepted on TCP (a larger octet count closes that connection)."""
 _TRAILING = (b"\r", b"\n", b"\x00")
-FLUSH_SECONDS = 0.1
-FLUSH_BYTES = 256 << 10
+FLUSH_SECONDS = 0.05
+"""How often held messages are checked."""
+MAX_DELAY = 0.25
+"""A sender's messages are held at most this long, to hand the pipeline few big
+batches instead of many small ones (its cost is largely per batch)."""
+HOST_BATCH = 2000
+"""A sender's held messages go on at once when this many have gathered."""
+FLUSH_BYTES = 8 << 20
+"""Everything held goes on when this many bytes are held in all."""
 SO_RXQ_OVFL = getattr(socket, "SO_RXQ_OVFL", 40)
 SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)
 UDP_BUFFER = 8 << 20
@@ -261,6 +268,7 @@ class SyslogReceiver(StreamSource):
         self.endpoint = parse_endpoint(spec)
         self._sock: socket.socket | None = None
         self._pending: dict[str, list[bytes]] = {}
+        self._since: dict[str, float] = {}
         self._pending_bytes = 0
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -273,8 +281,11 @@ class SyslogReceiver(StreamSource):
         if not msgs:
             return
         size = 0
+        full: list[str] = []
+        now = time.monotonic()
         with self._lock:
             pending = self._pending
+            since = self._since
             for m in msgs:
                 if not m:
                     continue
@@ -286,17 +297,46 @@ class SyslogReceiver(StreamSource):
                 bucket = pending.get(host)
                 if bucket is None:
                     bucket = pending[host] = []
+                    since[host] = now
                 bucket.append(m)
+                if len(bucket) == HOST_BATCH:
+                    full.append(host)
                 size += len(m)
             self._pending_bytes += size + len(msgs)
             big = self._pending_bytes >= FLUSH_BYTES
         if big:
             self.flush()
+        elif full:
+            self._flush_hosts(full)
 
     def flush(self) -> None:
+        """Hand on everything held."""
         with self._lock:
             pending, self._pending = self._pending, {}
+            self._since = {}
             self._pending_bytes = 0
+        self._emit(pending)
+
+    def flush_due(self) -> None:
+        """Hand on the senders whose oldest held message has waited MAX_DELAY."""
+        limit = time.monotonic() - MAX_DELAY
+        with self._lock:
+            due = [h for h, t in self._since.items() if t <= limit]
+        if due:
+            self._flush_hosts(due)
+
+    def _flush_hosts(self, hosts: list[str]) -> None:
+        taken: dict[str, list[bytes]] = {}
+        with self._lock:
+            for h in hosts:
+                msgs = self._pending.pop(h, None)
+                self._since.pop(h, None)
+                if msgs:
+                    taken[h] = msgs
+                    self._pending_bytes -= sum(map(len, msgs)) + len(msgs)
+        self._emit(taken)
+
+    def _emit(self, pending: dict[str, list[bytes]]) -> None:
         for host, msgs in pending.items():
             self.received += len(msgs)
             # may block while the pipeline is busy: that is the back-pressure
@@ -364,7 +404,7 @@ class SyslogReceiver(StreamSource):
             return await loop.create_server(Conn, sock=self._sock, ssl=ctx, backlog=512)
 
         def tick() -> None:
-            self.flush()
+            self.flush_due()
             if not self._stop.is_set():
                 loop.call_later(FLUSH_SECONDS, tick)
 
@@ -418,7 +458,7 @@ class SyslogReceiver(StreamSource):
             now = time.monotonic()
             if now - last_flush >= FLUSH_SECONDS:
                 last_flush = now
-                self.flush()
+                self.flush_due()
                 if self.dropped != reported and now - last_report >= 1.0:
                     last_report = now
                     reported = self.dropped
