@@ -66,7 +66,7 @@ def journal_args(spec: str) -> list[str]:
     return [f"--unit={rest}"]
 
 
-def _journalctl() -> str:
+def journalctl_path() -> str:
     exe = shutil.which("journalctl")
     if exe is None:
         raise JournalSpecError("journald: sources need journalctl (install systemd)")
@@ -137,7 +137,7 @@ def convert(lines: list[bytes]) -> tuple[bytes, str | None]:
 
 
 def _command(spec: str, extra: list[str]) -> list[str]:
-    return [_journalctl(), "-o", "json", "--no-pager", *journal_args(spec), *extra]
+    return [journalctl_path(), "-o", "json", "--no-pager", *journal_args(spec), *extra]
 
 
 def _run_once(cmd: list[str], spec: str) -> Iterator[list[bytes]]:
@@ -177,7 +177,7 @@ class JournaldSource(StreamSource):
     def __init__(self, spec, on_chunk, on_event, *, tail_lines: int | None = None) -> None:
         super().__init__(spec, on_chunk, on_event)
         journal_args(spec)  # a bad spec is an error now, not in the thread
-        _journalctl()
+        journalctl_path()
         self.tail_lines = tail_lines
         self._proc: subprocess.Popen | None = None
         self.cursor: str | None = None

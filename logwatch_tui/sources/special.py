@@ -40,7 +40,7 @@ def split_specs(specs: list[str]) -> tuple[list[str], list[str]]:
 def check_specs(specs: list[str]) -> None:
     """Raise a one-line OSError/ValueError now for a special spec that can't work
     (bad syntax, missing journal directory, port taken or privileged, TLS files)."""
-    from logwatch_tui.sources.journald import journal_args
+    from logwatch_tui.sources.journald import journal_args, journalctl_path
     from logwatch_tui.sources.syslog_receiver import check_endpoint
 
     if specs.count("-") > 1:
@@ -49,6 +49,7 @@ def check_specs(specs: list[str]) -> None:
         kind = kind_of(spec)
         if kind == "journald":
             journal_args(spec)
+            journalctl_path()
         elif kind == "syslog":
             check_endpoint(spec)
 

@@ -37,7 +37,9 @@ def test_octet_counted_message_may_hold_newlines() -> None:
 
 def test_lf_framing_and_crlf_and_mixed_framing() -> None:
     dec = FrameDecoder()
-    out = dec.feed(M3164 + b"\r\n" + M5424 + b"\n" + b"%d %s" % (len(M5424), M5424) + b"<13>partial")
+    out = dec.feed(
+        M3164 + b"\r\n" + M5424 + b"\n" + b"%d %s" % (len(M5424), M5424) + b"<13>partial"
+    )
     assert [clean(m) for m in out] == [M3164, M5424, M5424]
     assert dec.buf == b"<13>partial"
     assert dec.feed(b" end\n") == [b"<13>partial end"]
@@ -86,3 +88,17 @@ def test_spec_kinds() -> None:
         "syslog",
     ]
     assert split_specs(specs)[0] == ["app.log", "x/*.gz"]
+
+
+def test_journald_spec_forms(tmp_path) -> None:
+    from logwatch_tui.sources.journald import JournalSpecError, journal_args
+
+    f = tmp_path / "x.journal"
+    f.write_bytes(b"")
+    assert journal_args("journald:") == []
+    assert journal_args("journald:nginx.service") == ["--unit=nginx.service"]
+    assert journal_args(f"journald:dir={tmp_path}") == [f"--directory={tmp_path}"]
+    assert journal_args(f"journald:file={f}") == [f"--file={f}"]
+    for bad in ("journald:dir=", f"journald:dir={tmp_path}/nope", f"journald:file={tmp_path}"):
+        with pytest.raises(JournalSpecError):
+            journal_args(bad)
