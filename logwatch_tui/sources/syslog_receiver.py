@@ -177,7 +177,11 @@ def _host_name(host: bytes, peer: str) -> str:
             return peer
         if len(_host_names) > 100_000:
             _host_names.clear()
-        name = _host_names[host] = host.decode("utf-8", "replace")
+        text = host[:255].decode("utf-8", "replace")
+        # a source name is shown and printed: no control characters from the network
+        name = _host_names[host] = "".join(
+            "?" if (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0) else c for c in text
+        )
     return name
 
 

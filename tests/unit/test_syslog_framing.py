@@ -102,3 +102,8 @@ def test_journald_spec_forms(tmp_path) -> None:
     for bad in ("journald:dir=", f"journald:dir={tmp_path}/nope", f"journald:file={tmp_path}"):
         with pytest.raises(JournalSpecError):
             journal_args(bad)
+
+
+def test_a_hostname_with_control_characters_is_made_inert() -> None:
+    msg = b"<11>1 2026-12-04T10:00:00Z evil\x1b[31m\x07host app - - - boom"
+    assert sender_host(msg, "10.0.0.9") == "evil?[31m?host"
