@@ -105,5 +105,5 @@ def test_journald_spec_forms(tmp_path) -> None:
 
 
 def test_a_hostname_with_control_characters_is_made_inert() -> None:
-    msg = b"<11>1 2026-12-04T10:00:00Z evil\x1b[31m\x07host app - - - boom"
-    assert sender_host(msg, "10.0.0.9") == "evil?[31m?host"
+    msg = b"<11>1 2026-12-04T10:00:00Z evil\x1b\x07\x7fhost app - - - boom"
+    assert sender_host(msg, "10.0.0.9") == "evil???host"
