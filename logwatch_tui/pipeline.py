@@ -560,8 +560,12 @@ def preview_store(
 
     Shown at once when a huge file is opened, while the full index loads.
     """
+    from logwatch_tui.sources.compressed import is_compressed
+
     store = LineStore()
     for sid, path in enumerate(paths):
+        if is_compressed(path):
+            continue  # no quick tail of a compressed file: it shows once decompressed
         forced = make_format(format_name, custom=custom_formats) if format_name else None
         parser = SourceParser(path, forced=forced)
         store.parsers[path] = parser

@@ -178,3 +178,26 @@ async def test_tui_glob_shows_compressed_rotations_and_live_file_as_one_timeline
             f.write("2026-12-04 10:01:00 INFO part=app.log n=10\n")
         await wait_for(pilot, lambda: len(shown()) == 41)
         assert shown()[-1] == "app.log n=10"
+
+
+async def test_tui_opens_a_compressed_file_without_showing_its_bytes(tmp_path: Path) -> None:
+    from logwatch_tui.ui.app import LogwatchApp
+    from tests.ui.helpers import wait_for, wait_loaded
+
+    gz = tmp_path / "app.log.1.gz"
+    gz.write_bytes(
+        gzip.compress(
+            "".join(f"2026-12-04 10:00:{i:02d} INFO line {i}\n" for i in range(50)).encode()
+        )
+    )
+    app = LogwatchApp([str(gz)], use_watchdog=False, preview_min_bytes=0)
+    async with app.run_test(size=(120, 30)) as pilot:
+        assert app.log_view.store is None or all(
+            "line" in app.log_view.store.text(i) for i in range(len(app.log_view.store))
+        )
+        await wait_loaded(pilot, 50)
+        view = app.log_view
+        await wait_for(pilot, lambda: len(view.rows) == 50)
+        assert [view.store.text(i).split(" INFO ")[1] for i in view.rows] == [
+            f"line {i}" for i in range(50)
+        ]
