@@ -230,23 +230,28 @@ class FrameDecoder:
         n = len(buf)
         while pos < n:
             c = buf[pos]
-            if 48 <= c <= 57:  # a digit: octet counting "LEN SP MSG"
-                sp = buf.find(b" ", pos, pos + 12)
-                if sp < 0:
-                    if n - pos >= 12:
-                        raise ValueError("bad octet count")
-                    break
-                try:
+            if 48 <= c <= 57:  # a digit: octet counting "LEN SP MSG" — or a LF-framed
+                # message that starts with a digit (a timestamp without PRI)
+                sp = buf.find(b" ", pos, pos + 11)
+                if sp < 0 and n - pos < 11 and buf[pos:n].isdigit():
+                    break  # the count is not complete yet
+                if sp > pos and buf[pos:sp].isdigit():
                     length = int(buf[pos:sp])
-                except ValueError as exc:
-                    raise ValueError("bad octet count") from exc
-                if length > MAX_MESSAGE:
-                    raise ValueError(f"message of {length} bytes is too long")
-                end = sp + 1 + length
-                if end > n:
+                    if length > MAX_MESSAGE:
+                        raise ValueError(f"message of {length} bytes is too long")
+                    end = sp + 1 + length
+                    if end > n:
+                        break
+                    out.append(buf[sp + 1 : end])
+                    pos = end
+                    continue
+                nl = buf.find(b"\n", pos)
+                if nl < 0:
+                    if n - pos > MAX_MESSAGE:
+                        raise ValueError("message too long")
                     break
-                out.append(buf[sp + 1 : end])
-                pos = end
+                out.append(buf[pos:nl])
+                pos = nl + 1
             elif c in (10, 13, 0):  # stray delimiters between frames
                 pos += 1
             else:  # LF framing: up to the next newline

@@ -45,9 +45,17 @@ def test_lf_framing_and_crlf_and_mixed_framing() -> None:
     assert dec.feed(b" end\n") == [b"<13>partial end"]
 
 
-def test_a_bad_octet_count_is_an_error_not_a_hang() -> None:
+def test_a_huge_octet_count_is_an_error_not_a_hang() -> None:
     with pytest.raises(ValueError):
-        FrameDecoder().feed(b"99999999999999 x")
+        FrameDecoder().feed(b"9999999999 x")
+
+
+def test_lf_framed_message_starting_with_a_digit_is_not_taken_for_a_count() -> None:
+    """Senders without PRI start with a timestamp: that is LF framing, not a count."""
+    dec = FrameDecoder()
+    msgs = dec.feed(b"2026-12-04T10:00:00Z web1 app: one\n12345678901234 two\n")
+    assert msgs == [b"2026-12-04T10:00:00Z web1 app: one", b"12345678901234 two"]
+    assert dec.feed(b"12") == [] and dec.feed(b" <13>hello!xy") == [b"<13>hello!xy"]
 
 
 @pytest.mark.parametrize(
