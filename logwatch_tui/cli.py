@@ -51,7 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
         f"(see `{PROG} SUBCOMMAND --help`). Config dir: $LOGWATCH_CONFIG_DIR or "
         "~/.config/logwatch-tui (rules.toml, config.toml).",
     )
-    p.add_argument("sources", nargs="*", metavar="SOURCE", help="log files, globs or directories")
+    p.add_argument(
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        help="log files, globs or directories (.gz/.bz2/.xz too); '-' for standard input; "
+        "journald:[UNIT|dir=PATH|file=PATH]; syslog+udp|tcp|tls://HOST:PORT to receive syslog",
+    )
     _add_common(p)
     p.add_argument(
         "--lines",
