@@ -75,7 +75,7 @@ class Headless:
         assert self.proc.stderr is not None
         for line in self.proc.stderr:
             self.stderr += line
-            if "following" in line:
+            if "read the existing content" in line:  # caught up: appends now are live
                 self.ready.set()
 
     def stop(self) -> int:
