@@ -52,7 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
         f"(see `{PROG} SUBCOMMAND --help`). Config dir: $LOGWATCH_CONFIG_DIR or "
         "~/.config/logwatch-tui (rules.toml, config.toml).",
     )
-    p.add_argument("sources", nargs="*", metavar="SOURCE", help="log files, globs or directories")
+    p.add_argument(
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        help="log files, globs or directories (.gz/.bz2/.xz too); '-' for standard input; "
+        "journald:[UNIT|dir=PATH|file=PATH]; syslog+udp|tcp|tls://HOST:PORT to receive syslog",
+    )
     _add_common(p)
     p.add_argument(
         "--lines",
@@ -156,6 +162,22 @@ def _check_sources(sources: Sequence[str]) -> list[str]:
     from logwatch_tui.sources.specs import readable_files
 
     return readable_files(list(sources))
+
+
+def _prepare_special_sources(cfg: AppConfig, sources: Sequence[str]) -> None:
+    """TLS settings for receivers; fail now, in one line, on a spec that can't work."""
+    from logwatch_tui.sources.special import check_specs, split_specs
+    from logwatch_tui.sources.syslog_receiver import configure
+
+    configure(cfg.raw.get("syslog") if isinstance(cfg.raw.get("syslog"), dict) else None)
+    check_specs(split_specs(list(sources))[1])
+
+
+def _resume_state():
+    from logwatch_tui.config import state_dir
+    from logwatch_tui.sources.resume import ResumeState
+
+    return ResumeState(state_dir())
 
 
 def _iso(ts: float) -> str:
@@ -282,6 +304,7 @@ def run_headless(args: argparse.Namespace) -> int:
     rules, rules_path = _load_rules(args)
     if not args.sources:
         raise UsageError("no SOURCE given (a file, glob or directory to follow)")
+    _prepare_special_sources(cfg, args.sources)
     if not rules:
         _err("no rules loaded: following without alerts (use --rules FILE)")
     by_id = {r.id: r for r in rules}
@@ -328,6 +351,7 @@ def run_headless(args: argparse.Namespace) -> int:
         tail_lines=args.lines,
         use_watchdog=not args.poll,
     )
+    pipeline.resume = _resume_state()
     stop = threading.Event()
 
     def on_signal(signum, frame) -> None:
@@ -337,10 +361,13 @@ def run_headless(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     pipeline.start()
     try:
-        while not stop.wait(0.5):
+        while not stop.wait(0.1):
             if pipeline.error is not None:
                 _err(f"internal error: {pipeline.error!r}")
                 return 70
+            if pipeline.finished:  # only stdin, and it ended
+                pipeline.drain_and_finish()
+                break
     finally:
         pipeline.stop()
         dispatcher.stop(timeout=3.0)

@@ -65,7 +65,7 @@ class AppConfig:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
-_TOP_KEYS = {"theme", "bell", "formats", "notifiers", "history", "ui"}
+_TOP_KEYS = {"theme", "bell", "formats", "notifiers", "history", "ui", "syslog"}
 
 
 def load_config(path: Path | str | None = None) -> AppConfig:

@@ -32,6 +32,10 @@ from logwatch_tui.core.record import AlertEvent, LineBatch
 from logwatch_tui.core.rules import Rule
 from logwatch_tui.core.stats import Stats, StatsSnapshot
 from logwatch_tui.core.store import LineStore
+from logwatch_tui.sources.compressed import (
+    compressed_siblings,
+    split_compressed,
+)
 from logwatch_tui.sources.file import (
     FileFollower,
     LineCutter,
@@ -42,6 +46,15 @@ from logwatch_tui.sources.file import (
     read_chunks,
     read_existing,
 )
+from logwatch_tui.sources.resume import ResumeState
+from logwatch_tui.sources.special import (
+    format_hint,
+    make_source,
+    replay_chunks,
+    source_name,
+    split_specs,
+)
+from logwatch_tui.sources.stream import StreamSource
 
 
 @dataclass(slots=True)
@@ -89,6 +102,18 @@ def _limited(chunks: Iterator[RawChunk], limit: int | None) -> Iterator[RawChunk
                 yield dataclasses.replace(chunk, data=chunk.data[:cut])
             return
         yield chunk
+
+
+def _replayable(spec: str) -> bool:
+    """Whether a one-shot replay can read ``spec`` (not a receiver; stdin only
+    while no live reader owns it)."""
+    from logwatch_tui.sources import stdin
+    from logwatch_tui.sources.special import kind_of
+
+    kind = kind_of(spec)
+    if kind == "syslog":
+        return False
+    return not (kind == "stdin" and stdin.is_claimed())
 
 
 def slice_batch(batch: LineBatch, start: int, end: int) -> LineBatch:
@@ -171,6 +196,13 @@ class Pipeline:
         self._stop = threading.Event()
         self._worker: threading.Thread | None = None
         self._follower: FileFollower | None = None
+        self._streams: list[StreamSource] = []
+        self._file_specs: list[str] = []
+        self._compressed_specs: list[str] = []
+        self.resume: ResumeState | None = None
+        self.format_hints: dict[str, tuple[str, ...]] = {}
+        """Source name -> the formats its lines can be in (set by stream sources)."""
+        """Headless resume: positions of followed files, saved after each flush."""
         self._pending = PipelineUpdate()
         self._last_flush = 0.0
         self.caught_up = False
@@ -197,6 +229,11 @@ class Pipeline:
         p = self.parsers.get(path)
         if p is None:
             forced, candidates = self._make_formats()
+            hint = self.format_hints.get(path)
+            if hint and forced is None and candidates is None:
+                # a stream source that knows its formats (syslog receiver: RFC 5424 or
+                # 3164; journald: json) skips detecting among every format per sender
+                candidates = [make_format(n, now=self.now) for n in hint]
             p = SourceParser(path, forced=forced, candidates=candidates, now=self.now)
             self.parsers[path] = p
             self.source_ids[path] = len(self.source_ids)
@@ -257,6 +294,8 @@ class Pipeline:
         self._pending = PipelineUpdate()
         self._last_flush = now
         self.sink(upd)
+        if self.resume is not None:
+            self.resume.commit(force=force)
 
     # -- replay (check / parse) --------------------------------------------------------------
     def replay(
@@ -285,8 +324,13 @@ class Pipeline:
         done = [0]
 
         def chunks(path: str) -> Iterator[RawChunk]:
+            if not _replayable(path):
+                return  # a live receiver or an already-claimed stdin: nothing on disk
+            hint = format_hint(path)
+            if hint is not None:
+                self.format_hints.setdefault(path, hint)
             for chunk in _limited(
-                read_chunks(path, tail_lines=self.tail_lines, chunk_size=chunk_size),
+                replay_chunks(path, tail_lines=self.tail_lines, chunk_size=chunk_size),
                 limits.get(path),
             ):
                 if cancel is not None and cancel.is_set():
@@ -368,25 +412,59 @@ class Pipeline:
 
     # -- follow (TUI / headless) ----------------------------------------------------------
     def start(self) -> None:
-        """Start following: this pipeline's worker thread replays the existing
-        content of every file merged in event time (exactly as ``check`` does),
-        then hands each file's position to a reader thread that follows it."""
-        files, _globs = expand_specs(self.specs)
-        self._awaiting_caught_up = set(files)
+        """Start following.
+
+        Stream sources (stdin, journald, receivers) start at once. This pipeline's
+        worker thread replays the existing content of every file — rotated
+        compressed siblings included — merged in event time, exactly as ``check``
+        does, then hands each file's position to a reader thread that follows it.
+        A file that headless resume knows is not replayed: the follower starts it
+        where the last run stopped and what follows is new.
+        """
+        file_specs, special = split_specs(self.specs)
+        file_specs, compressed = split_compressed(file_specs)
+        self._file_specs = file_specs
+        self._compressed_specs = list(dict.fromkeys(compressed + compressed_siblings(file_specs)))
+        self._streams = [
+            make_source(s, self._hinted_put(s), self._put, tail_lines=self.tail_lines)
+            for s in special
+        ]
+        if self.resume is not None:
+            for src in self._streams:
+                if hasattr(src, "cursor_after"):  # journald: resume after its cursor
+                    src.resume_cursor = self.resume.load_cursor(src.spec)
+                    self.resume.watch_stream(src.name, src)
+        files, _globs = expand_specs(file_specs)
+        self._awaiting_caught_up = set(files) | {source_name(s) for s in special}
         if not self._awaiting_caught_up:
             self.caught_up = True
         self._worker = threading.Thread(target=self._run, name="logwatch-pipeline", daemon=True)
         self._worker.start()
+        if self.resume is not None:  # lines a rotation carried away while we were down
+            for chunk in self.resume.leftovers(files):
+                self._put(chunk)
+        try:
+            for src in self._streams:
+                src.start()  # binds receivers now: a taken port is an error here
+        except BaseException:
+            self.stop()
+            raise
 
     def _replay_existing(self) -> dict[str, LineCutter]:
         """Replay what the files hold now; return where each one stopped."""
-        files, _globs = expand_specs(self.specs)
+        files, _globs = expand_specs(self._file_specs)
         opened: list[tuple[LineCutter, int]] = []
         for path in files:
             try:
-                opened.append(open_existing(path, tail_lines=self.tail_lines))
+                cutter, size = open_existing(path, tail_lines=self.tail_lines)
             except OSError:
                 continue  # missing or unreadable: the follower waits and reports
+            if self.resume is not None and self.resume.start_at(
+                path, cutter.handle, cutter.handle.fstat()
+            ) is not None:
+                cutter.handle.close()  # resumed: the follower starts it where we stopped
+                continue
+            opened.append((cutter, size))
         stop = self._stop
 
         def chunks(cutter: LineCutter, size: int) -> Iterator[RawChunk]:
@@ -395,32 +473,79 @@ class Pipeline:
                     return
                 yield chunk
 
-        self._replay_chunks([chunks(c, size) for c, size in opened], merge=True)
+        def compressed_chunks(path: str) -> Iterator[RawChunk]:
+            try:
+                for chunk in replay_chunks(path, tail_lines=self.tail_lines):
+                    if stop.is_set():
+                        return
+                    yield chunk
+            except Exception as exc:  # unreadable or corrupt archive: say so, go on
+                self._pending.events.append(
+                    SourceEvent(path, "error", f"cannot read {path}: {exc}")
+                )
+
+        sources = [compressed_chunks(p) for p in self._compressed_specs]
+        sources += [chunks(c, size) for c, size in opened]
+        self._replay_chunks(sources, merge=True)
         return {c.path: c for c, _size in opened}
 
     def _start_follower(self, resume: dict[str, LineCutter]) -> None:
         self._follower = FileFollower(
-            self.specs,
+            self._file_specs,
             on_chunk=self._put,
             on_event=self._put,
             tail_lines=self.tail_lines,
             use_watchdog=self.use_watchdog,
             poll_interval=self.poll_interval,
             resume=resume,
+            **({"start_at": self.resume.start_at} if self.resume is not None else {}),
         )
-        if not self._stop.is_set():
+        if not self._stop.is_set() and self._file_specs:
             self._follower.start()
+
+    def _hinted_put(self, spec: str) -> Callable[[RawChunk], None]:
+        hint = format_hint(spec)
+        if hint is None:
+            return self._put
+        hints = self.format_hints
+
+        def put(chunk: RawChunk) -> None:
+            if chunk.path not in hints:
+                hints[chunk.path] = hint
+            self._put(chunk)
+
+        return put
+
+    @property
+    def finished(self) -> bool:
+        """True when every source can end by itself (stdin) and all have ended."""
+        if not self._streams or self._follower is None or self._follower.paths:
+            return False
+        return all(s.finite and s.ended.is_set() for s in self._streams)
 
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()
         if self._follower is not None:
             self._follower.stop()
+        for src in self._streams:
+            src.stop()
         try:
             self._queue.put_nowait(None)
         except queue.Full:
             pass
         if self._worker is not None:
             self._worker.join(timeout)
+
+    def drain_and_finish(self, timeout: float = 30.0) -> None:
+        """Process everything queued so far and hand it to the sink (a finished stdin)."""
+        done = threading.Event()
+
+        def mark() -> None:
+            self.flush(force=True)
+            done.set()
+
+        self._put(mark)
+        done.wait(timeout)
 
     def call(self, fn: Callable[[], object]) -> None:
         """Run ``fn`` on the worker thread (e.g. a rule edit); never blocks the caller long."""
@@ -463,6 +588,8 @@ class Pipeline:
                 item = None
             if isinstance(item, RawChunk):
                 self.process_chunk(item, live=not item.initial)
+                if self.resume is not None:
+                    self.resume.note(item)
             elif isinstance(item, SourceEvent):
                 self._pending.events.append(item)
                 if item.kind in ("rotated", "truncated", "deleted"):
@@ -498,8 +625,12 @@ def preview_store(
 
     Shown at once when a huge file is opened, while the full index loads.
     """
+    from logwatch_tui.sources.compressed import is_compressed
+
     store = LineStore()
     for sid, path in enumerate(paths):
+        if is_compressed(path):
+            continue  # no quick tail of a compressed file: it shows once decompressed
         forced = make_format(format_name, custom=custom_formats) if format_name else None
         parser = SourceParser(path, forced=forced)
         store.parsers[path] = parser

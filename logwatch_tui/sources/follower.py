@@ -136,8 +136,13 @@ class FileFollower:
         use_watchdog: bool = True,
         chunk_size: int = 1 << 20,
         resume: Mapping[str, LineCutter] | None = None,
+        start_at: Callable[[str, FileHandle, os.stat_result], int | None] | None = None,
     ) -> None:
         files, patterns, pattern_dirs = _expand(specs)
+        self._start_at = start_at
+        """Headless resume hook: where to start reading a file at start-up (its
+        content before that offset was processed by an earlier run; after it is
+        new, i.e. live). None: the usual start (whole file or tail)."""
         self._on_chunk = on_chunk
         self._on_event = on_event
         self._tail_lines = tail_lines
@@ -274,8 +279,13 @@ class FileFollower:
             w.announce = ""
             return
         start, first_line, exact = 0, 1, True
+        initial_end = st.st_size
         try:
-            if self._tail_lines is not None:
+            resumed = self._start_at(w.path, handle, st) if self._start_at is not None else None
+            if resumed is not None:
+                start = initial_end = resumed
+                first_line, exact = line_number_at(handle, start)
+            elif self._tail_lines is not None:
                 start = tail_start(handle, st.st_size, self._tail_lines)
                 first_line, exact = line_number_at(handle, start)
             cutter = LineCutter(
@@ -284,7 +294,7 @@ class FileFollower:
                 offset=start,
                 first_line=first_line,
                 line_exact=exact,
-                initial_end=st.st_size,
+                initial_end=initial_end,
             )
         except OSError as exc:
             self._report_error(w, f"cannot read {w.path}: {exc.strerror or exc}; will keep trying")

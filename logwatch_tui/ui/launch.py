@@ -39,6 +39,25 @@ def start_demo(workdir: Path) -> tuple[subprocess.Popen, Path, Path]:
     return proc, log, rules
 
 
+def _prepare_special_sources(config, sources: list[str]) -> None:
+    """Receivers' TLS settings and a clear error now for a spec that can't work;
+    for ``-``, move the piped stdin off fd 0 and give the keyboard the terminal
+    (before Textual starts reading fd 0)."""
+    from logwatch_tui.sources.special import check_specs, split_specs
+    from logwatch_tui.sources.stdin import free_terminal_for_keyboard
+    from logwatch_tui.sources.syslog_receiver import configure
+
+    syslog = config.raw.get("syslog")
+    configure(syslog if isinstance(syslog, dict) else None)
+    special = split_specs(sources)[1]
+    try:
+        check_specs(special)
+        if "-" in special:
+            free_terminal_for_keyboard()
+    except (OSError, ValueError) as exc:
+        raise LaunchError(str(exc)) from exc
+
+
 def launch(args: argparse.Namespace) -> int:
     from logwatch_tui.ui.app import LogwatchApp
 
@@ -67,6 +86,7 @@ def launch(args: argparse.Namespace) -> int:
         from logwatch_tui.sources.file import expand_specs
 
         paths, globs = expand_specs(sources)
+        _prepare_special_sources(config, sources)
         app = LogwatchApp(
             paths + globs,
             rules=rules,
