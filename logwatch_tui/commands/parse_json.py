@@ -94,7 +94,7 @@ def write_json_records(
 ) -> int:
     """Write every record of ``paths`` (one after another) as JSON lines; return the count."""
     from logwatch_tui.pipeline import split_lines
-    from logwatch_tui.sources.file import read_chunks
+    from logwatch_tui.sources.special import replay_chunks, source_name
 
     buf = getattr(out, "buffer", None)
     write: Callable[[bytes], Any] = (
@@ -113,10 +113,10 @@ def write_json_records(
             if custom
             else None
         )
-        sp = SourceParser(path, forced=forced, candidates=candidates, now=now)
+        sp = SourceParser(source_name(path), forced=forced, candidates=candidates, now=now)
         pending: dict[str, Any] | None = None
         pending_text: list[str] = []
-        for chunk in read_chunks(path, tail_lines=tail_lines, chunk_size=8 << 20):
+        for chunk in replay_chunks(path, tail_lines=tail_lines, chunk_size=8 << 20):
             lines = split_lines(chunk.data)
             if not lines:
                 continue
@@ -170,7 +170,7 @@ def write_json_records(
                     "level": lv,
                     "message": m,
                     "text": x,
-                    "source": path,
+                    "source": sp.source,
                     "format": fmt_name,
                     "line": first + i,
                     "fields": f,

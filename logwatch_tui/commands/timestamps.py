@@ -24,13 +24,17 @@ def has_timestamps(
 ) -> tuple[bool, str]:
     """(whether the first lines of ``path`` carry times, the format they parse as)."""
     from logwatch_tui.pipeline import split_lines
-    from logwatch_tui.sources.file import read_chunks
+    from logwatch_tui.sources.special import kind_of, replay_chunks
 
+    if kind_of(path) != "file":
+        # stdin can be read once only (the replay needs it), and journal entries
+        # always carry their time: nothing to probe
+        return True, ""
     forced = make_format(format_name, custom=custom) if format_name else None
     cands = [make_format(n, custom=custom) for n in format_names(custom=custom)] if custom else None
     sp = SourceParser(path, forced=forced, candidates=cands)
     first = 1
-    for chunk in read_chunks(path, chunk_size=256 << 10):
+    for chunk in replay_chunks(path, chunk_size=256 << 10):
         lines = split_lines(chunk.data)[: PROBE_LINES - first + 1]
         if lines:
             sp.feed(lines, first_line=first)

@@ -175,6 +175,7 @@ class ResumeState:
     def note(self, chunk: Any) -> None:
         """A chunk of a followed file was processed (called on the pipeline thread)."""
         handle = getattr(chunk, "handle", None)
+        handle = getattr(handle, "holder", handle)  # a content view: the file that holds it
         if handle is None or not hasattr(handle, "pread"):
             src = self._streams.get(chunk.path)
             if src is not None:
