@@ -566,6 +566,7 @@ class DeclaredFormat(LogFormat):
             raise SpecError(f"format {name!r}: {exc}") from None
         self._times = TimestampCache(self._reader)
         self._yl: dict[str, float] = {}
+        self.stateful = self._reader.yearless  # type: ignore[misc]
         lm = spec.get("level-map", {})
         if not isinstance(lm, dict):
             raise SpecError(f"format {name!r}: 'level-map' must be a table of spelling = level")
