@@ -88,7 +88,7 @@ def explain(fmt: LogFormat, lines: list[str]) -> list[int]:
     Only the lines the format :meth:`~.base.LogFormat.matches` are parsed: most candidates
     match nothing, and a failed anchored match is the cheapest question to ask.
     """
-    matches = fmt.matches
+    matches = getattr(fmt, "prefilter", None) or fmt.matches
     hits = [i for i, line in enumerate(lines) if matches(line)]
     out = [0] * len(lines)
     if not hits:
