@@ -45,6 +45,9 @@ class LogFormat:
     """Detection tie-breaker between formats explaining a line equally well (higher wins)."""
     samples: ClassVar[list[dict[str, Any]]] = []
     """Sample lines with their expected result (schema of :mod:`.spec`); checked by tests."""
+    stateful: ClassVar[bool] = False
+    """True when parsing depends on the lines parsed before (per-file year inference):
+    detection then scores on a separate instance."""
 
     def __init__(self, *, now: float | None = None) -> None:
         self.now = now

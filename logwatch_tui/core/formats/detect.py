@@ -64,7 +64,10 @@ _COMPOSE = re.compile(r"[\w.-]+[-_]\d+ +\| ")
 
 
 def fresh(fmt: LogFormat) -> LogFormat:
-    """A new instance of the same format (from its pickled form: name or declaration)."""
+    """An instance to score with: the format itself, or — when it keeps per-file state
+    (year inference) — a new one built from its pickled form (name or declaration)."""
+    if not getattr(fmt, "stateful", True):
+        return fmt
     factory, args = fmt.__reduce__()[:2]  # type: ignore[misc]
     return factory(*args)
 
@@ -85,7 +88,7 @@ def explain(fmt: LogFormat, lines: list[str]) -> list[int]:
     Only the lines the format :meth:`~.base.LogFormat.matches` are parsed: most candidates
     match nothing, and a failed anchored match is the cheapest question to ask.
     """
-    matches = fmt.matches
+    matches = getattr(fmt, "prefilter", None) or fmt.matches
     hits = [i for i, line in enumerate(lines) if matches(line)]
     out = [0] * len(lines)
     if not hits:
@@ -178,6 +181,7 @@ class SourceParser:
         """The current format (``plain`` until the first feed detects one)."""
         self._state = MultilineState()
         self._tallies = [Tally(fresh(f)) for f in self.candidates if f.name != "plain"]
+        self._scratch: dict[str, LogFormat] = {}
         self._by_name = {f.name: f for f in self.candidates}
         self._sampled = 0
         self._settled = forced is not None
@@ -270,7 +274,14 @@ class SourceParser:
             return
         self._since_check = 0
         recent = list(self._recent)
-        current = score(self.format, recent) if self.format.name != "plain" else 0.0
+        current = 0.0
+        if self.format.name != "plain":
+            scratch = self._scratch.get(self.format.name)
+            if scratch is None:
+                scratch = self._scratch[self.format.name] = fresh(self.format)
+            sample = sample_lines(recent)
+            hits = explain(scratch, sample) if sample else []
+            current = (len(hits) - hits.count(0)) / len(sample) if sample else 0.0
         if current >= MIN_SHARE:
             return
         ranked = rank(recent, [f for f in self.candidates if f.name != self.format.name])

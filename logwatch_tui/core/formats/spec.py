@@ -566,6 +566,15 @@ class DeclaredFormat(LogFormat):
             raise SpecError(f"format {name!r}: {exc}") from None
         self._times = TimestampCache(self._reader)
         self._yl: dict[str, float] = {}
+        self.stateful = self._reader.yearless  # type: ignore[misc]
+        self.prefilter: Callable[[str], Any] | None = None
+        """One C-level ``match`` saying whether any regex matches (for detection)."""
+        if self.regexes:
+            unnamed = [re.sub(r"\(\?P<\w+>", "(?:", rx.pattern) for rx in self.regexes]
+            try:
+                self.prefilter = re.compile("|".join(f"(?:{u})" for u in unnamed)).match
+            except re.error:  # a back-reference or a global flag: ask matches() instead
+                self.prefilter = None
         lm = spec.get("level-map", {})
         if not isinstance(lm, dict):
             raise SpecError(f"format {name!r}: 'level-map' must be a table of spelling = level")

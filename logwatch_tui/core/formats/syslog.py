@@ -127,6 +127,7 @@ class Rfc3164Format(LogFormat):
     """BSD syslog file lines (see module docstring for level and year rules)."""
 
     name = "syslog"
+    stateful = True  # the per-file year
     description = "syslog (RFC 3164: 'Nov 20 10:00:00 host app[pid]: msg')"
     multiline = True
     specificity = 100
