@@ -253,7 +253,7 @@ class PatternsScreen(Screen[None]):
         self._order: list[int] = []
         self._shown_key: tuple[object, ...] = ()
         self._mining: Worker[None] | None = None
-        self._selecting = False
+        self._choosing = False
         self._last_partial = 0.0
         self._cancel = threading.Event()
         self.table: DataTable[Text] = DataTable(cursor_type="row", id="patterns-table")
@@ -318,7 +318,7 @@ class PatternsScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.query_one("#patterns-progress").remove_class("-busy")
-            self._selecting = False
+            self._choosing = False
             self.notify(
                 f"pattern mining stopped: {event.worker.error!r}",
                 title="Patterns",
@@ -484,13 +484,13 @@ class PatternsScreen(Screen[None]):
     def action_choose(self) -> None:
         """Filter the log view to the highlighted pattern's records and go back to it."""
         tid = self._selected_id()
-        if tid is None or self._selecting:
+        if tid is None or self._choosing:
             return
         template = self._rows[tid].text
         if self.index.mined <= SYNC_SELECT_LINES:
             self._deliver(tid, template, self.index.lines_of(tid))
         else:
-            self._selecting = True
+            self._choosing = True
             self.query_one("#patterns-title", Static).update(
                 Text(f"collecting the lines of: {inert(template)}", no_wrap=True)
             )
@@ -501,7 +501,7 @@ class PatternsScreen(Screen[None]):
         self.post_message(self._Selected(tid, template, self.index.lines_of(tid)))
 
     def _deliver(self, tid: int, template: str, lines: array) -> None:
-        self._selecting = False
+        self._choosing = False
         # To the app, not to this screen: the screen is gone before its queue would run.
         self.app.post_message(self.PatternChosen(tid, template, lines))
         if self.is_current:

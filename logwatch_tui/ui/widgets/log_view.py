@@ -214,7 +214,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         return max(4, min(SOURCE_WIDTH, longest))
 
     @property
-    def query(self) -> RowQuery:
+    def row_query(self) -> RowQuery:
         """Everything that decides which lines show, in which order."""
         return RowQuery(
             shown_levels=self.shown_levels,
@@ -240,9 +240,9 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         """
         if len(store) > SYNC_FILTER_LIMIT:
             self._filter_generation += 1
-            self._filter_worker(self.query, len(store), self._filter_generation, store)
+            self._filter_worker(self.row_query, len(store), self._filter_generation, store)
             return
-        self._switch_store(store, self.query.rows(store), len(store), None)
+        self._switch_store(store, self.row_query.rows(store), len(store), None)
         self._settle_cursor()
 
     def _settle_cursor(self) -> None:
@@ -263,7 +263,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
             self._max_width = width
         pending = range(upto, len(store))
         if pending:
-            self.query.append_rows(store, rows, pending)
+            self.row_query.append_rows(store, rows, pending)
             self._grow_width(pending)
         self._update_virtual_size()
 
@@ -271,7 +271,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         """The store grew: extend the visible index and keep following."""
         if not new:
             return
-        if not self.query.append_rows(self.store, self.rows, new):
+        if not self.row_query.append_rows(self.store, self.rows, new):
             # lines older than the newest shown row (merged sources): re-sort, throttled
             self._schedule_resort()
         self._grow_width(new)
@@ -356,7 +356,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
     def refilter(self) -> None:
         """Recompute the visible lines; big stores are filtered off the event loop."""
         self._filter_generation += 1
-        query = self.query
+        query = self.row_query
         n = len(self.store)
         if n <= SYNC_FILTER_LIMIT:
             self._apply_filter(query.rows(self.store, stop=n), n)
@@ -400,7 +400,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         screen_offset = self.cursor - int(self.scroll_y)
         self.rows = visible
         pending = range(upto, len(self.store))
-        if pending and not self.query.append_rows(self.store, visible, pending):
+        if pending and not self.row_query.append_rows(self.store, visible, pending):
             self._schedule_resort()
         self._update_virtual_size()
         if self.follow or anchor is None:
@@ -408,7 +408,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
             self._stick_to_end()
         else:
             # keep the selected line (or the nearest one above it) where it was on screen
-            pos = row_of(visible, anchor, self.store, self.query.merge)
+            pos = row_of(visible, anchor, self.store, self.row_query.merge)
             self.cursor = max(0, pos)
             self.scroll_to(y=max(0, self.cursor - screen_offset), animate=False, immediate=True)
         self.refresh()
@@ -494,7 +494,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
 
     def move_to_line(self, line: int) -> bool:
         """Select store line ``line`` (or the nearest visible one before it)."""
-        pos = row_of(self.rows, line, self.store, self.query.merge)
+        pos = row_of(self.rows, line, self.store, self.row_query.merge)
         if pos < 0:
             return False
         self._move_cursor(pos)
