@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
 
 from logwatch_tui.config import AppConfig, save_ui_setting
 from logwatch_tui.core.rules import Rule, rule_summary
@@ -44,13 +45,8 @@ from logwatch_tui.ui.widgets.log_view import LogView
 from logwatch_tui.ui.widgets.prompt_bar import PromptBar
 from logwatch_tui.ui.widgets.stats_panel import StatsPanel
 from logwatch_tui.ui.widgets.status_header import StatusHeader
+from logwatch_tui.ui.worker_failures import WorkerFailed, failure_text, log_failure
 
-TOAST_SEVERITY = {
-    "info": "information",
-    "warning": "warning",
-    "error": "error",
-    "critical": "error",
-}
 PREVIEW_MIN_BYTES = 16 * 1024 * 1024
 """Files at least this big show their last lines at once while the full index loads."""
 
@@ -306,6 +302,29 @@ class LogwatchApp(App[int]):
         self.book.active_silences(time.time())  # expire silences
         self.alerts_pane.refresh_items()
         self.header.firing = self.book.firing_count
+
+    # -- background jobs ------------------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed background job is reported: logged, and an error toast.
+
+        Widgets reset their own "busy" state in their handlers first (the message
+        bubbles up to here); state the app owns is reset below. The app stays up.
+        """
+        if event.state == WorkerState.ERROR:
+            self._report_failure(event.worker)
+
+    @on(WorkerFailed)
+    def _on_worker_failed(self, message: WorkerFailed) -> None:
+        self._report_failure(message.worker)
+
+    def _report_failure(self, worker: Worker[object]) -> None:
+        log_failure(worker)
+        self.log.error(failure_text(worker))
+        if worker.group == "search":
+            self.investigation.search_failed()
+        elif worker.group == "rules-reload":
+            self.rule_editing.reload_failed()
+        self.notify(failure_text(worker), title="Error", severity="error", timeout=10, markup=False)
 
     # -- log view messages ------------------------------------------------------------------------
     @on(LogView.FollowChanged)

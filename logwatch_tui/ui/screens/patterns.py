@@ -45,6 +45,7 @@ from logwatch_tui.core.levels import Level
 from logwatch_tui.pattern_index import PatternIndex, PatternRow
 from logwatch_tui.ui.safe_text import inert
 from logwatch_tui.ui.widgets.stats_panel import sparkline
+from logwatch_tui.ui.worker_failures import WorkerFailed
 
 REFRESH_SECONDS = 2.0
 """While open, new lines are mined this often."""
@@ -316,15 +317,11 @@ class PatternsScreen(Screen[None]):
         self._refresh_table()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The app reports the error; here the screen stops looking busy.
         if event.state == WorkerState.ERROR:
             self.query_one("#patterns-progress").remove_class("-busy")
             self._choosing = False
-            self.notify(
-                f"pattern mining stopped: {event.worker.error!r}",
-                title="Patterns",
-                severity="error",
-                markup=False,
-            )
+            self.post_message(WorkerFailed(event.worker))
 
     # -- table ------------------------------------------------------------------------
     def _style(self, name: str) -> Style:

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from logwatch_tui.core.alerts import AlertBook, AlertItem
 from logwatch_tui.ui.safe_text import inert
@@ -151,7 +151,7 @@ class AlertsPane(OptionList):
         if highlighted is not None:
             try:
                 self.highlighted = self.get_option_index(highlighted)
-            except Exception:
+            except OptionDoesNotExist:  # that alert scrolled out of the newest MAX_SHOWN
                 pass
 
     def action_act(self, action: str) -> None:

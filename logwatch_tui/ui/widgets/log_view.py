@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.rowquery import (
@@ -43,6 +43,7 @@ from logwatch_tui.ui.widgets.log_rows import (
     TIME_WIDTH,
     paint_row,
 )
+from logwatch_tui.ui.worker_failures import WorkerFailed
 
 SYNC_FILTER_LIMIT = 200_000
 """Below this many lines, filtering is done at once (it takes a few ms)."""
@@ -370,7 +371,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
             self.FilterChanged(frozenset(self.hidden_levels), self.min_level, len(self.rows))
         )
 
-    @work(thread=True, exclusive=True, group="logview-filter")
+    @work(thread=True, exclusive=True, group="logview-filter", exit_on_error=False)
     def _filter_worker(
         self, query: RowQuery, n: int, generation: int, new_store: LineStore | None = None
     ) -> None:
@@ -382,6 +383,13 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
             width = min(max(new_store.lengths[:n]), MAX_DISPLAY_CHARS + 20)
         if not worker.is_cancelled:
             self.post_message(self._FilterDone(rows, n, generation, new_store, width))
+
+    @on(Worker.StateChanged)
+    def _on_filter_failed(self, event: Worker.StateChanged) -> None:
+        # The app reports the error; here the view stops saying it is filtering.
+        if event.worker.group == "logview-filter" and event.state == WorkerState.ERROR:
+            self.filtering = False
+            self.post_message(WorkerFailed(event.worker))
 
     @on(_FilterDone)
     def _on_filter_done(self, event: _FilterDone) -> None:
