@@ -268,9 +268,12 @@ class RecordDetailScreen(ModalScreen[None]):
             return
         lines = raw.count("\n") + 1
         what = "1 line" if lines == 1 else f"{lines} lines"
+        # OSC 52 has no answer: whether the clipboard got it is up to the terminal
+        # (tmux with set-clipboard off/external, some SSH clients drop it).
         self.notify(
-            f"copied the record ({what}, {size:,} bytes) to the clipboard",
-            timeout=3,
+            f"sent the record ({what}, {size:,} bytes) to the terminal (OSC 52) for the "
+            "clipboard — if paste shows nothing, your terminal ignores OSC 52",
+            timeout=5,
             markup=False,
         )
 

@@ -148,11 +148,18 @@ class AlertsPane(OptionList):
         if self.book.silences:
             title += f" · {len(self.book.silences)} silenced"
         self.border_title = title
-        if highlighted is not None:
+        if highlighted is None and self.has_focus and self.option_count:
+            self.action_first()
+        elif highlighted is not None:
             try:
                 self.highlighted = self.get_option_index(highlighted)
             except OptionDoesNotExist:  # that alert scrolled out of the newest MAX_SHOWN
                 pass
+
+    def on_focus(self) -> None:
+        """Tab lands on the newest alert, so the first Enter opens it (not after a Down)."""
+        if self.highlighted is None and self.option_count:
+            self.action_first()
 
     def action_act(self, action: str) -> None:
         option = self.highlighted_option

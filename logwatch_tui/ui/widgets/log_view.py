@@ -49,6 +49,8 @@ SYNC_FILTER_LIMIT = 200_000
 """Below this many lines, filtering is done at once (it takes a few ms)."""
 
 ALL_LEVELS = frozenset(int(lv) for lv in Level)
+MIN_LEVEL_STEPS = (0, Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL)
+"""What ``+``/``-`` step through: each step hides something people notice."""
 
 
 class LogView(LogNavigation, ScrollView, can_focus=True):
@@ -310,7 +312,13 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         self.refilter()
 
     def change_min_level(self, delta: int) -> None:
-        self.min_level = max(0, min(int(Level.CRITICAL), self.min_level + delta))
+        """Step along MIN_LEVEL_STEPS: the first ``+`` hides TRACE and DEBUG together."""
+        steps = MIN_LEVEL_STEPS
+        if delta > 0:
+            nxt = next((lv for lv in steps if lv > self.min_level), steps[-1])
+        else:
+            nxt = next((lv for lv in reversed(steps) if lv < self.min_level), 0)
+        self.min_level = int(nxt)
         self.refilter()
 
     def show_all_levels(self) -> None:
