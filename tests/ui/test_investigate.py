@@ -154,9 +154,7 @@ async def test_detail_view_shows_fields_and_pretty_json(tmp_path: Path) -> None:
         assert '"amount": 12.5' in shown
         assert "[bold]x[/]" in shown
         await pilot.press("c")
-        await wait_for(
-            pilot, lambda: any("(OSC 52)" in n.message for n in app._notifications)
-        )
+        await wait_for(pilot, lambda: any("(OSC 52)" in n.message for n in app._notifications))
         await pilot.press("escape")
 
 
