@@ -7,9 +7,11 @@ widgets. Rendering of rows happens only for what is on screen.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from textual import on
@@ -21,6 +23,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from logwatch_tui.config import AppConfig, save_ui_setting
+from logwatch_tui.core.formats.base import ParsedLine
 from logwatch_tui.core.rules import Rule, rule_summary
 from logwatch_tui.core.stats import StatsSnapshot
 from logwatch_tui.core.store import LineStore
@@ -46,6 +49,20 @@ from logwatch_tui.ui.widgets.prompt_bar import PromptBar
 from logwatch_tui.ui.widgets.stats_panel import StatsPanel
 from logwatch_tui.ui.widgets.status_header import StatusHeader
 from logwatch_tui.ui.worker_failures import WorkerFailed, failure_text, log_failure
+
+log = logging.getLogger(__name__)
+
+
+def local_zone_label() -> str:
+    """``UTC``, ``CET``, ``UTC+05:30``: the zone the time column is shown in."""
+    now = datetime.now().astimezone()
+    name = now.tzname() or ""
+    off = now.strftime("%z")
+    off = f"{off[:3]}:{off[3:]}" if off else ""
+    if name and not name.startswith(("+", "-")):
+        return name if name == "UTC" else f"{name}"
+    return f"UTC{off}" if off else "local time"
+
 
 PREVIEW_MIN_BYTES = 16 * 1024 * 1024
 """Files at least this big show their last lines at once while the full index loads."""
@@ -147,9 +164,9 @@ class LogwatchApp(App[int]):
         self.filter_bar = self.query_one(FilterBar)
         self.prompt_bar = self.query_one(PromptBar)
         self._setup_theme()
-        self.log_view.message_of = lambda sid, text: self._message_of(
-            sid, text, self.log_view.store
-        )
+        self.log_view.parse_of = lambda sid, text: self._parsed_of(sid, text, self.log_view.store)
+        self.log_view.declared_columns = self._declared_columns
+        self.header.zone = local_zone_label()
         self.log_view.focus()
         self.header.sources = self._sources_label()
         self._apply_width_class(self.size.width)
@@ -211,6 +228,22 @@ class LogwatchApp(App[int]):
         ``store`` is the store ``source_id`` belongs to (default: the full index; the
         log view passes its own, which is the quick preview while a big file loads).
         """
+        parsed = self._parsed_of(source_id, text, store)
+        return parsed.message if parsed is not None and parsed.message else None
+
+    def _declared_columns(self, source_id: int) -> tuple[str, ...] | None:
+        """Field columns a source's format declares (``columns``), when it does."""
+        names = self.log_view.store.source_names
+        if self.pipeline is None or source_id >= len(names):
+            return None
+        parser = self.pipeline.parsers.get(names[source_id])
+        columns = getattr(parser.format, "columns", None) if parser is not None else None
+        return tuple(columns) if columns else None
+
+    def _parsed_of(
+        self, source_id: int, text: str, store: LineStore | None = None
+    ) -> ParsedLine | None:
+        """A header line parsed by its source's format (message, fields), or None."""
         store = store if store is not None else self.store
         names = store.source_names
         if source_id >= len(names):
@@ -222,10 +255,10 @@ class LogwatchApp(App[int]):
         if parser is None:
             return None
         try:
-            parsed = parser.format.parse(text)
-        except Exception:  # a format bug must not take the screen down
+            return parser.format.parse(text)
+        except Exception:  # a format bug must not take the screen down: show the raw line
+            log.debug("format %s failed on a line", parser.format.name, exc_info=True)
             return None
-        return parsed.message if parsed is not None and parsed.message else None
 
     # -- themes --------------------------------------------------------------------------------
     def _setup_theme(self) -> None:
@@ -330,11 +363,20 @@ class LogwatchApp(App[int]):
     @on(LogView.FollowChanged)
     def _on_follow(self, event: LogView.FollowChanged) -> None:
         self.header.follow = event.follow
+        if event.follow:
+            self.header.new_lines = 0
+
+    @on(LogView.NewWhilePaused)
+    def _on_new_while_paused(self, event: LogView.NewWhilePaused) -> None:
+        self.header.new_lines = 0 if self.log_view.follow else event.count
 
     @on(LogView.FilterChanged)
     def _on_filter(self, event: LogView.FilterChanged) -> None:
         self.header.hidden = event.hidden
         self.header.min_level = event.min_level
+        total = len(self.log_view.store)
+        narrowed = bool(self.log_view.narrowing())
+        self.header.shown = f"{event.shown:,} of {total:,} lines" if narrowed else ""
 
     @on(LogView.Jumped)
     def _on_jumped(self, event: LogView.Jumped) -> None:

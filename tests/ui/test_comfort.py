@@ -10,7 +10,7 @@ from logwatch_tui.ui.screens.help import binding_rows
 from logwatch_tui.ui.widgets.alerts_pane import AlertsPane
 from logwatch_tui.ui.widgets.log_view import LogView
 
-from .helpers import HIGH_ERROR_RATE, py_line, wait_for, wait_loaded
+from .helpers import HIGH_ERROR_RATE, append, py_line, screen_rows, wait_for, wait_loaded
 
 
 def write_log(path: Path, n: int, start: float = 1_763_600_000, step: float = 1) -> None:
@@ -45,3 +45,106 @@ async def test_tab_into_alerts_pane_then_enter_opens_the_first_alert(tmp_path: P
         assert app.focused.highlighted == 0
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, AlertDetailScreen))
+
+
+# -- the log view: dates, raw lines, field columns, honest empty states, paused backlog ------
+
+DAY = 86400.0
+
+
+async def test_dates_show_when_the_lines_span_days_and_d_cycles_them(tmp_path: Path) -> None:
+    one_day = tmp_path / "one.log"
+    write_log(one_day, 20)
+    app = LogwatchApp([str(one_day)], use_watchdog=False, use_history=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_loaded(pilot, 20)
+        rows = [r for r in screen_rows(app.log_view) if r.strip()]
+        assert rows[-1].startswith("00:53:39 "), rows[-1]  # time only: one day
+        await pilot.press("d")  # auto -> on
+        rows = [r for r in screen_rows(app.log_view) if r.strip()]
+        assert rows[-1].startswith("11-20 00:53:39 ")
+        await pilot.press("d")  # on -> off
+        assert app.log_view.date_mode == "off"
+        await pilot.press("d")  # back to auto
+        assert app.log_view.date_mode == "auto"
+    two_days = tmp_path / "two.log"
+    write_log(two_days, 20, step=DAY / 4)  # 20 lines over 5 days
+    app = LogwatchApp([str(two_days)], use_watchdog=False, use_history=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_loaded(pilot, 20)
+        rows = [r for r in screen_rows(app.log_view) if r.strip()]
+        assert rows[0].startswith("11-20 00:53:20 "), rows[0]
+        assert rows[-1].startswith("11-24 18:53:20 "), rows[-1]
+        assert app.header.zone == "UTC"
+
+
+async def test_r_switches_between_parsed_columns_and_the_raw_line(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    write_log(log, 10)
+    raw_last = log.read_text().splitlines()[-1]
+    app = LogwatchApp([str(log)], use_watchdog=False, use_history=False)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await wait_loaded(pilot, 10)
+        assert not screen_rows(app.log_view)[9].startswith(raw_last)
+        await pilot.press("r")
+        assert screen_rows(app.log_view)[9].startswith(raw_last)
+        await pilot.press("r")
+        assert screen_rows(app.log_view)[9].startswith("00:53:29 INFO ")
+
+
+async def test_field_columns_show_the_logger_and_c_toggles_them(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(
+        "".join(
+            py_line("INFO", f"event {i}", when=1_763_600_000 + i, svc=("api.auth", "db")[i % 2])
+            + "\n"
+            for i in range(10)
+        )
+    )
+    app = LogwatchApp([str(log)], use_watchdog=False, use_history=False)
+    async with app.run_test(size=(160, 24)) as pilot:  # wide: on without asking
+        await wait_loaded(pilot, 10)
+        row = screen_rows(app.log_view)[9]
+        assert row.startswith("00:53:29 INFO  db       event 9"), row
+        await pilot.press("c")
+        assert screen_rows(app.log_view)[9].startswith("00:53:29 INFO  event 9")
+    app = LogwatchApp([str(log)], use_watchdog=False, use_history=False)
+    async with app.run_test(size=(80, 24)) as pilot:  # narrow: off until asked
+        await wait_loaded(pilot, 10)
+        assert screen_rows(app.log_view)[9].startswith("00:53:29 INFO  event 9")
+        await pilot.press("c")
+        assert screen_rows(app.log_view)[8].startswith("00:53:28 INFO  api.auth event 8")
+
+
+async def test_an_empty_filtered_view_says_why_and_which_key_clears_it(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    write_log(log, 100)
+    app = LogwatchApp([str(log)], use_watchdog=False, use_history=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_loaded(pilot, 100)
+        await pilot.press("i", *"no-such-thing", "enter")
+        await wait_for(pilot, lambda: not app.log_view.rows)
+        await pilot.press("plus")
+        first, second = screen_rows(app.log_view)[:2]
+        assert "0 of 100 lines match" in first, first
+        assert "level ≥ INFO" in first and "/no-such-thing/" in first
+        assert "clear with a (all levels), F (filters)" in second
+        assert app.header.shown == "0 of 100 lines"
+
+
+async def test_paused_following_counts_new_lines_and_G_resumes(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    write_log(log, 50)
+    app = LogwatchApp([str(log)], use_history=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_loaded(pilot, 50)
+        await pilot.press("up")
+        assert app.log_view.follow is False
+        append(log, *(py_line("INFO", f"late {i}") for i in range(7)))
+        await wait_for(pilot, lambda: app.header.new_lines == 7)
+        await pilot.pause()
+        assert "+7 new (G)" in app.header.render().plain
+        await pilot.press("G")
+        assert app.log_view.follow is True
+        assert app.header.new_lines == 0
+        assert "new" not in app.header.render().plain

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from rich.segment import Segment
 from rich.style import Style
@@ -26,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from logwatch_tui.core.formats.base import ParsedLine
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.rowquery import (
     LineFilter,
@@ -34,6 +36,7 @@ from logwatch_tui.core.rowquery import (
     row_of,
 )
 from logwatch_tui.core.store import LineStore
+from logwatch_tui.ui.safe_text import inert
 from logwatch_tui.ui.widgets.log_navigation import LogNavigation
 from logwatch_tui.ui.widgets.log_rows import (
     LEVEL_WIDTH,
@@ -41,6 +44,7 @@ from logwatch_tui.ui.widgets.log_rows import (
     SOURCE_COLOURS,
     SOURCE_WIDTH,
     TIME_WIDTH,
+    fit,
     paint_row,
 )
 from logwatch_tui.ui.worker_failures import WorkerFailed
@@ -49,6 +53,29 @@ SYNC_FILTER_LIMIT = 200_000
 """Below this many lines, filtering is done at once (it takes a few ms)."""
 
 ALL_LEVELS = frozenset(int(lv) for lv in Level)
+FIELD_COLUMN_NAMES = (
+    "host",
+    "hostname",
+    "app",
+    "program",
+    "service",
+    "svc",
+    "logger",
+    "component",
+    "pid",
+    "procid",
+    "remote",
+    "method",
+    "status",
+)
+"""Fields people filter by, in column order; a format's declared ``columns`` win."""
+MAX_FIELD_COLUMNS = 3
+FIELD_WIDTH = 16
+"""A field column is as wide as its longest sampled value, up to this (cut with …)."""
+FIELD_SAMPLE = 300
+WIDE_FIELDS = 100
+"""From this view width the field columns show without asking (``c`` toggles them)."""
+DATE_FORMATS = {"short": "%m-%d ", "long": "%Y-%m-%d "}
 MIN_LEVEL_STEPS = (0, Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL)
 """What ``+``/``-`` step through: each step hides something people notice."""
 
@@ -64,6 +91,8 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         scrollbar-size-horizontal: 1;
     }
     LogView > .logview--time { color: $text-muted; }
+    LogView > .logview--field { color: $secondary; }
+    LogView > .logview--empty { color: $warning; text-style: italic; }
     LogView > .logview--source-0 { color: $secondary; }
     LogView > .logview--source-1 { color: $accent; }
     LogView > .logview--source-2 { color: $primary; }
@@ -105,10 +134,15 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         Binding("m", "toggle_mark", "Mark line", show=False),
         Binding("full_stop", "next_mark", "Next mark", show=False),
         Binding("comma", "prev_mark", "Prev mark", show=False),
+        Binding("d", "cycle_date", "Date column (auto/on/off)", show=False),
+        Binding("r", "toggle_raw", "Raw line / parsed columns", show=False),
+        Binding("c", "toggle_fields", "Field columns", show=False),
     ]
 
     COMPONENT_CLASSES = {
         "logview--time",
+        "logview--field",
+        "logview--empty",
         *(f"logview--source-{i}" for i in range(SOURCE_COLOURS)),
         "logview--continuation",
         "logview--cursor",
@@ -140,6 +174,16 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
             self.hidden = hidden
             self.min_level = min_level
             self.shown = shown
+
+    class NewWhilePaused(Message):
+        """Lines arrived below while following is paused (the header shows ``+N new``)."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, LogView.NewWhilePaused)
 
     class Jumped(Message):
         """A next/previous jump found nothing (the app tells the user)."""
@@ -191,8 +235,21 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         """Store lines matching the search, ascending."""
         self.marks: set[int] = set()
         """Bookmarked store lines."""
-        self.message_of: Callable[[int, str], str | None] = lambda source_id, text: None
-        """Given (source id, raw line) return the message part, or None to show the raw line."""
+        self.parse_of: Callable[[int, str], ParsedLine | None] = lambda source_id, text: None
+        """Given (source id, raw line) return it parsed (message, fields), or None: raw line."""
+        self.declared_columns: Callable[[int], Sequence[str] | None] = lambda source_id: None
+        """A source's format's declared field columns, if its declaration names them."""
+        self.raw_mode = False
+        """Show each line exactly as in the file (``r``), like lnav's raw view."""
+        self.date_mode = "auto"
+        """``auto``: dates shown when the lines span more than one day; ``on``; ``off``."""
+        self.show_fields: bool | None = None
+        """Field columns on/off (``c``); None: on from WIDE_FIELDS columns."""
+        self.new_while_paused = 0
+        """Lines that arrived below since following paused."""
+        self._date_format = ""
+        self._source_count = len(self.store.source_names)
+        self._field_columns: list[tuple[str, int]] | None = None
         self._row_cache: OrderedDict[int, tuple[list[Segment], int]] = OrderedDict()
         self._max_width = 0
         self._filter_generation = 0
@@ -215,6 +272,85 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         names = self.store.source_names
         longest = max((len(n.rsplit("/", 1)[-1]) for n in names), default=0)
         return max(4, min(SOURCE_WIDTH, longest))
+
+    @property
+    def date_format(self) -> str:
+        """strftime prefix of the time column: ``""`` (time only) or a date."""
+        return self._date_format
+
+    def _wanted_date_format(self) -> str:
+        if self.date_mode == "off" or not self.rows:
+            return ""
+        ts = self.store.ts
+        try:
+            first = datetime.fromtimestamp(min(ts[self.rows[0]], ts[self.rows[-1]]))
+            last = datetime.fromtimestamp(max(ts[self.rows[0]], ts[self.rows[-1]]))
+        except (OverflowError, OSError, ValueError):
+            return ""
+        if self.date_mode == "auto" and first.date() == last.date():
+            return ""
+        return DATE_FORMATS["short" if first.year == last.year else "long"]
+
+    def _update_date_format(self) -> None:
+        wanted = self._wanted_date_format()
+        if wanted != self._date_format:
+            self._date_format = wanted
+            self._row_cache.clear()
+            self._update_virtual_size()
+
+    @property
+    def fields_shown(self) -> bool:
+        if self.raw_mode:
+            return False
+        if self.show_fields is not None:
+            return self.show_fields
+        return self.size.width >= WIDE_FIELDS
+
+    @property
+    def shown_field_columns(self) -> list[tuple[str, int]]:
+        """(field name, width) of the field columns on screen (none in raw mode)."""
+        if not self.fields_shown:
+            return []
+        if self._field_columns is None:
+            if not self.rows:
+                return []  # nothing to sample yet: decide when lines are there
+            self._field_columns = self._pick_field_columns()
+        return self._field_columns
+
+    def _pick_field_columns(self) -> list[tuple[str, int]]:
+        """The fields people filter by that these lines have, from a sample of the newest."""
+        store, rows = self.store, self.rows
+        sample = (
+            rows[-FIELD_SAMPLE:] if rows else range(max(0, len(store) - FIELD_SAMPLE), len(store))
+        )
+        seen: dict[str, int] = {}
+        widths: dict[str, int] = {}
+        declared: list[str] = []
+        parsed_count = 0
+        for line in sample:
+            if not store.heads[line]:
+                continue
+            sid = store.sources[line]
+            for name in self.declared_columns(sid) or ():
+                if name not in declared:
+                    declared.append(name)
+            parsed = self.parse_of(sid, store.text(line))
+            if parsed is None:
+                continue
+            parsed_count += 1
+            for name, value in parsed.fields.items():
+                if value is None or isinstance(value, (dict, list)):
+                    continue
+                seen[name] = seen.get(name, 0) + 1
+                widths[name] = max(widths.get(name, 0), len(str(value)))
+        if not parsed_count:
+            return []
+        names = declared or [n for n in FIELD_COLUMN_NAMES if seen.get(n, 0) * 5 >= parsed_count]
+        out = []
+        for name in names[:MAX_FIELD_COLUMNS]:
+            if name in seen:
+                out.append((name, max(3, min(FIELD_WIDTH, widths[name]))))
+        return out
 
     @property
     def row_query(self) -> RowQuery:
@@ -257,6 +393,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
 
     def _switch_store(self, store: LineStore, rows: array, upto: int, width: int | None) -> None:
         self.store = store
+        self._field_columns = None
         self._row_cache.clear()
         self._max_width = 0
         self.rows = rows
@@ -268,21 +405,37 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         if pending:
             self.row_query.append_rows(store, rows, pending)
             self._grow_width(pending)
+        self._update_date_format()
         self._update_virtual_size()
 
     def lines_appended(self, new: range) -> None:
         """The store grew: extend the visible index and keep following."""
         if not new:
             return
+        before = len(self.rows)
         if not self.row_query.append_rows(self.store, self.rows, new):
             # lines older than the newest shown row (merged sources): re-sort, throttled
             self._schedule_resort()
+        self._check_sources()
         self._grow_width(new)
+        self._update_date_format()
         self._update_virtual_size()
         if self.follow:
             self.cursor = max(0, len(self.rows) - 1)
             self._stick_to_end()
+        elif len(self.rows) > before:
+            self.new_while_paused += len(self.rows) - before
+            self.post_message(self.NewWhilePaused(self.new_while_paused))
         self.refresh()
+
+    def _check_sources(self) -> None:
+        """A second source appeared (a glob matched a new file): every row gets the
+        source column, including those painted before it came."""
+        count = len(self.store.source_names)
+        if count != self._source_count:
+            self._source_count = count
+            self._row_cache.clear()
+            self._field_columns = None
 
     def _grow_width(self, new: range) -> None:
         lengths = self.store.lengths
@@ -294,14 +447,11 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
 
     def _prefix_width(self) -> int:
         marks = 1 if self.marks else 0
-        return (
-            marks
-            + TIME_WIDTH
-            + 1
-            + LEVEL_WIDTH
-            + 1
-            + ((self.source_width + 1) if self.multi_source else 0)
-        )
+        source = (self.source_width + 1) if self.multi_source else 0
+        if self.raw_mode:
+            return marks + source
+        fields = sum(w + 1 for _, w in self.shown_field_columns)
+        return marks + TIME_WIDTH + len(self._date_format) + 1 + LEVEL_WIDTH + 1 + source + fields
 
     def _update_virtual_size(self) -> None:
         self.virtual_size = Size(self._prefix_width() + self._max_width, len(self.rows))
@@ -332,13 +482,8 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
             self.set_timer(0.5, self._resort)
 
     def _resort(self) -> None:
+        # (marks and the search stay: only the order of the rows is rebuilt)
         self._resort_pending = False
-        self.search_rx: re.Pattern[str] | None = None
-        """The current search (highlighted on screen)."""
-        self.search_matches: array = array("q")
-        """Store lines matching the search, ascending."""
-        self.marks: set[int] = set()
-        """Bookmarked store lines."""
         self.refilter()
 
     def set_restriction(self, lines: array | None, label: str = "") -> None:
@@ -418,6 +563,8 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         pending = range(upto, len(self.store))
         if pending and not self.row_query.append_rows(self.store, visible, pending):
             self._schedule_resort()
+        self._check_sources()
+        self._update_date_format()
         self._update_virtual_size()
         if self.follow or anchor is None:
             self.cursor = max(0, len(visible) - 1)
@@ -435,6 +582,8 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         self._row_cache.clear()
 
     def _on_resize(self, event: Resize) -> None:
+        if self.show_fields is None:  # auto field columns depend on the width
+            self._row_cache.clear()
         self._update_virtual_size()
         if self.follow:
             self._stick_to_end()
@@ -461,6 +610,8 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         row = scroll_y + y
         width = self.size.width
         base = self.rich_style
+        if not self.rows:
+            return self._empty_line(y, width, base)
         if row >= len(self.rows):
             return Strip.blank(width, base)
         line = self.rows[row]
@@ -480,6 +631,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
 
     def watch_follow(self, follow: bool) -> None:
         if follow:
+            self.new_while_paused = 0
             self.anchor()
         else:
             self.release_anchor()
@@ -549,6 +701,88 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
 
     def action_scroll_right_cols(self) -> None:
         self.scroll_to(x=self.scroll_x + 8, animate=False)
+
+    def _relayout(self) -> None:
+        self._row_cache.clear()
+        self._update_virtual_size()
+        if self.follow:
+            self._stick_to_end()
+        self.refresh()
+
+    def action_cycle_date(self) -> None:
+        """auto -> on -> off -> auto: the date beside the time."""
+        self.date_mode = {"auto": "on", "on": "off", "off": "auto"}[self.date_mode]
+        self._update_date_format()
+        self._relayout()
+        self.post_message(self.Jumped(f"date column: {self.date_mode}"))
+
+    def action_toggle_raw(self) -> None:
+        self.raw_mode = not self.raw_mode
+        self._relayout()
+        self.post_message(
+            self.Jumped("raw lines, as in the file" if self.raw_mode else "parsed columns")
+        )
+
+    def action_toggle_fields(self) -> None:
+        self.show_fields = not self.fields_shown
+        self._field_columns = None
+        self._relayout()
+        names = ", ".join(n for n, _ in self.shown_field_columns)
+        if not self.show_fields:
+            self.post_message(self.Jumped("field columns off"))
+        elif self.raw_mode:
+            self.post_message(self.Jumped("field columns show in parsed view (r)"))
+        else:
+            self.post_message(
+                self.Jumped(f"field columns: {names}" if names else "no field columns here")
+            )
+
+    # -- empty and narrowed states ---------------------------------------------------------
+    def narrowing(self) -> list[tuple[str, str]]:
+        """Why lines are hidden, each with the key that undoes it."""
+        out: list[tuple[str, str]] = []
+        if self.min_level:
+            out.append((f"level ≥ {Level(self.min_level).name}", "a"))
+        if self.hidden_levels:
+            names = ",".join(Level(lv).name for lv in sorted(self.hidden_levels))
+            out.append((f"hidden {names}", "a"))
+        filters = self.filters
+        if filters is not None:
+            describe = getattr(filters, "describe", None)
+            out.append((describe() if callable(describe) else "filters", "F"))
+        if self.restriction is not None:
+            out.append((self.restriction_label or "pattern", "Esc"))
+        if self.only_source is not None:
+            names = self.store.source_names
+            name = names[self.only_source] if self.only_source < len(names) else "?"
+            out.append((f"only {name.rsplit('/', 1)[-1]}", "o"))
+        return out
+
+    KEY_UNDOES = {"a": "all levels", "F": "filters", "Esc": "pattern", "o": "all sources"}
+
+    def empty_text(self) -> list[str]:
+        """What an empty view says instead of nothing: why, and the keys that undo it."""
+        total = len(self.store)
+        if not total:
+            return ["no lines yet — waiting for the source to write"]
+        if self.filtering:
+            return [f"filtering {total:,} lines…"]
+        reasons = self.narrowing()
+        if not reasons:
+            return [f"0 of {total:,} lines shown"]
+        why = " · ".join(r for r, _ in reasons)
+        keys = ", ".join(
+            f"{k} ({self.KEY_UNDOES.get(k, '')})" for k in dict.fromkeys(k for _, k in reasons)
+        )
+        return [f"0 of {total:,} lines match: {why}", f"clear with {keys}"]
+
+    def _empty_line(self, y: int, width: int, base: Style) -> Strip:
+        lines = self.empty_text()
+        if y >= len(lines):
+            return Strip.blank(width, base)
+        text = " " + inert(lines[y])
+        seg = Segment(fit(text, width), self._style("logview--empty"))
+        return Strip([seg], width).apply_style(base)
 
     def on_mouse_scroll_up(self, event: MouseScrollUp) -> None:
         if self.follow:
