@@ -158,7 +158,8 @@ def _check_sources(sources: Sequence[str]) -> list[str]:
 
 
 def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts).astimezone().isoformat()
+    """Local ISO 8601 with microseconds always: every line's timestamp has the same width."""
+    return datetime.fromtimestamp(ts).astimezone().isoformat(timespec="microseconds")
 
 
 # -- parse ----------------------------------------------------------------------------------
@@ -173,10 +174,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
     pending: list[LogRecord | None] = [None]
 
     def emit(rec: LogRecord) -> None:
+        ts = rec.timestamp.isoformat(timespec="microseconds") if rec.timestamp else None
         if args.json:
-            out.write(json.dumps(rec.to_json(), ensure_ascii=False, default=str) + "\n")
+            d = rec.to_json()
+            d["ts"] = ts  # fixed width (isoformat drops ".000000" on whole seconds)
+            out.write(json.dumps(d, ensure_ascii=False, default=str) + "\n")
         else:
-            ts = rec.timestamp.isoformat() if rec.timestamp else "-"
+            ts = ts or "-"
             out.write(f"{ts} {rec.level.name:<8} {rec.source}:{rec.line} {rec.message}\n")
 
     def sink(upd: PipelineUpdate) -> None:
@@ -225,7 +229,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             if ev.status == "firing":
                 fired += 1
             if args.json:
-                out.write(json.dumps(ev.to_json(), ensure_ascii=False) + "\n")
+                d = ev.to_json()
+                d["at"] = _iso(ev.at)  # fixed width, like the text lines
+                out.write(json.dumps(d, ensure_ascii=False) + "\n")
             else:
                 out.write(format_alert_line(ev) + "\n")
 

@@ -218,9 +218,20 @@ class LogwatchApp(App[int]):
         self.alerting.stop()
 
     def _sources_label(self) -> str:
-        if len(self.sources) == 1:
-            return self.sources[0]
-        return f"{len(self.sources)} sources"
+        """One file: its path. Otherwise how many files are read (a glob counts the
+        files it matched, not itself) and the globs being watched."""
+        from logwatch_tui.sources.specs import expand_specs
+
+        try:
+            files, globs = expand_specs(self.sources)
+        except OSError:
+            files, globs = list(self.sources), []
+        read = sum(1 for name in self.store.source_names if name)
+        n = max(read, len(files))
+        if n == 1 and not globs:
+            return files[0]
+        label = f"{n} source{'s' if n != 1 else ''}"
+        return f"{label} ({', '.join(globs)})" if globs else label
 
     def _message_of(self, source_id: int, text: str, store: LineStore | None = None) -> str | None:
         """The message part of a header line, for display (None: show the raw line).
@@ -286,6 +297,7 @@ class LogwatchApp(App[int]):
 
     def _apply_width_class(self, width: int) -> None:
         self.screen.set_class(width >= 140, "-wide")
+        self.screen.set_class(width < 100, "-narrow")
 
     def action_toggle_side(self) -> None:
         self.side.display = not self.side.display
@@ -295,6 +307,7 @@ class LogwatchApp(App[int]):
     def on_log_update(self, message: LogUpdate) -> None:
         upd = message.update
         view = self.log_view
+        sources_before = len(self.store.source_names)
         for batch in upd.batches:
             new = self.store.append(batch)
             if not self._preview_active:
@@ -309,6 +322,8 @@ class LogwatchApp(App[int]):
                     self.notify(ev.message, title="Source", severity="error", markup=False)
             elif ev.kind == "opened" and self.header.note:
                 self.header.note = ""
+        if len(self.store.source_names) != sources_before:
+            self.header.sources = self._sources_label()
         if upd.history_alerts or upd.alerts:
             self.alerting.on_alerts(upd.history_alerts, upd.alerts)
         if upd.stats is not None:

@@ -148,3 +148,42 @@ async def test_paused_following_counts_new_lines_and_G_resumes(tmp_path: Path) -
         assert app.log_view.follow is True
         assert app.header.new_lines == 0
         assert "new" not in app.header.render().plain
+
+
+# -- sources -----------------------------------------------------------------------------------
+
+
+def _launch_sources(*specs: str) -> list[str]:
+    """What `logwatch-tui SPEC…` hands the app (launch.py): files, then globs to watch."""
+    from logwatch_tui.sources.specs import expand_specs
+
+    paths, globs = expand_specs(list(specs))
+    return paths + globs
+
+
+async def test_a_glob_matching_one_file_counts_one_source(tmp_path: Path) -> None:
+    write_log(tmp_path / "a.log", 5)
+    app = LogwatchApp(_launch_sources(str(tmp_path / "*.log")), use_history=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_loaded(pilot, 5)
+        assert app.header.sources == f"1 source ({tmp_path}/*.log)"
+        write_log(tmp_path / "b.log", 3)
+        await wait_for(pilot, lambda: len(app.store) >= 8, timeout=15)
+        await wait_for(pilot, lambda: app.header.sources == f"2 sources ({tmp_path}/*.log)")
+
+
+async def test_lines_read_before_a_second_file_appeared_get_the_source_column(
+    tmp_path: Path,
+) -> None:
+    write_log(tmp_path / "a.log", 5)
+    app = LogwatchApp(_launch_sources(str(tmp_path / "*.log")), use_history=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_loaded(pilot, 5)
+        before = [r for r in screen_rows(app.log_view) if r.strip()]
+        assert before[0].startswith("00:53:20 INFO  event"), before[0]
+        (tmp_path / "b.log").write_text(py_line("ERROR", "from b", when=1_763_600_100) + "\n")
+        await wait_for(pilot, lambda: len(app.store) >= 6, timeout=15)
+        await pilot.pause()
+        rows = [r for r in screen_rows(app.log_view) if r.strip()]
+        assert rows[0].startswith("00:53:20 INFO  a.log event"), rows[0]
+        assert rows[-1].startswith("00:55:00 ERROR b.log from b"), rows[-1]

@@ -617,7 +617,12 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         line = self.rows[row]
         segs, cell_len = self._row_segments(line)
         strip = Strip(segs, cell_len)
-        strip = strip.crop_extend(scroll_x, scroll_x + width, None)
+        if cell_len > scroll_x + width and width > 1:
+            # more to the right: say so in the last cell (→/l scrolls, Enter shows all)
+            strip = strip.crop_extend(scroll_x, scroll_x + width - 1, None)
+            strip = Strip([*strip, Segment("…", self._style("logview--marker"))], width)
+        else:
+            strip = strip.crop_extend(scroll_x, scroll_x + width, None)
         if row == self.cursor:
             strip = strip.apply_style(self._style("logview--cursor"))
         return strip.apply_style(base)
