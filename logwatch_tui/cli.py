@@ -229,9 +229,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             if ev.status == "firing":
                 fired += 1
             if args.json:
-                d = ev.to_json()
-                d["at"] = _iso(ev.at)  # fixed width, like the text lines
-                out.write(json.dumps(d, ensure_ascii=False) + "\n")
+                out.write(json.dumps(ev.to_json(), ensure_ascii=False) + "\n")
             else:
                 out.write(format_alert_line(ev) + "\n")
 
