@@ -23,6 +23,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from logwatch_tui.config import AppConfig, save_ui_setting
+from logwatch_tui.core.alerts import AlertItem
 from logwatch_tui.core.formats.base import ParsedLine
 from logwatch_tui.core.rules import Rule, rule_summary
 from logwatch_tui.core.stats import StatsSnapshot
@@ -167,6 +168,7 @@ class LogwatchApp(App[int]):
         self.log_view.parse_of = lambda sid, text: self._parsed_of(sid, text, self.log_view.store)
         self.log_view.declared_columns = self._declared_columns
         self.header.zone = local_zone_label()
+        self.alerts_pane.in_scope = self._alert_in_scope
         self.log_view.focus()
         self.header.sources = self._sources_label()
         self._apply_width_class(self.size.width)
@@ -241,6 +243,18 @@ class LogwatchApp(App[int]):
         """
         parsed = self._parsed_of(source_id, text, store)
         return parsed.message if parsed is not None and parsed.message else None
+
+    def _alert_in_scope(self, item: AlertItem) -> bool:
+        """An earlier run's alert belongs in the pane when one of this run's rules raised it
+        about one of this run's sources."""
+        if item.rule not in {r.id for r in self.rules}:
+            return False
+        if not item.source:
+            return True
+        ours = {*self.sources, *self.store.source_names}
+        return item.source in ours or os.path.abspath(item.source) in {
+            os.path.abspath(p) for p in ours if p
+        }
 
     def _declared_columns(self, source_id: int) -> tuple[str, ...] | None:
         """Field columns a source's format declares (``columns``), when it does."""

@@ -187,3 +187,43 @@ async def test_lines_read_before_a_second_file_appeared_get_the_source_column(
         rows = [r for r in screen_rows(app.log_view) if r.strip()]
         assert rows[0].startswith("00:53:20 INFO  a.log event"), rows[0]
         assert rows[-1].startswith("00:55:00 ERROR b.log from b"), rows[-1]
+
+
+# -- the alerts pane shows this run's rules and sources unless asked for all history -----------
+
+
+async def test_alerts_pane_hides_other_runs_alerts_until_h(tmp_path: Path) -> None:
+    from logwatch_tui.core.record import AlertEvent
+
+    log = tmp_path / "app.log"
+    write_log(log, 5)
+    app = LogwatchApp([str(log)], rules=[HIGH_ERROR_RATE], use_watchdog=False, use_history=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot, 5)
+        ours = AlertEvent(
+            HIGH_ERROR_RATE.id, "High Error Rate", "firing", "error", 1.0, 3, source=str(log)
+        )
+        other_rule = AlertEvent(
+            "disk-full", "Disk full", "firing", "critical", 2.0, 1, source=str(log)
+        )
+        other_file = AlertEvent(
+            HIGH_ERROR_RATE.id,
+            "High Error Rate",
+            "firing",
+            "error",
+            3.0,
+            9,
+            source="/var/log/other.log",
+        )
+        for ev in (ours, other_rule, other_file):
+            app.book.apply(ev, earlier_session=True)
+        pane = app.alerts_pane
+        pane.refresh_items(force=True)
+        assert pane.option_count == 1
+        assert "+2 other runs (h)" in str(pane.border_title)
+        pane.focus()
+        await pilot.press("h")
+        assert pane.option_count == 3
+        assert "all history (h)" in str(pane.border_title)
+        await pilot.press("h")
+        assert pane.option_count == 1

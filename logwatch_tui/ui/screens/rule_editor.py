@@ -244,8 +244,10 @@ class RuleEditor(ModalScreen[Rule | None]):
     def on_mount(self) -> None:
         self._apply_width(self.app.size.width)
         self.revalidate()
-        self._start_backtest()
         self.query_one("#f-name", Input).focus()
+        # After the first frame: a backtest thread starting now competes with the
+        # layout of the form for the GIL and delays the editor showing up.
+        self.call_after_refresh(self._start_backtest)
 
     # -- reading the form ---------------------------------------------------------------------
     def _text(self, key: str) -> str:
