@@ -227,3 +227,38 @@ async def test_alerts_pane_hides_other_runs_alerts_until_h(tmp_path: Path) -> No
         assert "all history (h)" in str(pane.border_title)
         await pilot.press("h")
         assert pane.option_count == 1
+
+
+# -- rule editor: every problem in view at 80x24 ------------------------------------------------
+
+
+async def test_invalid_rule_at_80x24_shows_every_problem(tmp_path: Path) -> None:
+    from textual.app import App
+    from textual.widgets import Input, Static
+
+    from logwatch_tui.backtest import BacktestHistory
+    from logwatch_tui.ui.screens.rule_editor import RuleEditor
+
+    log = tmp_path / "app.log"
+    write_log(log, 50)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(RuleEditor(None, history=BacktestHistory(paths=[str(log)])))
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, RuleEditor))
+        editor = app.screen
+        editor.query_one("#f-name", Input).value = ""
+        editor.query_one("#f-threshold", Input).value = "zero"
+        await wait_for(pilot, lambda: len(editor.errors) == 2)
+        await pilot.pause()
+        status = str(editor.query_one("#status", Static).render())
+        assert "2 problems" in status and "name" in status and "threshold" in status, status
+        form = editor.query_one("#form")
+        visible = form.scrollable_content_region
+        for key in ("name", "threshold"):
+            msg = editor.query_one(f"#msg-{key}", Static)
+            assert msg.region.height >= 1
+            assert visible.contains_region(msg.region), (key, msg.region, visible)

@@ -125,6 +125,8 @@ class RuleEditor(ModalScreen[Rule | None]):
         border-top: none;
         border-left: solid $primary 50%;
     }
+    RuleEditor.-invalid #backtest { height: 2; }
+    RuleEditor.-wide.-invalid #backtest { height: 1fr; }
     RuleEditor #buttons { height: 1; padding: 0 1; }
     RuleEditor #status { width: 1fr; height: 1; }
     RuleEditor #status.-error { color: $error; }
@@ -352,12 +354,24 @@ class RuleEditor(ModalScreen[Rule | None]):
         if errors:
             n = len(errors)
             first = errors.get("_form")
+            names = ", ".join(
+                LABELS.get(k, k.removeprefix("opt:")).lower() for k in errors if k != "_form"
+            )
             status.update(
-                Text(inert(first) if first else f"{n} problem{'s' if n > 1 else ''}: fix to save")
+                Text(
+                    inert(first)
+                    if first
+                    else f"{n} problem{'s' if n > 1 else ''} ({names}): fix to save",
+                    no_wrap=True,
+                    overflow="ellipsis",
+                )
             )
         else:
             status.update(Text("ctrl+s saves"))
         status.set_class(bool(errors), "-error")
+        # An invalid rule has no backtest to show: its panel folds to one line so the
+        # form (and every problem under its field) gets the room at 80x24.
+        self.set_class(bool(errors), "-invalid")
         self.query_one("#save", Button).disabled = bool(errors)
 
     def _with_caret(self, key: str, reason: str) -> str:
