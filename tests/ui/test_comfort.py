@@ -255,7 +255,7 @@ async def test_invalid_rule_at_80x24_shows_every_problem(tmp_path: Path) -> None
         await wait_for(pilot, lambda: len(editor.errors) == 2)
         await pilot.pause()
         status = str(editor.query_one("#status", Static).render())
-        assert "2 problems" in status and "name" in status and "threshold" in status, status
+        assert "2 problems to fix" in status and "name" in status and "threshold" in status, status
         form = editor.query_one("#form")
         visible = form.scrollable_content_region
         for key in ("name", "threshold"):

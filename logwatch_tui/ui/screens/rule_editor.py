@@ -359,9 +359,7 @@ class RuleEditor(ModalScreen[Rule | None]):
             )
             status.update(
                 Text(
-                    inert(first)
-                    if first
-                    else f"{n} problem{'s' if n > 1 else ''} ({names}): fix to save",
+                    inert(first) if first else f"{n} problem{'s' if n > 1 else ''} to fix: {names}",
                     no_wrap=True,
                     overflow="ellipsis",
                 )

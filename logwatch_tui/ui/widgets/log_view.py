@@ -608,7 +608,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y
-        width = self.size.width
+        width = self.scrollable_content_region.width  # not under the scrollbar
         base = self.rich_style
         if not self.rows:
             return self._empty_line(y, width, base)
