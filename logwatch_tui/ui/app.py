@@ -37,14 +37,18 @@ from logwatch_tui.ui.investigate import ExportDone, Investigation, SearchDone, S
 from logwatch_tui.ui.messages import LogUpdate
 from logwatch_tui.ui.rule_editing import RuleEditing, RulesReloaded
 from logwatch_tui.ui.screens.alert_detail import AlertDetailScreen
+from logwatch_tui.ui.screens.filters import FiltersScreen
 from logwatch_tui.ui.screens.help import HelpScreen
+from logwatch_tui.ui.screens.histogram import HistogramScreen
 from logwatch_tui.ui.screens.patterns import PatternsScreen
+from logwatch_tui.ui.screens.record_detail import RecordDetailScreen
 from logwatch_tui.ui.screens.rule_editor import RuleEditor
 from logwatch_tui.ui.screens.rules import RulesScreen
 from logwatch_tui.ui.screens.silence import SilenceChoice, SilenceScreen
 from logwatch_tui.ui.themes import install_themes
 from logwatch_tui.ui.widgets.alerts_pane import AlertsPane
 from logwatch_tui.ui.widgets.filter_bar import FilterBar
+from logwatch_tui.ui.widgets.histogram_view import HistogramView
 from logwatch_tui.ui.widgets.log_view import LogView
 from logwatch_tui.ui.widgets.prompt_bar import PromptBar
 from logwatch_tui.ui.widgets.stats_panel import StatsPanel
@@ -539,6 +543,9 @@ class LogwatchApp(App[int]):
                     ("Rules screen", list(RulesScreen.BINDINGS)),
                     ("Patterns", list(PatternsScreen.BINDINGS)),
                     ("Rule editor", list(RuleEditor.BINDINGS)),
+                    ("Histogram", [*HistogramView.BINDINGS, *HistogramScreen.BINDINGS]),
+                    ("Record detail", list(RecordDetailScreen.BINDINGS)),
+                    ("Filters", list(FiltersScreen.BINDINGS)),
                 ]
             )
         )
