@@ -262,3 +262,25 @@ async def test_invalid_rule_at_80x24_shows_every_problem(tmp_path: Path) -> None
             msg = editor.query_one(f"#msg-{key}", Static)
             assert msg.region.height >= 1
             assert visible.contains_region(msg.region), (key, msg.region, visible)
+
+
+async def test_marks_and_search_survive_a_merged_resort(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.log", tmp_path / "b.log"
+    write_log(a, 10)
+    write_log(b, 10, start=1_763_600_100)
+    app = LogwatchApp([str(a), str(b)], use_history=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, 20)
+        view = app.log_view
+        await pilot.press("up", "m")
+        assert view.marks
+        marks = set(view.marks)
+        await pilot.press("slash", *"event", "enter")
+        await wait_for(pilot, lambda: "match" in app.header.search)
+        generation = view._filter_generation
+        # a line older than the newest shown row: the merged view re-sorts
+        append(a, py_line("INFO", "late but old", when=1_763_600_050))
+        await wait_for(pilot, lambda: view._filter_generation > generation, timeout=15)
+        await pilot.pause()
+        assert view.marks == marks
+        assert view.search_rx is not None
