@@ -91,7 +91,8 @@ async def open_timed(
 
 
 async def close(app: LogwatchApp, kind: type[Screen]) -> None:
-    app.screen.dismiss(None)
+    """Escape, as a person closes it (so the screen stops its own background work)."""
+    app._driver.send_message(events.Key("escape", "\x1b"))
     while isinstance(app.screen, kind):
         await asyncio.sleep(0.005)
     await idle(app)

@@ -251,6 +251,10 @@ class RuleEditor(ModalScreen[Rule | None]):
         # layout of the form for the GIL and delays the editor showing up.
         self.call_after_refresh(self._start_backtest)
 
+    def on_unmount(self) -> None:
+        # However the editor goes away, its backtest stops (it holds the GIL otherwise).
+        self._cancel_backtest()
+
     # -- reading the form ---------------------------------------------------------------------
     def _text(self, key: str) -> str:
         return self.query_one(f"#f-{css_id(key)}", Input).value

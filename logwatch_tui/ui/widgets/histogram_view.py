@@ -238,7 +238,10 @@ class HistogramView(Widget, can_focus=True):
         else:
             self.computing = True
             self.refresh()
-            self._count_worker(bucket, self._generation, keep_ts)
+            # after the "counting…" frame: a counting thread started now would hold
+            # the GIL while the screen is being laid out and delay it by seconds
+            generation = self._generation
+            self.call_after_refresh(self._count_worker, bucket, generation, keep_ts)
 
     def _rows_now(self) -> Sequence[int] | None:
         rows = self.rows
