@@ -181,7 +181,8 @@ def _resume_state():
 
 
 def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts).astimezone().isoformat()
+    """Local ISO 8601 with microseconds always: every line's timestamp has the same width."""
+    return datetime.fromtimestamp(ts).astimezone().isoformat(timespec="microseconds")
 
 
 # -- parse ----------------------------------------------------------------------------------
@@ -203,13 +204,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
     pending: list[LogRecord | None] = [None]
 
     def emit(rec: LogRecord) -> None:
-        if args.json:
-            out.write(json_text(rec.to_json(), default=str) + "\n")
-        else:
-            ts = rec.timestamp.isoformat() if rec.timestamp else "-"
-            out.write(
-                inert(f"{ts} {rec.level.name:<8} {rec.source}:{rec.line} {rec.message}") + "\n"
-            )
+        # fixed width: isoformat drops ".000000" on whole seconds
+        ts = rec.timestamp.isoformat(timespec="microseconds") if rec.timestamp else "-"
+        out.write(inert(f"{ts} {rec.level.name:<8} {rec.source}:{rec.line} {rec.message}") + "\n")
 
     def sink(upd: PipelineUpdate) -> None:
         for batch in upd.batches:

@@ -10,6 +10,7 @@ on the event loop.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import deque
 from collections.abc import Callable
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from logwatch_tui.notify import DeliveryOutcome, Dispatcher
     from logwatch_tui.ui.app import LogwatchApp
 
+log = logging.getLogger(__name__)
 TOAST_SEVERITY = {
     "info": "information",
     "warning": "warning",
@@ -176,8 +178,8 @@ class AlertController:
         if history is not None:
             try:
                 history.record_outcome(outcome)
-            except Exception:  # history problems are reported on event writes
-                pass
+            except Exception:  # reported to the user on event writes; logged here
+                log.warning("alert history: delivery outcome not recorded", exc_info=True)
         self.app.post_message(DeliveryUpdate(outcome))
 
     def on_delivery(self, message: DeliveryUpdate) -> None:

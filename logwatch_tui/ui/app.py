@@ -7,9 +7,11 @@ widgets. Rendering of rows happens only for what is on screen.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from textual import on
@@ -18,8 +20,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
 
 from logwatch_tui.config import AppConfig, save_ui_setting
+from logwatch_tui.core.alerts import AlertItem
+from logwatch_tui.core.formats.base import ParsedLine
 from logwatch_tui.core.rules import Rule, rule_summary
 from logwatch_tui.core.stats import StatsSnapshot
 from logwatch_tui.core.store import LineStore
@@ -32,25 +37,38 @@ from logwatch_tui.ui.investigate import ExportDone, Investigation, SearchDone, S
 from logwatch_tui.ui.messages import LogUpdate
 from logwatch_tui.ui.rule_editing import RuleEditing, RulesReloaded
 from logwatch_tui.ui.screens.alert_detail import AlertDetailScreen
+from logwatch_tui.ui.screens.filters import FiltersScreen
 from logwatch_tui.ui.screens.help import HelpScreen
+from logwatch_tui.ui.screens.histogram import HistogramScreen
 from logwatch_tui.ui.screens.patterns import PatternsScreen
+from logwatch_tui.ui.screens.record_detail import RecordDetailScreen
 from logwatch_tui.ui.screens.rule_editor import RuleEditor
 from logwatch_tui.ui.screens.rules import RulesScreen
 from logwatch_tui.ui.screens.silence import SilenceChoice, SilenceScreen
 from logwatch_tui.ui.themes import install_themes
 from logwatch_tui.ui.widgets.alerts_pane import AlertsPane
 from logwatch_tui.ui.widgets.filter_bar import FilterBar
+from logwatch_tui.ui.widgets.histogram_view import HistogramView
 from logwatch_tui.ui.widgets.log_view import LogView
 from logwatch_tui.ui.widgets.prompt_bar import PromptBar
 from logwatch_tui.ui.widgets.stats_panel import StatsPanel
 from logwatch_tui.ui.widgets.status_header import StatusHeader
+from logwatch_tui.ui.worker_failures import WorkerFailed, failure_text, log_failure
 
-TOAST_SEVERITY = {
-    "info": "information",
-    "warning": "warning",
-    "error": "error",
-    "critical": "error",
-}
+log = logging.getLogger(__name__)
+
+
+def local_zone_label() -> str:
+    """``UTC``, ``CET``, ``UTC+05:30``: the zone the time column is shown in."""
+    now = datetime.now().astimezone()
+    name = now.tzname() or ""
+    off = now.strftime("%z")
+    off = f"{off[:3]}:{off[3:]}" if off else ""
+    if name and not name.startswith(("+", "-")):
+        return name if name == "UTC" else f"{name}"
+    return f"UTC{off}" if off else "local time"
+
+
 PREVIEW_MIN_BYTES = 16 * 1024 * 1024
 """Files at least this big show their last lines at once while the full index loads."""
 
@@ -151,9 +169,10 @@ class LogwatchApp(App[int]):
         self.filter_bar = self.query_one(FilterBar)
         self.prompt_bar = self.query_one(PromptBar)
         self._setup_theme()
-        self.log_view.message_of = lambda sid, text: self._message_of(
-            sid, text, self.log_view.store
-        )
+        self.log_view.parse_of = lambda sid, text: self._parsed_of(sid, text, self.log_view.store)
+        self.log_view.declared_columns = self._declared_columns
+        self.header.zone = local_zone_label()
+        self.alerts_pane.in_scope = self._alert_in_scope
         self.log_view.focus()
         self.header.sources = self._sources_label()
         self._apply_width_class(self.size.width)
@@ -205,9 +224,20 @@ class LogwatchApp(App[int]):
         self.alerting.stop()
 
     def _sources_label(self) -> str:
-        if len(self.sources) == 1:
-            return self.sources[0]
-        return f"{len(self.sources)} sources"
+        """One file: its path. Otherwise how many files are read (a glob counts the
+        files it matched, not itself) and the globs being watched."""
+        from logwatch_tui.sources.specs import expand_specs
+
+        try:
+            files, globs = expand_specs(self.sources)
+        except OSError:
+            files, globs = list(self.sources), []
+        read = sum(1 for name in self.store.source_names if name)
+        n = max(read, len(files))
+        if n == 1 and not globs:
+            return files[0]
+        label = f"{n} source{'s' if n != 1 else ''}"
+        return f"{label} ({', '.join(globs)})" if globs else label
 
     def _message_of(self, source_id: int, text: str, store: LineStore | None = None) -> str | None:
         """The message part of a header line, for display (None: show the raw line).
@@ -215,6 +245,34 @@ class LogwatchApp(App[int]):
         ``store`` is the store ``source_id`` belongs to (default: the full index; the
         log view passes its own, which is the quick preview while a big file loads).
         """
+        parsed = self._parsed_of(source_id, text, store)
+        return parsed.message if parsed is not None and parsed.message else None
+
+    def _alert_in_scope(self, item: AlertItem) -> bool:
+        """An earlier run's alert belongs in the pane when one of this run's rules raised it
+        about one of this run's sources."""
+        if item.rule not in {r.id for r in self.rules}:
+            return False
+        if not item.source:
+            return True
+        ours = {*self.sources, *self.store.source_names}
+        return item.source in ours or os.path.abspath(item.source) in {
+            os.path.abspath(p) for p in ours if p
+        }
+
+    def _declared_columns(self, source_id: int) -> tuple[str, ...] | None:
+        """Field columns a source's format declares (``columns``), when it does."""
+        names = self.log_view.store.source_names
+        if self.pipeline is None or source_id >= len(names):
+            return None
+        parser = self.pipeline.parsers.get(names[source_id])
+        columns = getattr(parser.format, "columns", None) if parser is not None else None
+        return tuple(columns) if columns else None
+
+    def _parsed_of(
+        self, source_id: int, text: str, store: LineStore | None = None
+    ) -> ParsedLine | None:
+        """A header line parsed by its source's format (message, fields), or None."""
         store = store if store is not None else self.store
         names = store.source_names
         if source_id >= len(names):
@@ -226,10 +284,10 @@ class LogwatchApp(App[int]):
         if parser is None:
             return None
         try:
-            parsed = parser.format.parse(text)
-        except Exception:  # a format bug must not take the screen down
+            return parser.format.parse(text)
+        except Exception:  # a format bug must not take the screen down: show the raw line
+            log.debug("format %s failed on a line", parser.format.name, exc_info=True)
             return None
-        return parsed.message if parsed is not None and parsed.message else None
 
     # -- themes --------------------------------------------------------------------------------
     def _setup_theme(self) -> None:
@@ -257,6 +315,7 @@ class LogwatchApp(App[int]):
 
     def _apply_width_class(self, width: int) -> None:
         self.screen.set_class(width >= 140, "-wide")
+        self.screen.set_class(width < 100, "-narrow")
 
     def action_toggle_side(self) -> None:
         self.side.display = not self.side.display
@@ -266,6 +325,7 @@ class LogwatchApp(App[int]):
     def on_log_update(self, message: LogUpdate) -> None:
         upd = message.update
         view = self.log_view
+        sources_before = len(self.store.source_names)
         for batch in upd.batches:
             new = self.store.append(batch)
             if not self._preview_active:
@@ -281,6 +341,8 @@ class LogwatchApp(App[int]):
                     self.notify(ev.message, title="Source", severity=severity, markup=False)
             elif ev.kind == "opened" and self.header.note:
                 self.header.note = ""
+        if len(self.store.source_names) != sources_before:
+            self.header.sources = self._sources_label()
         if upd.history_alerts or upd.alerts:
             self.alerting.on_alerts(upd.history_alerts, upd.alerts)
         if upd.stats is not None:
@@ -308,15 +370,47 @@ class LogwatchApp(App[int]):
         self.alerts_pane.refresh_items()
         self.header.firing = self.book.firing_count
 
+    # -- background jobs ------------------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed background job is reported: logged, and an error toast.
+
+        Widgets reset their own "busy" state in their handlers first (the message
+        bubbles up to here); state the app owns is reset below. The app stays up.
+        """
+        if event.state == WorkerState.ERROR:
+            self._report_failure(event.worker)
+
+    @on(WorkerFailed)
+    def _on_worker_failed(self, message: WorkerFailed) -> None:
+        self._report_failure(message.worker)
+
+    def _report_failure(self, worker: Worker[object]) -> None:
+        log_failure(worker)
+        self.log.error(failure_text(worker))
+        if worker.group == "search":
+            self.investigation.search_failed()
+        elif worker.group == "rules-reload":
+            self.rule_editing.reload_failed()
+        self.notify(failure_text(worker), title="Error", severity="error", timeout=10, markup=False)
+
     # -- log view messages ------------------------------------------------------------------------
     @on(LogView.FollowChanged)
     def _on_follow(self, event: LogView.FollowChanged) -> None:
         self.header.follow = event.follow
+        if event.follow:
+            self.header.new_lines = 0
+
+    @on(LogView.NewWhilePaused)
+    def _on_new_while_paused(self, event: LogView.NewWhilePaused) -> None:
+        self.header.new_lines = 0 if self.log_view.follow else event.count
 
     @on(LogView.FilterChanged)
     def _on_filter(self, event: LogView.FilterChanged) -> None:
         self.header.hidden = event.hidden
         self.header.min_level = event.min_level
+        total = len(self.log_view.store)
+        narrowed = bool(self.log_view.narrowing())
+        self.header.shown = f"{event.shown:,} of {total:,} lines" if narrowed else ""
 
     @on(LogView.Jumped)
     def _on_jumped(self, event: LogView.Jumped) -> None:
@@ -450,6 +544,9 @@ class LogwatchApp(App[int]):
                     ("Rules screen", list(RulesScreen.BINDINGS)),
                     ("Patterns", list(PatternsScreen.BINDINGS)),
                     ("Rule editor", list(RuleEditor.BINDINGS)),
+                    ("Histogram", [*HistogramView.BINDINGS, *HistogramScreen.BINDINGS]),
+                    ("Record detail", list(RecordDetailScreen.BINDINGS)),
+                    ("Filters", list(FiltersScreen.BINDINGS)),
                 ]
             )
         )

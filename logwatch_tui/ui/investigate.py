@@ -151,8 +151,15 @@ class Investigation:
         self.app.run_worker(run, thread=True, group="search", exclusive=True, exit_on_error=False)
         return None
 
+    def search_failed(self) -> None:
+        """The search worker died (the app reports why): the header says so, not a stale %."""
+        self._search_cancel = None
+        self._search_generation += 1  # a late progress message must not bring the % back
+        self.view.set_search(None)
+        self.app.header.search = f"/{self.search_pattern} failed"
+
     def on_search_progress(self, message: SearchProgress) -> None:
-        if message.total:
+        if message.total and self._search_cancel is not None:
             self.app.header.search = f"/{self.search_pattern} {message.done / message.total:.0%}"
 
     def on_search_done(self, message: SearchDone) -> None:
@@ -232,8 +239,10 @@ class Investigation:
                 self.view.follow = False
                 self.view.jump_to_time(when)
 
+        # The live rows and their count now: the screen counts them in a worker (order
+        # does not matter for counting, and copying 5M rows here would stall the loop).
         self.app.push_screen(
-            HistogramScreen(self.app.store, array("q", sorted(rows)), select_ts=select), chosen
+            HistogramScreen(self.app.store, rows, select_ts=select, upto=len(rows)), chosen
         )
 
     def export(self, value: str) -> str | None:
@@ -241,10 +250,14 @@ class Investigation:
         if path.is_dir():
             return f"{path} is a directory"
         fmt = "jsonl" if path.suffix in (".jsonl", ".json", ".ndjson") else "raw"
-        rows = array("q", sorted(self.view.rows))
+        live = self.view.rows
+        n = len(live)
+        merged = self.view.row_query.merge
         store = self.app.store
 
         def run() -> None:
+            # Copy (and, for merged sources, sort) here, off the event loop: 0.5 s at 5M rows.
+            rows = array("q", sorted(live[:n])) if merged else live[:n]
             try:
                 count = export_lines(store, rows, path, fmt=fmt, parser_for=self.parser_for)
                 self.app.post_message(ExportDone(str(path), count, None))
@@ -252,7 +265,7 @@ class Investigation:
                 self.app.post_message(ExportDone(str(path), None, str(exc)))
 
         self.app.run_worker(run, thread=True, group="export", exit_on_error=False)
-        self.app.notify(f"exporting {len(rows):,} lines to {path}…", markup=False)
+        self.app.notify(f"exporting {n:,} lines to {path}…", markup=False)
         return None
 
     def on_export_done(self, message: ExportDone) -> None:

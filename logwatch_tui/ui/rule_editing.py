@@ -139,6 +139,10 @@ class RuleEditing:
 
         self.app.run_worker(load, thread=True, group="rules-reload", exit_on_error=False)
 
+    def reload_failed(self) -> None:
+        """The reload worker died (the app reports why): try again on the next change."""
+        self._reloading = False
+
     def on_reloaded(self, message: RulesReloaded) -> None:
         self._reloading = False
         self._stamp = message.stamp

@@ -68,7 +68,11 @@ async def test_level_keys_hide_and_show_exact_lines(tmp_path: Path) -> None:
         assert header.hidden == frozenset({Level.DEBUG, Level.INFO})
         await pilot.press("2", "3")  # both back
         assert len(view.rows) == 100
-        await pilot.press("plus", "plus", "plus", "plus", "plus")  # minimum level WARNING
+        await pilot.press("plus")  # the first + hides TRACE and DEBUG in one step
+        assert view.min_level == Level.INFO
+        assert len(view.rows) == 80
+        assert app.query_one(StatusHeader).min_level == Level.INFO
+        await pilot.press("plus")  # minimum level WARNING
         assert view.min_level == Level.WARNING
         assert len(view.rows) == 20
         assert {view.store.levels[i] for i in view.rows} == {Level.WARNING, Level.ERROR}

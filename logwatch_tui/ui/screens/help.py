@@ -7,31 +7,45 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEY_NAMES = {
-    "question_mark": "?",
-    "plus": "+",
-    "minus": "-",
-    "equals_sign": "=",
-    "slash": "/",
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-    "pageup": "PgUp",
-    "pagedown": "PgDn",
-    "space": "Space",
     "escape": "Esc",
     "enter": "Enter",
+    "tab": "Tab",
+    "space": "Space",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "delete": "Del",
+    "backspace": "Backspace",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
 }
+"""Keys shown by name; every printable key is shown as the character it types."""
+
+
+def key_glyph(key: str) -> str:
+    """``full_stop`` -> ``.``, ``question_mark`` -> ``?``, ``ctrl+b`` -> ``^B``, ``pageup`` -> ``PgUp``."""
+    key = key.strip()
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    if key.startswith("ctrl+"):
+        return "^" + key_glyph(key[5:]).upper()
+    if "+" in key and len(key) > 1:  # shift+tab, alt+x
+        mod, _, rest = key.rpartition("+")
+        return f"{mod.title()}+{key_glyph(rest)}"
+    char = format_key(key)
+    return char if len(char) == 1 else key.replace("_", " ").title()
 
 
 def key_label(keys: str) -> str:
-    out = []
-    for k in keys.split(","):
-        k = k.strip()
-        out.append(KEY_NAMES.get(k, k if len(k) == 1 else k.replace("ctrl+", "^").title()))
-    return " ".join(out)
+    return " ".join(key_glyph(k) for k in keys.split(","))
 
 
 def binding_rows(bindings: list[BindingType]) -> list[tuple[str, str]]:

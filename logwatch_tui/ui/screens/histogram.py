@@ -38,6 +38,7 @@ class HistogramScreen(Screen[float | None]):
         *,
         bucket: float | None = None,
         select_ts: float | None = None,
+        upto: int | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -47,10 +48,16 @@ class HistogramScreen(Screen[float | None]):
         self.rows = rows
         self.bucket = bucket
         self.select_ts = select_ts
+        self.upto = upto
 
     def compose(self) -> ComposeResult:
         yield HistogramView(
-            self.store, self.rows, bucket=self.bucket, select_ts=self.select_ts, id="histogram"
+            self.store,
+            self.rows,
+            bucket=self.bucket,
+            select_ts=self.select_ts,
+            upto=self.upto,
+            id="histogram",
         )
         yield Footer()
 

@@ -45,6 +45,7 @@ from logwatch_tui.core.levels import Level
 from logwatch_tui.pattern_index import PatternIndex, PatternRow
 from logwatch_tui.ui.safe_text import inert
 from logwatch_tui.ui.widgets.stats_panel import sparkline
+from logwatch_tui.ui.worker_failures import WorkerFailed
 
 REFRESH_SECONDS = 2.0
 """While open, new lines are mined this often."""
@@ -253,7 +254,7 @@ class PatternsScreen(Screen[None]):
         self._order: list[int] = []
         self._shown_key: tuple[object, ...] = ()
         self._mining: Worker[None] | None = None
-        self._selecting = False
+        self._choosing = False
         self._last_partial = 0.0
         self._cancel = threading.Event()
         self.table: DataTable[Text] = DataTable(cursor_type="row", id="patterns-table")
@@ -316,15 +317,11 @@ class PatternsScreen(Screen[None]):
         self._refresh_table()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The app reports the error; here the screen stops looking busy.
         if event.state == WorkerState.ERROR:
             self.query_one("#patterns-progress").remove_class("-busy")
-            self._selecting = False
-            self.notify(
-                f"pattern mining stopped: {event.worker.error!r}",
-                title="Patterns",
-                severity="error",
-                markup=False,
-            )
+            self._choosing = False
+            self.post_message(WorkerFailed(event.worker))
 
     # -- table ------------------------------------------------------------------------
     def _style(self, name: str) -> Style:
@@ -484,13 +481,13 @@ class PatternsScreen(Screen[None]):
     def action_choose(self) -> None:
         """Filter the log view to the highlighted pattern's records and go back to it."""
         tid = self._selected_id()
-        if tid is None or self._selecting:
+        if tid is None or self._choosing:
             return
         template = self._rows[tid].text
         if self.index.mined <= SYNC_SELECT_LINES:
             self._deliver(tid, template, self.index.lines_of(tid))
         else:
-            self._selecting = True
+            self._choosing = True
             self.query_one("#patterns-title", Static).update(
                 Text(f"collecting the lines of: {inert(template)}", no_wrap=True)
             )
@@ -501,7 +498,7 @@ class PatternsScreen(Screen[None]):
         self.post_message(self._Selected(tid, template, self.index.lines_of(tid)))
 
     def _deliver(self, tid: int, template: str, lines: array) -> None:
-        self._selecting = False
+        self._choosing = False
         # To the app, not to this screen: the screen is gone before its queue would run.
         self.app.post_message(self.PatternChosen(tid, template, lines))
         if self.is_current:

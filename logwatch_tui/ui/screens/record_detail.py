@@ -31,8 +31,9 @@ from logwatch_tui.core.record import LogRecord
 from logwatch_tui.ui.clipboard import ClipboardError, copy_text
 from logwatch_tui.ui.safe_text import inert
 
-MAX_DETAIL_CHARS = 100_000
-"""Longer records are cut on screen (copy and export still carry all of it)."""
+MAX_DETAIL_CHARS = 10_000
+"""Longer texts are cut on screen (copy and export still carry all of it): wrapping is
+what a modal's open time is spent on — 100k chars took seconds, 10k takes milliseconds."""
 TITLE_CHARS = 300
 """The title shows this much of the message's first line; longer ones get a section."""
 MAX_JSON_CHARS = 200_000
@@ -268,9 +269,12 @@ class RecordDetailScreen(ModalScreen[None]):
             return
         lines = raw.count("\n") + 1
         what = "1 line" if lines == 1 else f"{lines} lines"
+        # OSC 52 has no answer: whether the clipboard got it is up to the terminal
+        # (tmux with set-clipboard off/external, some SSH clients drop it).
         self.notify(
-            f"copied the record ({what}, {size:,} bytes) to the clipboard",
-            timeout=3,
+            f"sent the record ({what}, {size:,} bytes) to the terminal (OSC 52) for the "
+            "clipboard — if paste shows nothing, your terminal ignores OSC 52",
+            timeout=5,
             markup=False,
         )
 

@@ -125,6 +125,8 @@ class RuleEditor(ModalScreen[Rule | None]):
         border-top: none;
         border-left: solid $primary 50%;
     }
+    RuleEditor.-invalid #backtest { height: 2; }
+    RuleEditor.-wide.-invalid #backtest { height: 1fr; }
     RuleEditor #buttons { height: 1; padding: 0 1; }
     RuleEditor #status { width: 1fr; height: 1; }
     RuleEditor #status.-error { color: $error; }
@@ -244,8 +246,14 @@ class RuleEditor(ModalScreen[Rule | None]):
     def on_mount(self) -> None:
         self._apply_width(self.app.size.width)
         self.revalidate()
-        self._start_backtest()
         self.query_one("#f-name", Input).focus()
+        # After the first frame: a backtest thread starting now competes with the
+        # layout of the form for the GIL and delays the editor showing up.
+        self.call_after_refresh(self._start_backtest)
+
+    def on_unmount(self) -> None:
+        # However the editor goes away, its backtest stops (it holds the GIL otherwise).
+        self._cancel_backtest()
 
     # -- reading the form ---------------------------------------------------------------------
     def _text(self, key: str) -> str:
@@ -350,12 +358,22 @@ class RuleEditor(ModalScreen[Rule | None]):
         if errors:
             n = len(errors)
             first = errors.get("_form")
+            names = ", ".join(
+                LABELS.get(k, k.removeprefix("opt:")).lower() for k in errors if k != "_form"
+            )
             status.update(
-                Text(inert(first) if first else f"{n} problem{'s' if n > 1 else ''}: fix to save")
+                Text(
+                    inert(first) if first else f"{n} problem{'s' if n > 1 else ''} to fix: {names}",
+                    no_wrap=True,
+                    overflow="ellipsis",
+                )
             )
         else:
             status.update(Text("ctrl+s saves"))
         status.set_class(bool(errors), "-error")
+        # An invalid rule has no backtest to show: its panel folds to one line so the
+        # form (and every problem under its field) gets the room at 80x24.
+        self.set_class(bool(errors), "-invalid")
         self.query_one("#save", Button).disabled = bool(errors)
 
     def _with_caret(self, key: str, reason: str) -> str:

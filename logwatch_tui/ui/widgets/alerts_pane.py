@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from itertools import islice
 
@@ -10,7 +11,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from logwatch_tui.core.alerts import AlertBook, AlertItem
 from logwatch_tui.ui.safe_text import inert
@@ -45,6 +46,7 @@ class AlertsPane(OptionList):
         Binding("a", "act('ack')", "Acknowledge"),
         Binding("S", "act('silence')", "Silence…"),
         Binding("u", "act('unsilence')", "Lift silence"),
+        Binding("h", "toggle_history", "This run / all history"),
     ]
     COMPONENT_CLASSES = {"alerts--firing", "alerts--warning", "alerts--resolved", "alerts--dim"}
 
@@ -83,6 +85,12 @@ class AlertsPane(OptionList):
         self.book = book
         self._version = -1
         self._tick: int | None = None
+        self.in_scope: Callable[[AlertItem], bool] = lambda item: True
+        """Is an earlier run's alert about this run's rules and sources? (set by the app)"""
+        self.all_history = False
+        """Show every earlier run's alerts (``h``), not only this run's rules and sources."""
+        self.hidden_earlier = 0
+        """Earlier runs' alerts left out by the scope (the title says how many)."""
 
     def on_mount(self) -> None:
         self.border_title = "Alerts"
@@ -139,20 +147,49 @@ class AlertsPane(OptionList):
             for i, sil in enumerate(self.book.silences)
             if sil.until > now
         ]
+        shown = (it for it in self.book if self._shows(it))
         options += [
             Option(self.prompt_for(it), id=str(it.uid))
-            for it in islice(self.book, MAX_SHOWN)  # the newest; `logwatch-tui alerts` has all
+            for it in islice(shown, MAX_SHOWN)  # the newest; `logwatch-tui alerts` has all
         ]
+        self.hidden_earlier = sum(
+            1 for it in self.book if it.earlier_session and not self._shows(it)
+        )
         self.add_options(options)
         title = f"Alerts ({self.book.firing_count} firing)" if self.book.firing_count else "Alerts"
         if self.book.silences:
             title += f" · {len(self.book.silences)} silenced"
+        if self.all_history:
+            title += " · all history (h)"
+        elif self.hidden_earlier:
+            title += f" · +{self.hidden_earlier} other runs (h)"
         self.border_title = title
-        if highlighted is not None:
+        if highlighted is None and self.has_focus and self.option_count:
+            self.action_first()
+        elif highlighted is not None:
             try:
                 self.highlighted = self.get_option_index(highlighted)
-            except Exception:
+            except OptionDoesNotExist:  # that alert scrolled out of the newest MAX_SHOWN
                 pass
+
+    def _shows(self, item: AlertItem) -> bool:
+        return self.all_history or not item.earlier_session or self.in_scope(item)
+
+    def action_toggle_history(self) -> None:
+        self.all_history = not self.all_history
+        self.refresh_items(force=True)
+        self.notify(
+            "alerts of every earlier run"
+            if self.all_history
+            else "alerts of this run's rules and sources",
+            timeout=2,
+            markup=False,
+        )
+
+    def on_focus(self) -> None:
+        """Tab lands on the newest alert, so the first Enter opens it (not after a Down)."""
+        if self.highlighted is None and self.option_count:
+            self.action_first()
 
     def action_act(self, action: str) -> None:
         option = self.highlighted_option

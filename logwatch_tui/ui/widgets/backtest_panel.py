@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 from logwatch_tui.backtest import BacktestHistory, BacktestResult, backtest_history
 from logwatch_tui.core.rules import Rule
 from logwatch_tui.ui.safe_text import inert
+from logwatch_tui.ui.worker_failures import WorkerFailed
 
 FIX_THE_RULE = "Backtest: fix the rule to see what it would have done."
 NO_HISTORY = "No history loaded: nothing to test against yet."
@@ -163,13 +164,9 @@ class BacktestPanel(Vertical):
             return
         self.running = False
         self.query_one("#bt-progress", ProgressBar).remove_class("-running")
+        # the app's worker-failure handler logs it and shows the toast
         self._show_note(f"Backtest failed: {event.worker.error!r}")
-        self.notify(
-            f"backtest failed: {event.worker.error!r}",
-            title="Backtest",
-            severity="error",
-            markup=False,
-        )
+        self.post_message(WorkerFailed(event.worker))
 
     # -- showing --------------------------------------------------------------------------------
     def _style(self, name: str) -> Style:

@@ -29,7 +29,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from logwatch_tui.core.histogram import (
     Histogram,
@@ -41,6 +41,7 @@ from logwatch_tui.core.histogram import (
 )
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.store import LineStore
+from logwatch_tui.ui.worker_failures import WorkerFailed
 
 SYNC_LIMIT = 200_000
 """Stores up to this many lines are counted at once; bigger ones in a thread."""
@@ -161,6 +162,7 @@ class HistogramView(Widget, can_focus=True):
         *,
         bucket: float | None = None,
         select_ts: float | None = None,
+        upto: int | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -169,10 +171,14 @@ class HistogramView(Widget, can_focus=True):
 
         ``bucket`` fixes the first bucket size (else it fits the width);
         ``select_ts`` picks the bucket to select first (else the latest).
+        ``upto``: count only ``rows[:upto]`` — ``rows`` may be the log view's live
+        array, which grows while the screen is open; it is copied in the worker,
+        never on the event loop.
         """
         super().__init__(name=name, id=id, classes=classes)
         self.store = store
         self.rows = rows
+        self.upto = upto if upto is not None else (len(rows) if rows is not None else 0)
         self.hist: Histogram | None = None
         self.first_bucket = 0
         """Index of the first bucket on screen."""
@@ -180,6 +186,8 @@ class HistogramView(Widget, can_focus=True):
         self._select_ts = select_ts
         self._generation = 0
         self.computing = False
+        self.failed = ""
+        """Why the last count failed (shown instead of bars)."""
 
     # -- data ----------------------------------------------------------------------------------
     @property
@@ -202,8 +210,10 @@ class HistogramView(Widget, can_focus=True):
         store, rows = self.store, self.rows
         if not len(store) or (rows is not None and not len(rows)):
             return 0.0
+        if rows is not None and not self.upto:
+            return 0.0
         first = rows[0] if rows is not None else 0
-        last = rows[-1] if rows is not None else len(store) - 1
+        last = rows[self.upto - 1] if rows is not None else len(store) - 1
         ts = store.ts
         return max(0.0, ts[last] - ts[first])
 
@@ -224,17 +234,35 @@ class HistogramView(Widget, can_focus=True):
         self._generation += 1
         bucket = self.bucket
         if len(self.store) <= SYNC_LIMIT:
-            self._apply(histogram(self.store, self.rows, bucket), keep_ts)
+            self._apply(histogram(self.store, self._rows_now(), bucket), keep_ts)
         else:
             self.computing = True
             self.refresh()
-            self._count_worker(bucket, self._generation, keep_ts)
+            # after the "counting…" frame: a counting thread started now would hold
+            # the GIL while the screen is being laid out and delay it by seconds
+            generation = self._generation
+            self.call_after_refresh(self._count_worker, bucket, generation, keep_ts)
 
-    @work(thread=True, exclusive=True, group="histogram")
+    def _rows_now(self) -> Sequence[int] | None:
+        rows = self.rows
+        if rows is None or len(rows) == self.upto:
+            return rows
+        return rows[: self.upto]
+
+    @work(thread=True, exclusive=True, group="histogram", exit_on_error=False)
     def _count_worker(self, bucket: float, generation: int, keep_ts: float | None) -> None:
-        hist = histogram(self.store, self.rows, bucket)
+        hist = histogram(self.store, self._rows_now(), bucket)
         if not get_current_worker().is_cancelled:
             self.post_message(self._Computed(hist, generation, keep_ts))
+
+    @on(Worker.StateChanged)
+    def _on_count_failed(self, event: Worker.StateChanged) -> None:
+        # The app logs it and shows the toast; the widget says so instead of "counting…".
+        if event.worker.group == "histogram" and event.state == WorkerState.ERROR:
+            self.computing = False
+            self.failed = f"counting failed: {event.worker.error}"
+            self.refresh()
+            self.post_message(WorkerFailed(event.worker))
 
     @on(_Computed)
     def _on_computed(self, event: _Computed) -> None:
@@ -244,6 +272,7 @@ class HistogramView(Widget, can_focus=True):
 
     def _apply(self, hist: Histogram, keep_ts: float | None) -> None:
         self.hist = hist
+        self.failed = ""
         if hist.bucket != self.bucket:  # grew to stay under MAX_BUCKETS
             self.set_reactive(HistogramView.bucket, hist.bucket)
         n = len(hist)
@@ -322,7 +351,15 @@ class HistogramView(Widget, can_focus=True):
 
     def _lines(self, width: int, height: int) -> list[list[Segment]]:
         """Every row of the widget at once (it is small: a screenful of cells)."""
-        key = (width, height, id(self.hist), self.selected, self.first_bucket, self.computing)
+        key = (
+            width,
+            height,
+            id(self.hist),
+            self.selected,
+            self.first_bucket,
+            self.computing,
+            self.failed,
+        )
         cached = getattr(self, "_line_cache", None)
         if cached is not None and cached[0] == key and cached[2] == self._styles_key():
             return cached[1]
@@ -337,6 +374,8 @@ class HistogramView(Widget, can_focus=True):
         hist = self.hist
         title_style = self._style("title")
         axis = self._style("axis")
+        if self.failed and not self.computing:
+            return [[Segment(self.failed, title_style)]]
         if hist is None or self.computing:
             return [[Segment("counting records…", title_style)]]
         if not hist.total():

@@ -61,7 +61,7 @@ class LogNavigation(_Base):
         """The next/previous candidate line that is shown, and whether we wrapped."""
         if not candidates or not self.rows:
             return None, False
-        merged = self.query.merge
+        merged = self.row_query.merge
         here = line if line is not None else (-1 if forward else len(self.store))
         probe, wrapped = here, False
         for _ in range(min(len(candidates), 100_000)):

@@ -30,6 +30,21 @@ MAX_HIGHLIGHTS = 200
 """Spans highlighted per line: a highlight, not an index."""
 
 
+def clock_text(ts: float, date_format: str) -> str:
+    """``10:42:05``, or ``11-20 10:42:05`` / ``2026-11-20 10:42:05`` when dates are shown."""
+    try:
+        return datetime.fromtimestamp(ts).strftime(date_format + "%H:%M:%S")
+    except (OverflowError, OSError, ValueError):
+        return "--:--:--".rjust(TIME_WIDTH + len(date_format))
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` cells, cut with a marker (never silently)."""
+    if len(text) > width:
+        return text[: max(0, width - 1)] + "\u2026"
+    return text.ljust(width)
+
+
 def paint_row(view: LogView, line: int) -> tuple[list[Segment], int]:
     """Segments and cell width of one store line as the view shows it (uncropped)."""
     store = view.store
@@ -41,13 +56,13 @@ def paint_row(view: LogView, line: int) -> tuple[list[Segment], int]:
         segs.append(Segment("▌", view._style("logview--mark")))
     elif view.marks:
         segs.append(Segment(" "))
-    if is_head:
-        ts = store.ts[line]
-        try:
-            clock = datetime.fromtimestamp(ts).strftime("%H:%M:%S")
-        except (OverflowError, OSError, ValueError):
-            clock = "--:--:--"
-        segs.append(Segment(clock, view._style("logview--time")))
+    raw = view.raw_mode
+    date_format = view.date_format
+    columns = view.shown_field_columns
+    if raw:
+        pass  # the line exactly as in the file (made inert): no parsed columns
+    elif is_head:
+        segs.append(Segment(clock_text(store.ts[line], date_format), view._style("logview--time")))
         segs.append(Segment(" "))
         lvl = Level(level)
         segs.append(
@@ -55,19 +70,21 @@ def paint_row(view: LogView, line: int) -> tuple[list[Segment], int]:
         )
         segs.append(Segment(" "))
     else:
-        segs.append(Segment(" " * (TIME_WIDTH + 1 + LEVEL_WIDTH + 1)))
+        segs.append(Segment(" " * (TIME_WIDTH + len(date_format) + 1 + LEVEL_WIDTH + 1)))
     if view.multi_source:
         sid = store.sources[line]
         name = store.source_names[sid].rsplit("/", 1)[-1] if sid < len(store.source_names) else "?"
-        name = inert(name)
-        width = view.source_width
-        if len(name) > width:
-            name = name[: width - 1] + "\u2026"
         style = view._style(f"logview--source-{sid % SOURCE_COLOURS}")
-        segs.append(Segment(name.ljust(width) + " ", style))
-    message = view.message_of(store.sources[line], text) if is_head else None
-    if message is None:
-        message = text
+        segs.append(Segment(fit(inert(name), view.source_width) + " ", style))
+    parsed = view.parse_of(store.sources[line], text) if is_head and not raw else None
+    if columns and not raw:
+        fields = parsed.fields if parsed is not None else {}
+        field_style = view._style("logview--field")
+        for name, width in columns:
+            value = fields.get(name)
+            cell = "" if value is None or not is_head else inert(str(value))
+            segs.append(Segment(fit(cell, width) + " ", field_style))
+    message = parsed.message if parsed is not None and parsed.message else text
     message = inert(message)
     marker = ""
     if len(message) > MAX_DISPLAY_CHARS:

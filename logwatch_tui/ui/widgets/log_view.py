@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,8 +24,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
+from logwatch_tui.core.formats.base import ParsedLine
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.rowquery import (
     LineFilter,
@@ -34,6 +35,7 @@ from logwatch_tui.core.rowquery import (
     row_of,
 )
 from logwatch_tui.core.store import LineStore
+from logwatch_tui.ui.widgets.log_columns import LogColumns
 from logwatch_tui.ui.widgets.log_navigation import LogNavigation
 from logwatch_tui.ui.widgets.log_rows import (
     LEVEL_WIDTH,
@@ -43,14 +45,17 @@ from logwatch_tui.ui.widgets.log_rows import (
     TIME_WIDTH,
     paint_row,
 )
+from logwatch_tui.ui.worker_failures import WorkerFailed
 
 SYNC_FILTER_LIMIT = 200_000
 """Below this many lines, filtering is done at once (it takes a few ms)."""
 
 ALL_LEVELS = frozenset(int(lv) for lv in Level)
+MIN_LEVEL_STEPS = (0, Level.INFO, Level.WARNING, Level.ERROR, Level.CRITICAL)
+"""What ``+``/``-`` step through: each step hides something people notice."""
 
 
-class LogView(LogNavigation, ScrollView, can_focus=True):
+class LogView(LogColumns, LogNavigation, ScrollView, can_focus=True):
     """Scrollable, filterable, follow-able view of every line in a LineStore."""
 
     DEFAULT_CSS = """
@@ -61,6 +66,8 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         scrollbar-size-horizontal: 1;
     }
     LogView > .logview--time { color: $text-muted; }
+    LogView > .logview--field { color: $secondary; }
+    LogView > .logview--empty { color: $warning; text-style: italic; }
     LogView > .logview--source-0 { color: $secondary; }
     LogView > .logview--source-1 { color: $accent; }
     LogView > .logview--source-2 { color: $primary; }
@@ -102,10 +109,15 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         Binding("m", "toggle_mark", "Mark line", show=False),
         Binding("full_stop", "next_mark", "Next mark", show=False),
         Binding("comma", "prev_mark", "Prev mark", show=False),
+        Binding("d", "cycle_date", "Date column (auto/on/off)", show=False),
+        Binding("r", "toggle_raw", "Raw line / parsed columns", show=False),
+        Binding("c", "toggle_fields", "Field columns", show=False),
     ]
 
     COMPONENT_CLASSES = {
         "logview--time",
+        "logview--field",
+        "logview--empty",
         *(f"logview--source-{i}" for i in range(SOURCE_COLOURS)),
         "logview--continuation",
         "logview--cursor",
@@ -137,6 +149,16 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
             self.hidden = hidden
             self.min_level = min_level
             self.shown = shown
+
+    class NewWhilePaused(Message):
+        """Lines arrived below while following is paused (the header shows ``+N new``)."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, LogView.NewWhilePaused)
 
     class Jumped(Message):
         """A next/previous jump found nothing (the app tells the user)."""
@@ -188,8 +210,21 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         """Store lines matching the search, ascending."""
         self.marks: set[int] = set()
         """Bookmarked store lines."""
-        self.message_of: Callable[[int, str], str | None] = lambda source_id, text: None
-        """Given (source id, raw line) return the message part, or None to show the raw line."""
+        self.parse_of: Callable[[int, str], ParsedLine | None] = lambda source_id, text: None
+        """Given (source id, raw line) return it parsed (message, fields), or None: raw line."""
+        self.declared_columns: Callable[[int], Sequence[str] | None] = lambda source_id: None
+        """A source's format's declared field columns, if its declaration names them."""
+        self.raw_mode = False
+        """Show each line exactly as in the file (``r``), like lnav's raw view."""
+        self.date_mode = "auto"
+        """``auto``: dates shown when the lines span more than one day; ``on``; ``off``."""
+        self.show_fields: bool | None = None
+        """Field columns on/off (``c``); None: on from WIDE_FIELDS columns."""
+        self.new_while_paused = 0
+        """Lines that arrived below since following paused."""
+        self._date_format = ""
+        self._source_count = len(self.store.source_names)
+        self._field_columns: list[tuple[str, int]] | None = None
         self._row_cache: OrderedDict[int, tuple[list[Segment], int]] = OrderedDict()
         self._max_width = 0
         self._filter_generation = 0
@@ -214,7 +249,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         return max(4, min(SOURCE_WIDTH, longest))
 
     @property
-    def query(self) -> RowQuery:
+    def row_query(self) -> RowQuery:
         """Everything that decides which lines show, in which order."""
         return RowQuery(
             shown_levels=self.shown_levels,
@@ -240,9 +275,9 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         """
         if len(store) > SYNC_FILTER_LIMIT:
             self._filter_generation += 1
-            self._filter_worker(self.query, len(store), self._filter_generation, store)
+            self._filter_worker(self.row_query, len(store), self._filter_generation, store)
             return
-        self._switch_store(store, self.query.rows(store), len(store), None)
+        self._switch_store(store, self.row_query.rows(store), len(store), None)
         self._settle_cursor()
 
     def _settle_cursor(self) -> None:
@@ -254,6 +289,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
 
     def _switch_store(self, store: LineStore, rows: array, upto: int, width: int | None) -> None:
         self.store = store
+        self._field_columns = None
         self._row_cache.clear()
         self._max_width = 0
         self.rows = rows
@@ -263,23 +299,39 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
             self._max_width = width
         pending = range(upto, len(store))
         if pending:
-            self.query.append_rows(store, rows, pending)
+            self.row_query.append_rows(store, rows, pending)
             self._grow_width(pending)
+        self._update_date_format()
         self._update_virtual_size()
 
     def lines_appended(self, new: range) -> None:
         """The store grew: extend the visible index and keep following."""
         if not new:
             return
-        if not self.query.append_rows(self.store, self.rows, new):
+        before = len(self.rows)
+        if not self.row_query.append_rows(self.store, self.rows, new):
             # lines older than the newest shown row (merged sources): re-sort, throttled
             self._schedule_resort()
+        self._check_sources()
         self._grow_width(new)
+        self._update_date_format()
         self._update_virtual_size()
         if self.follow:
             self.cursor = max(0, len(self.rows) - 1)
             self._stick_to_end()
+        elif len(self.rows) > before:
+            self.new_while_paused += len(self.rows) - before
+            self.post_message(self.NewWhilePaused(self.new_while_paused))
         self.refresh()
+
+    def _check_sources(self) -> None:
+        """A second source appeared (a glob matched a new file): every row gets the
+        source column, including those painted before it came."""
+        count = len(self.store.source_names)
+        if count != self._source_count:
+            self._source_count = count
+            self._row_cache.clear()
+            self._field_columns = None
 
     def _grow_width(self, new: range) -> None:
         lengths = self.store.lengths
@@ -291,14 +343,11 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
 
     def _prefix_width(self) -> int:
         marks = 1 if self.marks else 0
-        return (
-            marks
-            + TIME_WIDTH
-            + 1
-            + LEVEL_WIDTH
-            + 1
-            + ((self.source_width + 1) if self.multi_source else 0)
-        )
+        source = (self.source_width + 1) if self.multi_source else 0
+        if self.raw_mode:
+            return marks + source
+        fields = sum(w + 1 for _, w in self.shown_field_columns)
+        return marks + TIME_WIDTH + len(self._date_format) + 1 + LEVEL_WIDTH + 1 + source + fields
 
     def _update_virtual_size(self) -> None:
         self.virtual_size = Size(self._prefix_width() + self._max_width, len(self.rows))
@@ -309,7 +358,13 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         self.refilter()
 
     def change_min_level(self, delta: int) -> None:
-        self.min_level = max(0, min(int(Level.CRITICAL), self.min_level + delta))
+        """Step along MIN_LEVEL_STEPS: the first ``+`` hides TRACE and DEBUG together."""
+        steps = MIN_LEVEL_STEPS
+        if delta > 0:
+            nxt = next((lv for lv in steps if lv > self.min_level), steps[-1])
+        else:
+            nxt = next((lv for lv in reversed(steps) if lv < self.min_level), 0)
+        self.min_level = int(nxt)
         self.refilter()
 
     def show_all_levels(self) -> None:
@@ -323,13 +378,8 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
             self.set_timer(0.5, self._resort)
 
     def _resort(self) -> None:
+        # (marks and the search stay: only the order of the rows is rebuilt)
         self._resort_pending = False
-        self.search_rx: re.Pattern[str] | None = None
-        """The current search (highlighted on screen)."""
-        self.search_matches: array = array("q")
-        """Store lines matching the search, ascending."""
-        self.marks: set[int] = set()
-        """Bookmarked store lines."""
         self.refilter()
 
     def set_restriction(self, lines: array | None, label: str = "") -> None:
@@ -356,7 +406,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
     def refilter(self) -> None:
         """Recompute the visible lines; big stores are filtered off the event loop."""
         self._filter_generation += 1
-        query = self.query
+        query = self.row_query
         n = len(self.store)
         if n <= SYNC_FILTER_LIMIT:
             self._apply_filter(query.rows(self.store, stop=n), n)
@@ -370,7 +420,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
             self.FilterChanged(frozenset(self.hidden_levels), self.min_level, len(self.rows))
         )
 
-    @work(thread=True, exclusive=True, group="logview-filter")
+    @work(thread=True, exclusive=True, group="logview-filter", exit_on_error=False)
     def _filter_worker(
         self, query: RowQuery, n: int, generation: int, new_store: LineStore | None = None
     ) -> None:
@@ -382,6 +432,13 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
             width = min(max(new_store.lengths[:n]), MAX_DISPLAY_CHARS + 20)
         if not worker.is_cancelled:
             self.post_message(self._FilterDone(rows, n, generation, new_store, width))
+
+    @on(Worker.StateChanged)
+    def _on_filter_failed(self, event: Worker.StateChanged) -> None:
+        # The app reports the error; here the view stops saying it is filtering.
+        if event.worker.group == "logview-filter" and event.state == WorkerState.ERROR:
+            self.filtering = False
+            self.post_message(WorkerFailed(event.worker))
 
     @on(_FilterDone)
     def _on_filter_done(self, event: _FilterDone) -> None:
@@ -400,15 +457,17 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         screen_offset = self.cursor - int(self.scroll_y)
         self.rows = visible
         pending = range(upto, len(self.store))
-        if pending and not self.query.append_rows(self.store, visible, pending):
+        if pending and not self.row_query.append_rows(self.store, visible, pending):
             self._schedule_resort()
+        self._check_sources()
+        self._update_date_format()
         self._update_virtual_size()
         if self.follow or anchor is None:
             self.cursor = max(0, len(visible) - 1)
             self._stick_to_end()
         else:
             # keep the selected line (or the nearest one above it) where it was on screen
-            pos = row_of(visible, anchor, self.store, self.query.merge)
+            pos = row_of(visible, anchor, self.store, self.row_query.merge)
             self.cursor = max(0, pos)
             self.scroll_to(y=max(0, self.cursor - screen_offset), animate=False, immediate=True)
         self.refresh()
@@ -419,6 +478,8 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
         self._row_cache.clear()
 
     def _on_resize(self, event: Resize) -> None:
+        if self.show_fields is None:  # auto field columns depend on the width
+            self._row_cache.clear()
         self._update_virtual_size()
         if self.follow:
             self._stick_to_end()
@@ -443,14 +504,21 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y
-        width = self.size.width
+        width = self.scrollable_content_region.width  # not under the scrollbar
         base = self.rich_style
+        if not self.rows:
+            return self._empty_line(y, width, base)
         if row >= len(self.rows):
             return Strip.blank(width, base)
         line = self.rows[row]
         segs, cell_len = self._row_segments(line)
         strip = Strip(segs, cell_len)
-        strip = strip.crop_extend(scroll_x, scroll_x + width, None)
+        if cell_len > scroll_x + width and width > 1:
+            # more to the right: say so in the last cell (→/l scrolls, Enter shows all)
+            strip = strip.crop_extend(scroll_x, scroll_x + width - 1, None)
+            strip = Strip([*strip, Segment("…", self._style("logview--marker"))], width)
+        else:
+            strip = strip.crop_extend(scroll_x, scroll_x + width, None)
         if row == self.cursor:
             strip = strip.apply_style(self._style("logview--cursor"))
         return strip.apply_style(base)
@@ -464,6 +532,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
 
     def watch_follow(self, follow: bool) -> None:
         if follow:
+            self.new_while_paused = 0
             self.anchor()
         else:
             self.release_anchor()
@@ -494,7 +563,7 @@ class LogView(LogNavigation, ScrollView, can_focus=True):
 
     def move_to_line(self, line: int) -> bool:
         """Select store line ``line`` (or the nearest visible one before it)."""
-        pos = row_of(self.rows, line, self.store, self.query.merge)
+        pos = row_of(self.rows, line, self.store, self.row_query.merge)
         if pos < 0:
             return False
         self._move_cursor(pos)

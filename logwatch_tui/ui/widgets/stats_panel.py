@@ -72,8 +72,8 @@ class StatsPanel(Widget):
         t.append("  rate ", label)
         t.append(f"{snap.lines_per_sec:,.0f}/s\n")
         total = max(1, snap.total_records)
-        bar_w = max(3, width - 16)
-        spark_w = max(3, width - 6)
+        bar_w = max(3, width - 15)
+        spark_w = max(3, width - 6)  # label column: 5-letter names + a space
         for lv in SHOWN:
             n = snap.counts[lv]
             if not n and lv in (Level.TRACE, Level.NOTICE, Level.UNKNOWN):
@@ -81,7 +81,7 @@ class StatsPanel(Widget):
             st = self.get_component_rich_style(f"stats--{lv.name.lower()}")
             filled = round(bar_w * n / total) if n else 0
             t.append(f"{lv.label:<5}", st)
-            t.append(f"{n:>8,} ", st)
+            t.append(f"{n:>9,} ", st)
             t.append("█" * filled, st)
             t.append("·" * (bar_w - filled) + "\n", label)
         span = int(snap.bucket_seconds * min(spark_w, len(snap.series[0]) if snap.series else 0))
@@ -91,7 +91,7 @@ class StatsPanel(Widget):
             if not any(series):
                 continue
             st = self.get_component_rich_style(f"stats--{lv.name.lower()}")
-            t.append(f"{lv.label[:4]:<5}", st)
+            t.append(f"{lv.label:<6}", st)
             t.append(sparkline(series, spark_w) + "\n", st)
         t.rstrip()
         return t

@@ -53,6 +53,12 @@ class StatusHeader(Widget):
     """The one source shown, when the view is limited to one."""
     note: reactive[str] = reactive("")
     """A short source status such as 'waiting for app.log'."""
+    new_lines: reactive[int] = reactive(0)
+    """Lines that arrived below while following is paused."""
+    shown: reactive[str] = reactive("")
+    """``1,234 of 5,000 lines`` while filters hide some (empty otherwise)."""
+    zone: reactive[str] = reactive("")
+    """The zone times are shown in (the user's local zone), e.g. ``UTC`` or ``CET``."""
 
     def render(self) -> Text:
         s = self.get_component_rich_style
@@ -61,11 +67,17 @@ class StatusHeader(Widget):
             t.append(" ▶ FOLLOW ", s("status--follow"))
         else:
             t.append(" ❚❚ PAUSED ", s("status--paused"))
+            if self.new_lines:
+                t.append(f"+{self.new_lines:,} new (G) ", s("status--paused"))
         t.append(inert(self.sources))
         if self.format_name:
             t.append(f" [{inert(self.format_name)}]", s("status--dim"))
         if self.progress is not None:
             t.append(f"  indexing {self.progress:.0%}", s("status--filter"))
+        if self.zone:
+            t.append(f" {inert(self.zone)}", s("status--dim"))
+        if self.shown:
+            t.append(f"  {inert(self.shown)}", s("status--filter"))
         if self.min_level:
             t.append(f"  ≥{Level(self.min_level).label}", s("status--filter"))
         if self.hidden:
