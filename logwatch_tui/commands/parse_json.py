@@ -44,12 +44,11 @@ def iso_of(iso_seconds: _IsoSeconds) -> Callable[[float], str]:
     def iso(t: float) -> str:
         sec = int(t // 1)
         base = iso_seconds[sec]
-        frac = t - sec
-        if frac < 5e-7:
-            return base
-        us = int(round(frac * 1e6))
+        us = int(round((t - sec) * 1e6))
         if us >= 1_000_000:
-            return iso_seconds[sec + 1]
+            sec, us = sec + 1, 0
+            base = iso_seconds[sec]
+        # always microseconds: every record's timestamp has the same width
         return f"{base[:19]}.{us:06d}{base[19:]}"
 
     return iso

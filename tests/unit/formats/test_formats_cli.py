@@ -51,7 +51,7 @@ def test_parse_json_keeps_continuation_lines_across_chunks(tmp_path: Path) -> No
     for r in errors:
         assert r["text"].split("\n")[1:] == [*tb, "ValueError: bad"]
         assert r["message"].startswith("boom")
-    assert recs[1]["ts"] == "2026-11-20T10:00:00+00:00"
+    assert recs[1]["ts"] == "2026-11-20T10:00:00.000000+00:00"
     assert recs[2]["ts"] == "2026-11-20T10:00:01.001000+00:00"
     assert recs[2]["fields"] == {"logger": "app"}
     assert [r["line"] for r in recs[:3]] == [1, 2, 8]
