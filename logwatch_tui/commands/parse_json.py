@@ -24,6 +24,7 @@ from logwatch_tui.core.formats import format_names, make_format
 from logwatch_tui.core.formats.base import LogFormat
 from logwatch_tui.core.formats.detect import SourceParser
 from logwatch_tui.core.levels import Level
+from logwatch_tui.core.safe_text import inert, json_bytes_inert
 
 _LEVEL_NAMES = [lv.name for lv in Level]
 _OPTS = orjson.OPT_APPEND_NEWLINE
@@ -96,9 +97,13 @@ def write_json_records(
     from logwatch_tui.sources.special import replay_chunks, source_name
 
     buf = getattr(out, "buffer", None)
-    write: Callable[[bytes], Any] = (
+    raw_write: Callable[[bytes], Any] = (
         buf.write if buf is not None else (lambda b: out.write(b.decode()))
     )
+
+    def write(blob: bytes) -> None:  # log text never carries a raw control to the terminal
+        raw_write(json_bytes_inert(blob))
+
     if buf is not None:
         out.flush()
     iso_seconds = _IsoSeconds()
@@ -190,7 +195,7 @@ def write_json_records(
             write(dumps(pending, option=_OPTS))
             count += 1
         if sp.notice:
-            print(f"logwatch-tui: {sp.notice}", file=sys.stderr)
+            print(f"logwatch-tui: {inert(sp.notice)}", file=sys.stderr)
     if buf is None:
         out.flush()
     return count
