@@ -1,0 +1,279 @@
+"""``check`` over one file through the columnar path: worker processes, then the engine.
+
+The first chunk (the same 1 MB the line-by-line path reads first) is parsed in this
+process by the source's own :class:`~logwatch_tui.core.formats.detect.SourceParser`:
+that settles the format (and syslog's year) exactly as the line-by-line path would,
+and the batch is fed to the engine as it is. If the format compiles for the columnar
+path (:func:`~logwatch_tui.core.formats.columnar.compile_columnar`), the rest of the
+file is cut into byte ranges on line boundaries and parsed by worker processes
+(:func:`~logwatch_tui.ingest.columns.parse_range`) into epochs and levels, with each
+rule's candidate lines pre-selected.
+
+The engine (:class:`~logwatch_tui.core.engine.RuleEngine`, unchanged) then sees, per
+range, a *compact* batch: the candidate lines as records with their text, message,
+level and time, and between them one non-record line carrying the largest time of
+the lines left out. The engine's clock is the running maximum of the times it sees
+(records or not) and its counts come only from records, so it emits exactly what it
+would have emitted from every line — at the cost of the candidates only.
+
+Any range the workers cannot cover (a continuation line, a line of another shape, a
+year rollover, non-ASCII text…) makes :func:`check_columnar` return None before
+anything is emitted: the caller then runs the line-by-line path. Never a different
+answer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from logwatch_tui.core.engine import RuleEngine, required_literal
+from logwatch_tui.core.formats import format_names, make_format
+from logwatch_tui.core.formats.columnar import HALF_YEAR, ColumnarPlan, compile_columnar
+from logwatch_tui.core.formats.detect import SourceParser
+from logwatch_tui.core.levels import Level
+from logwatch_tui.core.record import AlertEvent, LineBatch
+from logwatch_tui.core.rules import Rule
+
+FIRST_CHUNK = 1 << 20
+"""The line-by-line path's chunk size: the first chunk is parsed by it, here too."""
+RANGE_BYTES = 8 << 20
+"""Byte range per worker task: big enough to amortise, small enough to bound memory."""
+N_LEVELS = max(Level) + 1
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """What ``check`` prints: the alert timeline and the per-level summary."""
+
+    events: list[AlertEvent]
+    format_name: str
+    total_lines: int = 0
+    total_records: int = 0
+    counts: list[int] = field(default_factory=lambda: [0] * N_LEVELS)
+
+
+def probes_for(rules: list[Rule], source: str):
+    """A :class:`RuleProbe` per enabled rule that watches ``source``."""
+    from logwatch_tui.ingest.columns import RuleProbe
+
+    out = []
+    for r in rules:
+        if not r.enabled or not r.matches_source(source):
+            continue
+        mre = r.match_re
+        minimum = int(r.level) if r.level is not None else None
+        if mre is None:
+            out.append(RuleProbe(minimum, None, False, None))
+            continue
+        lit = required_literal(mre)
+        out.append(
+            RuleProbe(
+                minimum,
+                lit.encode("utf-8") if lit is not None else None,
+                bool(mre.flags & re.IGNORECASE),
+                mre.pattern,
+                mre.flags,
+            )
+        )
+    return out
+
+
+def workers_wanted() -> int:
+    """Worker processes: the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def line_ranges(path: str, start: int, size: int, step: int) -> list[tuple[int, int]]:
+    """``[start, size)`` cut into ranges of about ``step`` bytes, each ending after a newline."""
+    out = []
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        a = start
+        while a < size:
+            b = min(a + step, size)
+            while b < size:
+                window = os.pread(fd, 65536, b - 1)
+                k = window.find(b"\n")
+                if k != -1:
+                    b = b - 1 + k + 1
+                    break
+                if not window:
+                    b = size
+                    break
+                b += len(window)
+            b = min(b, size)
+            out.append((a, b))
+            a = b
+    finally:
+        os.close(fd)
+    return out
+
+
+def _compact(cols, path: str, fmt_name: str, parser) -> LineBatch | None:
+    """The range as the engine needs it: candidates, with the left-out lines' max time."""
+    import numpy as np
+
+    n = cols.n
+    if n == 0:
+        return None
+    cummax = np.maximum.accumulate(cols.epochs)
+    lines: list[str] = []
+    ts: list[float] = []
+    levels: list[int] = []
+    msgs: list[str | None] = []
+    heads: list[bool] = []
+    prev = -1
+    lv = cols.levels
+    for j, i in enumerate(cols.cand.tolist()):
+        if i > prev + 1:  # lines left out before this one: only their time matters
+            lines.append("")
+            ts.append(float(cummax[i - 1]))
+            levels.append(0)
+            msgs.append(None)
+            heads.append(False)
+        lines.append(cols.cand_lines[j])
+        ts.append(float(cols.epochs[i]))
+        levels.append(int(lv[i]))
+        msgs.append(cols.cand_msgs[j])
+        heads.append(True)
+        prev = i
+    if prev < n - 1:
+        lines.append("")
+        ts.append(float(cummax[-1]))
+        levels.append(0)
+        msgs.append(None)
+        heads.append(False)
+    return LineBatch(
+        source=path,
+        format=fmt_name,
+        first_line=1,
+        lines=lines,
+        ts=ts,
+        levels=levels,
+        messages=msgs,
+        heads=heads,
+        parser=parser,
+    )
+
+
+def _results(
+    path: str, ranges: list[tuple[int, int]], plan: ColumnarPlan, probes, workers: int
+) -> Iterator:
+    from logwatch_tui.ingest.columns import parse_range
+
+    if workers <= 1 or len(ranges) <= 1:
+        for a, b in ranges:
+            yield parse_range(path, a, b, plan, probes)
+        return
+    import multiprocessing as mp
+
+    # fork: the workers inherit the imported modules (start-up in ms, not a re-import).
+    # Nothing else runs in this process while check parses, so fork is safe here.
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    ctx = mp.get_context(method)
+    with ctx.Pool(min(workers, len(ranges))) as pool:
+        args = [(path, a, b, plan, probes) for a, b in ranges]
+        yield from pool.imap(_parse_task, args)
+
+
+def _parse_task(args):
+    from logwatch_tui.ingest.columns import parse_range
+
+    return parse_range(*args)
+
+
+def check_columnar(
+    path: str,
+    rules: list[Rule],
+    *,
+    format_name: str | None = None,
+    custom_formats: list[dict] | None = None,
+    workers: int | None = None,
+    range_bytes: int = RANGE_BYTES,
+) -> CheckResult | None:
+    """Replay one file through the rules (as ``Pipeline.replay`` would), or None.
+
+    None: the file needs the line-by-line path (not a regular file, a format or a
+    shape the columnar path does not cover); nothing was emitted.
+    """
+    import numpy as np
+
+    from logwatch_tui.pipeline import split_lines
+    from logwatch_tui.sources.file import read_chunks
+
+    custom = custom_formats or []
+    forced = make_format(format_name, custom=custom) if format_name else None
+    cands = [make_format(n, custom=custom) for n in format_names(custom=custom)] if custom else None
+    try:
+        size = os.stat(path).st_size
+        if not os.path.isfile(path):
+            return None
+    except OSError:
+        return None
+    chunks = read_chunks(path, chunk_size=FIRST_CHUNK)
+    first = next(chunks, None)
+    close = getattr(chunks, "close", None)
+    if close is not None:
+        close()
+    engine = RuleEngine(rules)
+    parser = SourceParser(path, forced=forced, candidates=cands)
+    result = CheckResult(events=[], format_name=parser.format.name)
+    if first is None:
+        return result
+    lines = split_lines(first.data)
+    if not lines:
+        return None
+    batch = parser.feed(lines, first_line=first.first_line)
+    rest = first.offset + len(first.data)
+    plan = compile_columnar(parser) if rest < size else None
+    if rest < size and plan is None:
+        return None
+    events = result.events
+    events.extend(engine.feed(batch))
+    result.total_lines += len(batch.lines)
+    heads = batch.heads
+    for lvl, h in zip(batch.levels, heads, strict=True):
+        if h:
+            result.counts[lvl] += 1
+            result.total_records += 1
+    result.format_name = parser.format.name
+    if rest < size:
+        assert plan is not None
+        fmt = parser.format
+        probes = probes_for(rules, path)
+        w = workers if workers is not None else workers_wanted()
+        ranges = line_ranges(path, rest, size, range_bytes)
+        last = plan.last_epoch
+        counts = np.zeros(N_LEVELS, np.int64)
+        gen = _results(path, ranges, plan, probes, w)
+        try:
+            for cols in gen:
+                if not cols.covered:
+                    return None
+                if cols.n == 0:
+                    continue
+                if plan.kind == "bsd-syslog" and last is not None:
+                    if float(cols.epochs[0]) <= last - HALF_YEAR:
+                        return None  # a year rollover at the range boundary
+                    last = float(cols.epochs[-1])
+                compact = _compact(cols, path, fmt.name, fmt)
+                if compact is not None:
+                    events.extend(engine.feed(compact))
+                counts += np.bincount(cols.levels, minlength=N_LEVELS)[:N_LEVELS]
+                result.total_lines += cols.n
+                result.total_records += cols.n
+        finally:
+            gen.close()
+        for lvl in range(N_LEVELS):
+            result.counts[lvl] += int(counts[lvl])
+    events.extend(engine.finish())
+    return result
+
+
+__all__ = ["CheckResult", "check_columnar", "line_ranges", "probes_for"]
