@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 
 from logwatch_tui.core.engine import RuleEngine, required_literal
 from logwatch_tui.core.formats import format_names, make_format
-from logwatch_tui.core.formats.columnar import HALF_YEAR, ColumnarPlan, compile_columnar
+from logwatch_tui.core.formats.columnar import HALF_YEAR, compile_columnar
 from logwatch_tui.core.formats.detect import SourceParser
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.record import AlertEvent, LineBatch
 from logwatch_tui.core.rules import Rule
+from logwatch_tui.ingest.summary import RangeSummary, RuleProbe
 
 FIRST_CHUNK = 1 << 20
 """The line-by-line path's chunk size: the first chunk is parsed by it, here too."""
@@ -57,8 +58,6 @@ class CheckResult:
 
 def probes_for(rules: list[Rule], source: str):
     """A :class:`RuleProbe` per enabled rule that watches ``source``."""
-    from logwatch_tui.ingest.columns import RuleProbe
-
     out = []
     for r in rules:
         if not r.enabled or not r.matches_source(source):
@@ -115,37 +114,28 @@ def line_ranges(path: str, start: int, size: int, step: int) -> list[tuple[int, 
     return out
 
 
-def _compact(cols, path: str, fmt_name: str, parser) -> LineBatch | None:
+def _compact(summary: RangeSummary, path: str, fmt_name: str, parser) -> LineBatch:
     """The range as the engine needs it: candidates, with the left-out lines' max time."""
-    import numpy as np
-
-    n = cols.n
-    if n == 0:
-        return None
-    cummax = np.maximum.accumulate(cols.epochs)
     lines: list[str] = []
     ts: list[float] = []
     levels: list[int] = []
     msgs: list[str | None] = []
     heads: list[bool] = []
-    prev = -1
-    lv = cols.levels
-    for j, i in enumerate(cols.cand.tolist()):
-        if i > prev + 1:  # lines left out before this one: only their time matters
+    for c in summary.candidates:
+        if c.gap_max is not None:  # lines left out before this one: only their time matters
             lines.append("")
-            ts.append(float(cummax[i - 1]))
+            ts.append(c.gap_max)
             levels.append(0)
             msgs.append(None)
             heads.append(False)
-        lines.append(cols.cand_lines[j])
-        ts.append(float(cols.epochs[i]))
-        levels.append(int(lv[i]))
-        msgs.append(cols.cand_msgs[j])
+        lines.append(c.line)
+        ts.append(c.epoch)
+        levels.append(c.level)
+        msgs.append(c.message)
         heads.append(True)
-        prev = i
-    if prev < n - 1:
+    if summary.tail_max is not None:
         lines.append("")
-        ts.append(float(cummax[-1]))
+        ts.append(summary.tail_max)
         levels.append(0)
         msgs.append(None)
         heads.append(False)
@@ -162,30 +152,42 @@ def _compact(cols, path: str, fmt_name: str, parser) -> LineBatch | None:
     )
 
 
-def _results(
-    path: str, ranges: list[tuple[int, int]], plan: ColumnarPlan, probes, workers: int
-) -> Iterator:
-    from logwatch_tui.ingest.columns import parse_range
-
-    if workers <= 1 or len(ranges) <= 1:
-        for a, b in ranges:
-            yield parse_range(path, a, b, plan, probes)
-        return
-    import multiprocessing as mp
-
-    # fork: the workers inherit the imported modules (start-up in ms, not a re-import).
-    # Nothing else runs in this process while check parses, so fork is safe here.
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    ctx = mp.get_context(method)
-    with ctx.Pool(min(workers, len(ranges))) as pool:
-        args = [(path, a, b, plan, probes) for a, b in ranges]
-        yield from pool.imap(_parse_task, args)
+def _load_worker_modules() -> None:
+    """Pool initializer: numpy and the range parser load in the workers, not the parent."""
+    import logwatch_tui.ingest.columns  # noqa: F401
 
 
-def _parse_task(args):
-    from logwatch_tui.ingest.columns import parse_range
+def _parse_task(args: tuple) -> RangeSummary:
+    from logwatch_tui.ingest.columns import summarise_range
 
-    return parse_range(*args)
+    return summarise_range(*args)
+
+
+class _Workers:
+    """Worker processes, started early: their imports overlap the parent's first chunk."""
+
+    def __init__(self, n: int) -> None:
+        self.pool = None
+        if n > 1:
+            import multiprocessing as mp
+
+            # fork: workers start in ms and share the parent's imported modules; nothing
+            # else runs in this process while check parses, so fork is safe here.
+            method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+            self.pool = mp.get_context(method).Pool(n, initializer=_load_worker_modules)
+
+    def map(self, tasks: list[tuple]) -> Iterator[RangeSummary]:
+        if self.pool is None or len(tasks) <= 1:
+            for t in tasks:
+                yield _parse_task(t)
+            return
+        yield from self.pool.imap(_parse_task, tasks)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
 
 def check_columnar(
@@ -202,20 +204,38 @@ def check_columnar(
     None: the file needs the line-by-line path (not a regular file, a format or a
     shape the columnar path does not cover); nothing was emitted.
     """
-    import numpy as np
-
-    from logwatch_tui.pipeline import split_lines
-    from logwatch_tui.sources.file import read_chunks
-
     custom = custom_formats or []
     forced = make_format(format_name, custom=custom) if format_name else None
     cands = [make_format(n, custom=custom) for n in format_names(custom=custom)] if custom else None
     try:
-        size = os.stat(path).st_size
         if not os.path.isfile(path):
             return None
+        size = os.stat(path).st_size
     except OSError:
         return None
+    pool = None
+    if size > FIRST_CHUNK:
+        w = workers if workers is not None else workers_wanted()
+        pool = _Workers(min(w, -(-(size - FIRST_CHUNK) // range_bytes)))
+    try:
+        return _check(path, rules, size, forced, cands, pool, range_bytes)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _check(
+    path: str,
+    rules: list[Rule],
+    size: int,
+    forced,
+    cands,
+    pool: _Workers | None,
+    range_bytes: int,
+) -> CheckResult | None:
+    from logwatch_tui.pipeline import split_lines
+    from logwatch_tui.sources.file import read_chunks
+
     chunks = read_chunks(path, chunk_size=FIRST_CHUNK)
     first = next(chunks, None)
     close = getattr(chunks, "close", None)
@@ -232,46 +252,36 @@ def check_columnar(
     batch = parser.feed(lines, first_line=first.first_line)
     rest = first.offset + len(first.data)
     plan = compile_columnar(parser) if rest < size else None
-    if rest < size and plan is None:
+    if rest < size and (plan is None or pool is None):
         return None
     events = result.events
     events.extend(engine.feed(batch))
     result.total_lines += len(batch.lines)
-    heads = batch.heads
-    for lvl, h in zip(batch.levels, heads, strict=True):
+    for lvl, h in zip(batch.levels, batch.heads, strict=True):
         if h:
             result.counts[lvl] += 1
             result.total_records += 1
     result.format_name = parser.format.name
     if rest < size:
-        assert plan is not None
+        assert plan is not None and pool is not None
         fmt = parser.format
         probes = probes_for(rules, path)
-        w = workers if workers is not None else workers_wanted()
         ranges = line_ranges(path, rest, size, range_bytes)
         last = plan.last_epoch
-        counts = np.zeros(N_LEVELS, np.int64)
-        gen = _results(path, ranges, plan, probes, w)
-        try:
-            for cols in gen:
-                if not cols.covered:
-                    return None
-                if cols.n == 0:
-                    continue
-                if plan.kind == "bsd-syslog" and last is not None:
-                    if float(cols.epochs[0]) <= last - HALF_YEAR:
-                        return None  # a year rollover at the range boundary
-                    last = float(cols.epochs[-1])
-                compact = _compact(cols, path, fmt.name, fmt)
-                if compact is not None:
-                    events.extend(engine.feed(compact))
-                counts += np.bincount(cols.levels, minlength=N_LEVELS)[:N_LEVELS]
-                result.total_lines += cols.n
-                result.total_records += cols.n
-        finally:
-            gen.close()
-        for lvl in range(N_LEVELS):
-            result.counts[lvl] += int(counts[lvl])
+        for summary in pool.map([(path, a, b, plan, probes) for a, b in ranges]):
+            if not summary.covered:
+                return None
+            if summary.lines == 0:
+                continue
+            if plan.kind == "bsd-syslog" and last is not None:
+                if summary.first_epoch <= last - HALF_YEAR:  # type: ignore[operator]
+                    return None  # a year rollover at the range boundary
+                last = summary.last_epoch
+            events.extend(engine.feed(_compact(summary, path, fmt.name, fmt)))
+            for lvl, c in enumerate(summary.counts):
+                result.counts[lvl] += c
+            result.total_lines += summary.lines
+            result.total_records += summary.lines
     events.extend(engine.finish())
     return result
 

@@ -39,6 +39,10 @@ from logwatch_tui.core.formats.columnar import (
     bsd_epoch,
     syslog_words,
 )
+from logwatch_tui.core.levels import Level
+from logwatch_tui.ingest.summary import Candidate, RangeSummary, RuleProbe
+
+N_LEVELS = max(Level) + 1
 
 _BSD_WORDS = re.compile(
     r"^[A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d [^ \n]++ (?:[^ \n:\[\]]++(?:\[[^\]\n]*+\])?: )?"
@@ -51,19 +55,6 @@ The format's defining regex with ``[A-Z][a-z][a-z]`` for the month name (cheaper
 the alternation): a line matching here with a word that is not a month gives no
 epoch, and the range is then left to the line-by-line path.
 """
-
-
-@dataclass(frozen=True, slots=True)
-class RuleProbe:
-    """What a worker needs to know of a rule to pre-select its candidate lines."""
-
-    minimum: int | None
-    literal: bytes | None
-    """A text every match contains (lower-case when ``ignorecase``), or None."""
-    ignorecase: bool
-    pattern: str | None
-    """The regex (source) to search messages with when there is no literal."""
-    flags: int = 0
 
 
 @dataclass(slots=True)
@@ -284,3 +275,42 @@ def parse_range(path: str, offset: int, end: int, plan: ColumnarPlan, probes: li
         cand_lines.append(text[a:b] if lines is None else lines[i])
         cand_msgs.append(_syslog_message(text, a, b) if msgs is None else msgs[i])
     return RangeColumns(offset, end, True, "", epochs, levels, cand, cand_lines, cand_msgs)
+
+
+def summarise_range(
+    path: str, offset: int, end: int, plan: ColumnarPlan, probes: list[RuleProbe]
+) -> RangeSummary:
+    """:func:`parse_range`, reduced to plain data for ``check`` (runs in a worker)."""
+    cols = parse_range(path, offset, end, plan, probes)
+    if not cols.covered:
+        return RangeSummary(offset, end, False, cols.reason)
+    n = cols.n
+    if n == 0:
+        return RangeSummary(offset, end, True, "", 0, None, None, [0] * N_LEVELS)
+    epochs = cols.epochs
+    cummax = np.maximum.accumulate(epochs)
+    cand = cols.cand.tolist()
+    gaps: list[float | None] = []
+    prev = -1
+    for i in cand:
+        gaps.append(float(cummax[i - 1]) if i > prev + 1 else None)
+        prev = i
+    ep = epochs[cols.cand].tolist()
+    lv = cols.levels[cols.cand].tolist()
+    cands = [
+        Candidate(g, line, msg, level, e)
+        for g, line, msg, level, e in zip(gaps, cols.cand_lines, cols.cand_msgs, lv, ep)
+    ]
+    counts = np.bincount(cols.levels, minlength=N_LEVELS)[:N_LEVELS].tolist()
+    return RangeSummary(
+        offset,
+        end,
+        True,
+        "",
+        n,
+        float(epochs[0]),
+        float(epochs[-1]),
+        counts,
+        cands,
+        float(cummax[-1]) if prev < n - 1 else None,
+    )
