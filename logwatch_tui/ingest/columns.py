@@ -160,10 +160,6 @@ def _syslog_message(text: str, a: int, b: int) -> str:
     return m.group("message") if m is not None else ""
 
 
-def _ascii(msgs: list[str]) -> bool:
-    return all(map(str.isascii, msgs))
-
-
 def _literal_lines(buf: bytes, literal: bytes, starts: np.ndarray) -> np.ndarray:
     """Indices of the lines holding ``literal`` (each line once)."""
     hits = [m.start() for m in re.finditer(re.escape(literal), buf)]
@@ -172,7 +168,9 @@ def _literal_lines(buf: bytes, literal: bytes, starts: np.ndarray) -> np.ndarray
     return np.unique(np.searchsorted(starts, np.asarray(hits, np.int64), "right") - 1)
 
 
-def parse_range(path: str, offset: int, end: int, plan: ColumnarPlan, probes: list[RuleProbe]):
+def parse_range(
+    path: str, offset: int, end: int, plan: ColumnarPlan, probes: list[RuleProbe]
+) -> RangeColumns:
     """Read ``[offset, end)`` of ``path`` (whole lines) and parse it into columns."""
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -185,96 +183,128 @@ def parse_range(path: str, offset: int, end: int, plan: ColumnarPlan, probes: li
         return RangeColumns(offset, end, True, "", np.empty(0), np.empty(0, np.int8))
     if not buf.endswith(b"\n"):
         buf += b"\n"  # the file's last line without a newline: complete at EOF
-    if not buf.isascii():
-        return _uncovered(offset, end, "non-ASCII text")
     if b"\r" in buf:
         return _uncovered(offset, end, "CR line ends")
+    ascii_only = buf.isascii()
     arr = np.frombuffer(buf, np.uint8)
     starts, nl = line_starts(arr)
-    n = len(starts)
-    text = buf.decode("ascii")
+    text = ""
     msgs: list[str] | None = None
-    lines: list[str] | None = None
     if plan.kind == "bsd-syslog":
+        if not ascii_only:  # byte offsets are character offsets only in ASCII
+            return _uncovered(offset, end, "non-ASCII text")
+        text = buf.decode("ascii")
         epochs, levels, why = _parse_syslog(text, arr, starts, nl, plan)
         if epochs is None:
             return _uncovered(offset, end, why)
     elif plan.kind == "json":
-        from logwatch_tui.core.formats.jsonl import JsonFormat
+        from logwatch_tui.core.formats.columnar import JsonColumns
+        from logwatch_tui.ingest.jsonfast import decode_range
 
-        lines = text.split("\n")
-        lines.pop()
-        ts: list[float | None] = []
-        lv: list[int] = []
-        ms: list[str | None] = []
-        JsonFormat().parse_columns(lines, ts, lv, ms)
+        jc = JsonColumns()
+        got = decode_range(buf, starts, nl, jc)
+        if got is None:  # the format's own batch parse, on the lines as the pipeline cuts them
+            lines = buf.decode("utf-8", "replace").split("\n")
+            lines.pop()
+            ts: list[float | None] = []
+            lv: list[int] = []
+            ms: list[str | None] = []
+            jc.parse_columns(lines, ts, lv, ms)
+            if None in ms:
+                return _uncovered(offset, end, "a line that is not a record")
+        else:
+            ts, lv, ms = got  # type: ignore[assignment]
         if None in ts:
-            return _uncovered(offset, end, "a line without a timestamp or not a JSON object")
-        if None in ms:
-            return _uncovered(offset, end, "a line that is not a record")
+            return _uncovered(offset, end, "a line without a timestamp")
         epochs = np.array(ts, np.float64)
         levels = np.array(lv, np.int8)
         msgs = ms  # type: ignore[assignment]
     else:
         return _uncovered(offset, end, f"no columnar parser for {plan.kind!r}")
-
-    # -- rule candidates -------------------------------------------------------------
-    low: bytes | None = None
-    joined: tuple[bytes, bytes | None, np.ndarray] | None = None
-    picked: list[np.ndarray] = []
-    for probe in probes:
-        at_level = None if probe.minimum is None else levels >= probe.minimum
-        if probe.literal is None and probe.pattern is None:
-            sel = np.flatnonzero(at_level) if at_level is not None else np.arange(n)
-        elif probe.literal is not None and not (
-            probe.ignorecase and msgs is not None and not _ascii(msgs)
-        ):
-            if msgs is None:  # syslog: the message is a verbatim part of the line
-                hay = buf
-                if probe.ignorecase:
-                    low = low if low is not None else buf.lower()
-                    hay = low
-                sel = _literal_lines(hay, probe.literal, starts)
-            else:  # json: search the decoded messages (escapes undone)
-                if joined is None:
-                    jb = "\n".join(msgs).encode("utf-8", "surrogatepass")
-                    lens = np.fromiter(
-                        (len(m.encode("utf-8", "surrogatepass")) + 1 for m in msgs), np.int64, n
-                    )
-                    mstarts = np.zeros(n, np.int64)
-                    np.cumsum(lens[:-1], out=mstarts[1:])
-                    joined = (jb, None, mstarts)
-                jb, jlow, mstarts = joined
-                hay = jb
-                if probe.ignorecase:
-                    if jlow is None:
-                        jlow = jb.lower()
-                        joined = (jb, jlow, mstarts)
-                    hay = jlow
-                sel = _literal_lines(hay, probe.literal, mstarts)
-            if at_level is not None and len(sel):
-                sel = sel[at_level[sel]]
-        else:  # no literal (or (?i) over non-ASCII text, where re folds more than lower())
-            rx = re.compile(probe.pattern, probe.flags)  # type: ignore[arg-type]
-            base = np.flatnonzero(at_level) if at_level is not None else np.arange(n)
-            keep = []
-            for i in base.tolist():
-                if msgs is not None:
-                    m = msgs[i]
-                else:
-                    m = _syslog_message(text, int(starts[i]), int(nl[i]))
-                if rx.search(m) is not None:
-                    keep.append(i)
-            sel = np.asarray(keep, np.int64)
-        picked.append(sel)
-    cand = np.unique(np.concatenate(picked)) if picked else np.empty(0, np.int64)
+    cand = _candidates(buf, ascii_only, text, starts, nl, levels, msgs, probes)
     cand_lines: list[str] = []
     cand_msgs: list[str] = []
     for i in cand.tolist():
         a, b = int(starts[i]), int(nl[i])
-        cand_lines.append(text[a:b] if lines is None else lines[i])
-        cand_msgs.append(_syslog_message(text, a, b) if msgs is None else msgs[i])
+        if msgs is None:
+            cand_lines.append(text[a:b])
+            cand_msgs.append(_syslog_message(text, a, b))
+        else:
+            cand_lines.append(buf[a:b].decode("utf-8", "replace"))
+            cand_msgs.append(msgs[i])
     return RangeColumns(offset, end, True, "", epochs, levels, cand, cand_lines, cand_msgs)
+
+
+def _candidates(
+    buf: bytes,
+    ascii_only: bool,
+    text: str,
+    starts: np.ndarray,
+    nl: np.ndarray,
+    levels: np.ndarray,
+    msgs: list[str] | None,
+    probes: list[RuleProbe],
+) -> np.ndarray:
+    """Sorted indices of the lines some rule may count (a superset: the engine decides).
+
+    A literal is searched in the raw bytes when every message is a verbatim part of
+    its line (syslog; JSON without any backslash escape in the range), else in the
+    messages joined; ``(?i)`` literals only over ASCII, where ``bytes.lower`` and the
+    regex's case folding agree; otherwise the regex searches each message.
+    """
+    n = len(starts)
+    raw_ok = msgs is None or b"\\" not in buf
+    lowered: dict[str, bytes] = {}
+    joined: tuple[bytes, np.ndarray] | None = None
+    msgs_ascii: bool | None = None
+    picked: list[np.ndarray] = []
+    for probe in probes:
+        at_level = None if probe.minimum is None else levels >= probe.minimum
+        lit = probe.literal
+        sel: np.ndarray | None = None
+        if lit is None and probe.pattern is None:
+            sel = np.flatnonzero(at_level) if at_level is not None else np.arange(n)
+        elif lit is not None:
+            if raw_ok and (ascii_only or not probe.ignorecase):
+                hay = buf
+                if probe.ignorecase:
+                    hay = lowered.get("raw") or lowered.setdefault("raw", buf.lower())
+                sel = _literal_lines(hay, lit, starts)
+            elif msgs is not None:
+                if probe.ignorecase and msgs_ascii is None:
+                    msgs_ascii = all(map(str.isascii, msgs))
+                if not probe.ignorecase or msgs_ascii:
+                    if joined is None:
+                        jb = "\n".join(msgs).encode("utf-8", "surrogatepass")
+                        lens = np.fromiter(
+                            (len(m.encode("utf-8", "surrogatepass")) + 1 for m in msgs),
+                            np.int64,
+                            n,
+                        )
+                        mstarts = np.zeros(n, np.int64)
+                        np.cumsum(lens[:-1], out=mstarts[1:])
+                        joined = (jb, mstarts)
+                    hay = joined[0]
+                    if probe.ignorecase:
+                        hay = lowered.get("msgs") or lowered.setdefault("msgs", hay.lower())
+                    sel = _literal_lines(hay, lit, joined[1])
+            if sel is not None and at_level is not None and len(sel):
+                sel = sel[at_level[sel]]
+        if sel is None:  # no literal (or (?i) over non-ASCII text): the regex, per message
+            rx = re.compile(probe.pattern, probe.flags)  # type: ignore[arg-type]
+            base = np.flatnonzero(at_level) if at_level is not None else np.arange(n)
+            keep = []
+            for i in base.tolist():
+                m = (
+                    msgs[i]
+                    if msgs is not None
+                    else _syslog_message(text, int(starts[i]), int(nl[i]))
+                )
+                if rx.search(m) is not None:
+                    keep.append(i)
+            sel = np.asarray(keep, np.int64)
+        picked.append(sel)
+    return np.unique(np.concatenate(picked)) if picked else np.empty(0, np.int64)
 
 
 def summarise_range(

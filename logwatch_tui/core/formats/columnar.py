@@ -98,3 +98,25 @@ __all__ = [
     "compile_columnar",
     "syslog_words",
 ]
+
+
+class JsonColumns:
+    """The JSON-lines format's column rules, for a parser that decodes rows its own way.
+
+    ``epochs(values)`` and ``level(value)`` are exactly what
+    :meth:`~.jsonl.JsonFormat.parse_columns` applies to the time and level values it
+    found; the key aliases are the format's, in its order of preference.
+    """
+
+    from logwatch_tui.core.formats.jsonl import LEVEL_KEYS, MSG_KEYS, TS_KEYS
+
+    def __init__(self) -> None:
+        self._fmt = JsonFormat()
+        self.level = self._fmt._levels.__getitem__
+
+    def epochs(self, values: list) -> list[float | None]:
+        return self._fmt._epochs(values)
+
+    def parse_columns(self, lines, ts_out, levels_out, msgs_out) -> None:
+        """The format's own batch parse (for rows a faster decoder cannot vouch for)."""
+        self._fmt.parse_columns(lines, ts_out, levels_out, msgs_out)
