@@ -19,6 +19,7 @@ answer is always the format's.
 
 from __future__ import annotations
 
+import gc
 from operator import attrgetter
 from typing import Any
 
@@ -29,6 +30,7 @@ from logwatch_tui.core.formats.columnar import JsonColumns
 
 UNSET = msgspec.UNSET
 _BIG = 1 << 62
+_UNSET_TYPE = type(UNSET)
 _LEVEL_TYPES = {str, int, float, bool, type(None)}
 
 
@@ -36,7 +38,7 @@ def _f(name: str) -> Any:
     return msgspec.field(default=UNSET, name=name)
 
 
-class _Row(msgspec.Struct):
+class _Row(msgspec.Struct, gc=False):  # decoded JSON holds no cycles
     ts: Any = UNSET
     time: Any = UNSET
     timestamp: Any = UNSET
@@ -80,9 +82,11 @@ def _column(rows: list[_Row], attrs: list[str]) -> list[Any]:
     first = rows[0]
     key = next((a for a in attrs if getattr(first, a) is not UNSET), attrs[0])
     col = list(map(attrgetter(key), rows))
-    n = len(rows)
     earlier = attrs[: attrs.index(key)]
-    if any(list(map(attrgetter(a), rows)).count(UNSET) != n for a in earlier) or UNSET in col:
+    absent = {_UNSET_TYPE}
+    if any(set(map(type, map(attrgetter(a), rows))) != absent for a in earlier) or (
+        _UNSET_TYPE in set(map(type, col))
+    ):
         out = []
         for r in rows:
             v = UNSET
@@ -188,10 +192,15 @@ def decode_range(
 ) -> tuple[list[float | None], list[int], list[str]] | None:
     """(epochs, levels, messages) of every line of ``buf``, or None (use the format's parse)."""
     n = len(starts)
+    gc_on = gc.isenabled()
+    gc.disable()  # tens of thousands of new objects would trigger the cyclic GC again and again
     try:
         rows = _DECODER.decode(b"[" + buf[:-1].replace(b"\n", b",") + b"]")
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
+    finally:
+        if gc_on:
+            gc.enable()
     if len(rows) != n:
         return None
     ts = _column(rows, _TS)
@@ -206,9 +215,10 @@ def decode_range(
         epochs = cols.epochs(ts)
     else:
         return None
-    if UNSET in lv:
-        lv = [None if v is UNSET else v for v in lv]  # no level key: as the format reads it
     lv_types = set(map(type, lv))
+    if _UNSET_TYPE in lv_types:  # no level key: read as the format reads it (None)
+        lv = [None if v is UNSET else v for v in lv]
+        lv_types = set(map(type, lv))
     if not lv_types <= _LEVEL_TYPES or not _small_numbers(lv, lv_types):
         return None
     levels = list(map(cols.level, lv))
