@@ -42,6 +42,9 @@ FIRST_CHUNK = 1 << 20
 """The line-by-line path's chunk size: the first chunk is parsed by it, here too."""
 RANGE_BYTES = 8 << 20
 """Byte range per worker task: big enough to amortise, small enough to bound memory."""
+MIN_BYTES = 16 << 20
+"""Smaller files stay on the line-by-line path: below this, starting worker processes
+(and numpy in them) costs more than it saves (measured on 2 cores)."""
 N_LEVELS = max(Level) + 1
 
 
@@ -198,6 +201,7 @@ def check_columnar(
     custom_formats: list[dict] | None = None,
     workers: int | None = None,
     range_bytes: int = RANGE_BYTES,
+    min_bytes: int | None = None,
 ) -> CheckResult | None:
     """Replay one file through the rules (as ``Pipeline.replay`` would), or None.
 
@@ -212,6 +216,8 @@ def check_columnar(
             return None
         size = os.stat(path).st_size
     except OSError:
+        return None
+    if size < (MIN_BYTES if min_bytes is None else min_bytes):
         return None
     pool = None
     if size > FIRST_CHUNK:

@@ -46,7 +46,7 @@ N_LEVELS = max(Level) + 1
 
 _BSD_WORDS = re.compile(
     r"^[A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d [^ \n]++ (?:[^ \n:\[\]]++(?:\[[^\]\n]*+\])?: )?"
-    r"([^ \n]*+)[^\n]*+$",
+    r"([^ \n]*+).*",
     re.MULTILINE,
 )
 """One match per RFC 3164 line without PRI or fractions; group 1 is the message's first word.

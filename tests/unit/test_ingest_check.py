@@ -17,6 +17,7 @@ import pytest
 
 from logwatch_tui.cli import main
 from logwatch_tui.core.rules import load_rules
+from logwatch_tui.ingest import check as ingest_check
 from logwatch_tui.ingest.check import check_columnar, line_ranges
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,6 +125,12 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "syslog": _generate(d / "gen-syslog.log", "syslog", 40_000),
         "json": _generate(d / "gen.jsonl", "json", 14_000),
     }
+
+
+@pytest.fixture(autouse=True)
+def _columnar_for_small_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test files are small: let ``check`` take the columnar path for them too."""
+    monkeypatch.setattr(ingest_check, "MIN_BYTES", 0)
 
 
 @pytest.fixture
