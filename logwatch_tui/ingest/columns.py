@@ -168,6 +168,28 @@ def _literal_lines(buf: bytes, literal: bytes, starts: np.ndarray) -> np.ndarray
     return np.unique(np.searchsorted(starts, np.asarray(hits, np.int64), "right") - 1)
 
 
+def _folded_literal_lines(arr: np.ndarray, literal: bytes, starts: np.ndarray) -> np.ndarray:
+    """Lines that may hold ASCII ``literal`` (lower-case) in any letter case: a superset.
+
+    Bytes are compared with bit 0x20 set on both sides: exact case folding for letters,
+    and a few extra hits for other bytes (never a miss) — the engine re-checks each line.
+    Cheaper than lower-casing the whole range: one pass for the first byte, then only
+    the survivors are looked at.
+    """
+    k = len(literal)
+    if k == 0 or len(arr) < k:
+        return np.empty(0, np.int64)
+    head = arr[: len(arr) - k + 1]
+    idx = np.flatnonzero((head | 0x20) == (literal[0] | 0x20))
+    for j in range(1, k):
+        if not len(idx):
+            break
+        idx = idx[(arr[idx + j] | 0x20) == (literal[j] | 0x20)]
+    if not len(idx):
+        return np.empty(0, np.int64)
+    return np.unique(np.searchsorted(starts, idx, "right") - 1)
+
+
 def parse_range(
     path: str, offset: int, end: int, plan: ColumnarPlan, probes: list[RuleProbe]
 ) -> RangeColumns:
@@ -266,10 +288,10 @@ def _candidates(
             sel = np.flatnonzero(at_level) if at_level is not None else np.arange(n)
         elif lit is not None:
             if raw_ok and (ascii_only or not probe.ignorecase):
-                hay = buf
                 if probe.ignorecase:
-                    hay = lowered.get("raw") or lowered.setdefault("raw", buf.lower())
-                sel = _literal_lines(hay, lit, starts)
+                    sel = _folded_literal_lines(np.frombuffer(buf, np.uint8), lit, starts)
+                else:
+                    sel = _literal_lines(buf, lit, starts)
             elif msgs is not None:
                 if probe.ignorecase and msgs_ascii is None:
                     msgs_ascii = all(map(str.isascii, msgs))
