@@ -156,7 +156,13 @@ def _compact(summary: RangeSummary, path: str, fmt_name: str, parser) -> LineBat
 
 
 def _load_worker_modules() -> None:
-    """Pool initializer: numpy and the range parser load in the workers, not the parent."""
+    """Pool initializer: numpy and the range parser load in the workers, not the parent.
+
+    Ctrl-C is the parent's to handle (it stops the workers): no traceback per worker.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     import logwatch_tui.ingest.columns  # noqa: F401
 
 
