@@ -24,6 +24,7 @@ answer.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterator
@@ -37,6 +38,8 @@ from logwatch_tui.core.levels import Level
 from logwatch_tui.core.record import AlertEvent, LineBatch
 from logwatch_tui.core.rules import Rule
 from logwatch_tui.ingest.summary import RangeSummary, RuleProbe
+
+_log = logging.getLogger(__name__)
 
 FIRST_CHUNK = 1 << 20
 """The line-by-line path's chunk size: the first chunk is parsed by it, here too."""
@@ -169,7 +172,10 @@ def _load_worker_modules() -> None:
 def _parse_task(args: tuple) -> RangeSummary:
     from logwatch_tui.ingest.columns import summarise_range
 
-    return summarise_range(*args)
+    try:
+        return summarise_range(*args)
+    except Exception as exc:  # a bug here must cost speed (line-by-line), not the answer
+        return RangeSummary(args[1], args[2], False, f"columnar parser failed: {exc!r}")
 
 
 class _Workers:
@@ -282,6 +288,9 @@ def _check(
         last = plan.last_epoch
         for summary in pool.map([(path, a, b, plan, probes) for a, b in ranges]):
             if not summary.covered:
+                _log.info(
+                    "%s: line-by-line path (%s at byte %d)", path, summary.reason, summary.offset
+                )
                 return None
             if summary.lines == 0:
                 continue
