@@ -255,6 +255,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if res is not None:
             for ev in res.events:
                 show(ev)
+            if res.notice:  # lines that stopped matching their format
+                _err(res.notice)
             if not args.json:
                 out.write(
                     f"\n{res.total_records} records in {res.total_lines} lines "

@@ -60,6 +60,8 @@ class CheckResult:
     total_lines: int = 0
     total_records: int = 0
     counts: list[int] = field(default_factory=lambda: [0] * N_LEVELS)
+    notice: str | None = None
+    """The source parser's line about lines that stopped matching the format, if any."""
 
 
 def probes_for(rules: list[Rule], source: str):
@@ -304,6 +306,7 @@ def _check(
             result.total_lines += summary.lines
             result.total_records += summary.lines
     events.extend(engine.finish())
+    result.notice = parser.notice  # the ranges were all headers: only the first chunk counts
     return result
 
 

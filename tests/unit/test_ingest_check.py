@@ -283,3 +283,20 @@ def test_times_of_lines_no_rule_matches_still_move_the_clock(
     assert res is not None
     got = "".join(json.dumps(ev.to_json(), ensure_ascii=False) + "\n" for ev in res.events)
     assert got == ref
+
+
+def test_lines_that_stopped_matching_in_the_first_chunk_are_reported(
+    capsys, monkeypatch, generated, rules_file: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "head.log"
+    path.write_bytes(b"this line is no syslog header\n" + generated["syslog"].read_bytes())
+    res = check_columnar(str(path), load_rules(rules_file), workers=2, range_bytes=200_000)
+    assert res is not None and res.notice is not None and "did not match" in res.notice
+    ref = _check(
+        capsys, monkeypatch, "--json", "--rules", str(rules_file), str(path), columnar=False
+    )
+    got = _check(
+        capsys, monkeypatch, "--json", "--rules", str(rules_file), str(path), columnar=True
+    )
+    assert got[:2] == ref[:2]
+    assert "did not match format 'syslog'" in got[2]
