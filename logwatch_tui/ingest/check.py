@@ -287,6 +287,7 @@ def _check(
         fmt = parser.format
         probes = probes_for(rules, path)
         ranges = line_ranges(path, rest, size, range_bytes)
+        _log.info("%s: columnar path, %d byte ranges after the first chunk", path, len(ranges))
         last = plan.last_epoch
         for summary in pool.map([(path, a, b, plan, probes) for a, b in ranges]):
             if not summary.covered:

@@ -164,12 +164,15 @@ def test_examples_identical(capsys, monkeypatch, log: Path, json_out: bool) -> N
 @pytest.mark.parametrize("fmt", ["syslog", "json"])
 @pytest.mark.parametrize("json_out", [True, False], ids=["json", "text"])
 def test_generated_identical(
-    capsys, monkeypatch, generated, rules_file: Path, fmt: str, json_out: bool
+    capsys, monkeypatch, caplog, generated, rules_file: Path, fmt: str, json_out: bool
 ) -> None:
+    caplog.set_level("INFO", logger="logwatch_tui.ingest.check")
     flags = ["--json"] if json_out else []
     out = _same_as_reference(
         capsys, monkeypatch, *flags, "--rules", str(rules_file), str(generated[fmt])
     )
+    # the CLI really took the columnar path for the generated file, all the way through
+    assert "columnar path" in caplog.text and "line-by-line path" not in caplog.text
     if json_out:
         rules_seen = {line.split('"rule": "')[1].split('"')[0] for line in out.splitlines()}
         # the comparison means something only if the rules actually fired
