@@ -262,15 +262,39 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not paths:
         return 2
 
-    def sink(upd: PipelineUpdate) -> None:
+    def show(ev: AlertEvent) -> None:
         nonlocal fired
+        if ev.status == "firing":
+            fired += 1
+        if args.json:
+            out.write(json_text(ev.to_json()) + "\n")
+        else:
+            out.write(format_alert_line(ev) + "\n")
+
+    if len(paths) == 1 and os.environ.get("LOGWATCH_TUI_COLUMNAR", "1") != "0":
+        # Worker processes and columns; None when the file needs the line-by-line path.
+        from logwatch_tui.ingest.check import check_columnar
+
+        res = check_columnar(paths[0], rules, format_name=args.format, custom_formats=cfg.formats)
+        if res is not None:
+            for ev in res.events:
+                show(ev)
+            if res.notice:  # lines that stopped matching their format
+                _err(res.notice)
+            if not args.json:
+                out.write(
+                    f"\n{res.total_records} records in {res.total_lines} lines "
+                    f"({paths[0]}: {res.format_name})\n"
+                )
+                for lv in reversed(Level):
+                    if res.counts[lv]:
+                        out.write(f"  {lv.name:<9}{res.counts[lv]:>10}\n")
+                out.write(f"{fired} alert(s) fired\n" if fired else "no alerts fired\n")
+            return 1 if fired else 0
+
+    def sink(upd: PipelineUpdate) -> None:
         for ev in upd.history_alerts + upd.alerts:
-            if ev.status == "firing":
-                fired += 1
-            if args.json:
-                out.write(json_text(ev.to_json()) + "\n")
-            else:
-                out.write(format_alert_line(ev) + "\n")
+            show(ev)
 
     pipeline = Pipeline(
         paths, sink=sink, rules=rules, format_name=args.format, custom_formats=cfg.formats

@@ -1,0 +1,11 @@
+"""Columnar ingest: worker processes parse byte ranges of a file into packed columns.
+
+No Textual here, and nothing per line in Python where it can be avoided:
+
+* :mod:`.columns` — one byte range (``os.pread``) to numpy columns (epochs, levels)
+  plus each rule's candidate lines; runs in worker processes;
+* :mod:`.check` — ``logwatch-tui check`` over one file: the first chunk through the
+  source's own parser (format detection, year), the rest through the workers, the
+  unchanged rule engine fed compact batches. Falls back (returns None) for anything
+  it does not cover, so the answer is always the line-by-line path's.
+"""

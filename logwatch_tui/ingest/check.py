@@ -1,0 +1,314 @@
+"""``check`` over one file through the columnar path: worker processes, then the engine.
+
+The first chunk (the same 1 MB the line-by-line path reads first) is parsed in this
+process by the source's own :class:`~logwatch_tui.core.formats.detect.SourceParser`:
+that settles the format (and syslog's year) exactly as the line-by-line path would,
+and the batch is fed to the engine as it is. If the format compiles for the columnar
+path (:func:`~logwatch_tui.core.formats.columnar.compile_columnar`), the rest of the
+file is cut into byte ranges on line boundaries and parsed by worker processes
+(:func:`~logwatch_tui.ingest.columns.parse_range`) into epochs and levels, with each
+rule's candidate lines pre-selected.
+
+The engine (:class:`~logwatch_tui.core.engine.RuleEngine`, unchanged) then sees, per
+range, a *compact* batch: the candidate lines as records with their text, message,
+level and time, and between them one non-record line carrying the largest time of
+the lines left out. The engine's clock is the running maximum of the times it sees
+(records or not) and its counts come only from records, so it emits exactly what it
+would have emitted from every line — at the cost of the candidates only.
+
+Any range the workers cannot cover (a continuation line, a line of another shape, a
+year rollover, non-ASCII text…) makes :func:`check_columnar` return None before
+anything is emitted: the caller then runs the line-by-line path. Never a different
+answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from logwatch_tui.core.engine import RuleEngine, required_literal
+from logwatch_tui.core.formats import format_names, make_format
+from logwatch_tui.core.formats.columnar import HALF_YEAR, compile_columnar
+from logwatch_tui.core.formats.detect import SourceParser
+from logwatch_tui.core.levels import Level
+from logwatch_tui.core.record import AlertEvent, LineBatch
+from logwatch_tui.core.rules import Rule
+from logwatch_tui.ingest.summary import RangeSummary, RuleProbe
+
+_log = logging.getLogger(__name__)
+
+FIRST_CHUNK = 1 << 20
+"""The line-by-line path's chunk size: the first chunk is parsed by it, here too."""
+RANGE_BYTES = 8 << 20
+"""Byte range per worker task: big enough to amortise, small enough to bound memory."""
+MIN_BYTES = 16 << 20
+"""Smaller files stay on the line-by-line path: below this, starting worker processes
+(and numpy in them) costs more than it saves (measured on 2 cores)."""
+N_LEVELS = max(Level) + 1
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """What ``check`` prints: the alert timeline and the per-level summary."""
+
+    events: list[AlertEvent]
+    format_name: str
+    total_lines: int = 0
+    total_records: int = 0
+    counts: list[int] = field(default_factory=lambda: [0] * N_LEVELS)
+    notice: str | None = None
+    """The source parser's line about lines that stopped matching the format, if any."""
+
+
+def probes_for(rules: list[Rule], source: str):
+    """A :class:`RuleProbe` per enabled rule that watches ``source``."""
+    out = []
+    for r in rules:
+        if not r.enabled or not r.matches_source(source):
+            continue
+        mre = r.match_re
+        minimum = int(r.level) if r.level is not None else None
+        if mre is None:
+            out.append(RuleProbe(minimum, None, False, None))
+            continue
+        lit = required_literal(mre)
+        out.append(
+            RuleProbe(
+                minimum,
+                lit.encode("utf-8") if lit is not None else None,
+                bool(mre.flags & re.IGNORECASE),
+                mre.pattern,
+                mre.flags,
+            )
+        )
+    return out
+
+
+def workers_wanted() -> int:
+    """Worker processes: the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def line_ranges(path: str, start: int, size: int, step: int) -> list[tuple[int, int]]:
+    """``[start, size)`` cut into ranges of about ``step`` bytes, each ending after a newline."""
+    out = []
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        a = start
+        while a < size:
+            b = min(a + step, size)
+            while b < size:
+                window = os.pread(fd, 65536, b - 1)
+                k = window.find(b"\n")
+                if k != -1:
+                    b = b - 1 + k + 1
+                    break
+                if not window:
+                    b = size
+                    break
+                b += len(window)
+            b = min(b, size)
+            out.append((a, b))
+            a = b
+    finally:
+        os.close(fd)
+    return out
+
+
+def _compact(summary: RangeSummary, path: str, fmt_name: str, parser) -> LineBatch:
+    """The range as the engine needs it: candidates, with the left-out lines' max time."""
+    lines: list[str] = []
+    ts: list[float] = []
+    levels: list[int] = []
+    msgs: list[str | None] = []
+    heads: list[bool] = []
+    for c in summary.candidates:
+        if c.gap_max is not None:  # lines left out before this one: only their time matters
+            lines.append("")
+            ts.append(c.gap_max)
+            levels.append(0)
+            msgs.append(None)
+            heads.append(False)
+        lines.append(c.line)
+        ts.append(c.epoch)
+        levels.append(c.level)
+        msgs.append(c.message)
+        heads.append(True)
+    if summary.tail_max is not None:
+        lines.append("")
+        ts.append(summary.tail_max)
+        levels.append(0)
+        msgs.append(None)
+        heads.append(False)
+    return LineBatch(
+        source=path,
+        format=fmt_name,
+        first_line=1,
+        lines=lines,
+        ts=ts,
+        levels=levels,
+        messages=msgs,
+        heads=heads,
+        parser=parser,
+    )
+
+
+def _load_worker_modules() -> None:
+    """Pool initializer: numpy and the range parser load in the workers, not the parent.
+
+    Ctrl-C is the parent's to handle (it stops the workers): no traceback per worker.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import logwatch_tui.ingest.columns  # noqa: F401
+
+
+def _parse_task(args: tuple) -> RangeSummary:
+    from logwatch_tui.ingest.columns import summarise_range
+
+    try:
+        return summarise_range(*args)
+    except Exception as exc:  # a bug here must cost speed (line-by-line), not the answer
+        return RangeSummary(args[1], args[2], False, f"columnar parser failed: {exc!r}")
+
+
+class _Workers:
+    """Worker processes, started early: their imports overlap the parent's first chunk."""
+
+    def __init__(self, n: int) -> None:
+        self.pool = None
+        if n > 1:
+            import multiprocessing as mp
+
+            # fork: workers start in ms and share the parent's imported modules; nothing
+            # else runs in this process while check parses, so fork is safe here.
+            method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+            self.pool = mp.get_context(method).Pool(n, initializer=_load_worker_modules)
+
+    def map(self, tasks: list[tuple]) -> Iterator[RangeSummary]:
+        if self.pool is None or len(tasks) <= 1:
+            for t in tasks:
+                yield _parse_task(t)
+            return
+        yield from self.pool.imap(_parse_task, tasks)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+
+def check_columnar(
+    path: str,
+    rules: list[Rule],
+    *,
+    format_name: str | None = None,
+    custom_formats: list[dict] | None = None,
+    workers: int | None = None,
+    range_bytes: int = RANGE_BYTES,
+    min_bytes: int | None = None,
+) -> CheckResult | None:
+    """Replay one file through the rules (as ``Pipeline.replay`` would), or None.
+
+    None: the file needs the line-by-line path (not a regular file, a format or a
+    shape the columnar path does not cover); nothing was emitted.
+    """
+    custom = custom_formats or []
+    forced = make_format(format_name, custom=custom) if format_name else None
+    cands = [make_format(n, custom=custom) for n in format_names(custom=custom)] if custom else None
+    try:
+        if not os.path.isfile(path):
+            return None
+        size = os.stat(path).st_size
+    except OSError:
+        return None
+    if size < (MIN_BYTES if min_bytes is None else min_bytes):
+        return None
+    pool = None
+    if size > FIRST_CHUNK:
+        w = workers if workers is not None else workers_wanted()
+        pool = _Workers(min(w, -(-(size - FIRST_CHUNK) // range_bytes)))
+    try:
+        return _check(path, rules, size, forced, cands, pool, range_bytes)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _check(
+    path: str,
+    rules: list[Rule],
+    size: int,
+    forced,
+    cands,
+    pool: _Workers | None,
+    range_bytes: int,
+) -> CheckResult | None:
+    from logwatch_tui.pipeline import split_lines
+    from logwatch_tui.sources.file import read_chunks
+
+    chunks = read_chunks(path, chunk_size=FIRST_CHUNK)
+    first = next(chunks, None)
+    close = getattr(chunks, "close", None)
+    if close is not None:
+        close()
+    engine = RuleEngine(rules)
+    parser = SourceParser(path, forced=forced, candidates=cands)
+    result = CheckResult(events=[], format_name=parser.format.name)
+    if first is None:
+        return result
+    lines = split_lines(first.data)
+    if not lines:
+        return None
+    batch = parser.feed(lines, first_line=first.first_line)
+    rest = first.offset + len(first.data)
+    plan = compile_columnar(parser) if rest < size else None
+    if rest < size and (plan is None or pool is None):
+        return None
+    events = result.events
+    events.extend(engine.feed(batch))
+    result.total_lines += len(batch.lines)
+    for lvl, h in zip(batch.levels, batch.heads, strict=True):
+        if h:
+            result.counts[lvl] += 1
+            result.total_records += 1
+    result.format_name = parser.format.name
+    if rest < size:
+        assert plan is not None and pool is not None
+        fmt = parser.format
+        probes = probes_for(rules, path)
+        ranges = line_ranges(path, rest, size, range_bytes)
+        _log.info("%s: columnar path, %d byte ranges after the first chunk", path, len(ranges))
+        last = plan.last_epoch
+        for summary in pool.map([(path, a, b, plan, probes) for a, b in ranges]):
+            if not summary.covered:
+                _log.info(
+                    "%s: line-by-line path (%s at byte %d)", path, summary.reason, summary.offset
+                )
+                return None
+            if summary.lines == 0:
+                continue
+            if plan.kind == "bsd-syslog" and last is not None:
+                if summary.first_epoch <= last - HALF_YEAR:  # type: ignore[operator]
+                    return None  # a year rollover at the range boundary
+                last = summary.last_epoch
+            events.extend(engine.feed(_compact(summary, path, fmt.name, fmt)))
+            for lvl, c in enumerate(summary.counts):
+                result.counts[lvl] += c
+            result.total_lines += summary.lines
+            result.total_records += summary.lines
+    events.extend(engine.finish())
+    result.notice = parser.notice  # the ranges were all headers: only the first chunk counts
+    return result
+
+
+__all__ = ["CheckResult", "check_columnar", "line_ranges", "probes_for"]

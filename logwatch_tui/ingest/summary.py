@@ -1,0 +1,54 @@
+"""What a worker hands back for ``check``: plain Python data, no numpy in the parent.
+
+The parent process only needs, per byte range, the lines some rule may count (with
+their text, message, level and time), the largest time among the lines left out
+before each of them and after the last, and the level counts. Keeping numpy out of
+these types keeps it out of the parent's start-up: only the workers import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class RuleProbe:
+    """What a worker needs to know of a rule to pre-select its candidate lines."""
+
+    minimum: int | None
+    literal: bytes | None
+    """A text every match contains (lower-case when ``ignorecase``), or None."""
+    ignorecase: bool
+    pattern: str | None
+    """The regex (source) to search messages with when there is no literal."""
+    flags: int = 0
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One line some rule may count, and the clock before it."""
+
+    gap_max: float | None
+    """Largest time among the lines left out just before this one (None: no such line)."""
+    line: str
+    message: str
+    level: int
+    epoch: float
+
+
+@dataclass(slots=True)
+class RangeSummary:
+    """One byte range, reduced to what the rule engine and the summary need."""
+
+    offset: int
+    end: int
+    covered: bool
+    reason: str = ""
+    lines: int = 0
+    first_epoch: float | None = None
+    last_epoch: float | None = None
+    counts: list[int] = field(default_factory=list)
+    """Lines per Level value."""
+    candidates: list[Candidate] = field(default_factory=list)
+    tail_max: float | None = None
+    """Largest time among the lines after the last candidate (None: no such line)."""

@@ -1,0 +1,305 @@
+"""``check`` through the columnar path gives exactly the line-by-line path's output.
+
+The line-by-line path is the reference (``LOGWATCH_TUI_COLUMNAR=0``); the columnar
+path must print the same alert timeline (``--json``) and the same summary, on the
+example logs and on generated files big enough to be cut into many byte ranges and
+parsed by worker processes. Where the columnar path does not cover a file it must
+say so (None) and the CLI must still print the reference answer.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from logwatch_tui.cli import main
+from logwatch_tui.core.rules import load_rules
+from logwatch_tui.ingest import check as ingest_check
+from logwatch_tui.ingest.check import check_columnar, line_ranges
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE_LOGS = sorted((ROOT / "examples" / "logs").iterdir())
+EXAMPLE_RULES = ROOT / "examples" / "rules.toml"
+
+# Every condition, literal and non-literal regexes, (?i), ignore, group_by on a regex
+# group and on a parsed field, sources, and an absence rule that only the passing of
+# time (lines no rule matches) can fire and resolve.
+RULES = """
+[[rules]]
+id = "errors"
+name = "Errors"
+level = "error"
+threshold = 3
+window = "60s"
+cooldown = "2m"
+
+[[rules]]
+id = "refused"
+name = "Refused"
+match = '(?i)connection (failed|refused) by (?P<peer>[\\d.]+)'
+group_by = ["peer"]
+threshold = 1
+window = "1m"
+
+[[rules]]
+id = "slow-by-host"
+name = "Slow by host"
+match = 'slow query took \\d{3}ms'
+ignore = 'took 1\\d\\dms'
+group_by = ["host"]
+threshold = 5
+window = "5m"
+cooldown = "1m"
+
+[[rules]]
+id = "no-literal"
+name = "Digits only"
+match = '\\d{2,}ms'
+level = "warning"
+threshold = 50
+window = "30s"
+
+[[rules]]
+id = "heartbeat"
+name = "Heartbeat missing"
+condition = "absence"
+match = 'pool exhausted'
+window = "40s"
+cooldown = "0s"
+
+[[rules]]
+id = "new-kind"
+name = "New kind"
+condition = "new_pattern"
+level = "error"
+learn = "20s"
+cooldown = "1m"
+
+[[rules]]
+id = "spike"
+name = "Failed spike"
+condition = "spike"
+match = 'failed'
+window = "60s"
+baseline = "5m"
+factor = 2.0
+threshold = 3
+cooldown = "2m"
+
+[[rules]]
+id = "auth-only"
+name = "Auth only"
+match = 'refused'
+sources = ["*/auth.log"]
+threshold = 1
+window = "1m"
+"""
+
+
+def _generate(path: Path, fmt: str, lines: int) -> Path:
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "examples" / "generate.py"),
+            "--out",
+            str(path),
+            "--lines",
+            str(lines),
+            "--format",
+            fmt,
+            "--burst-every",
+            "0.5",
+        ],
+        check=True,
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("ingest")
+    return {
+        "syslog": _generate(d / "gen-syslog.log", "syslog", 40_000),
+        "json": _generate(d / "gen.jsonl", "json", 14_000),
+    }
+
+
+@pytest.fixture(autouse=True)
+def _columnar_for_small_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test files are small: let ``check`` take the columnar path for them too."""
+    monkeypatch.setattr(ingest_check, "MIN_BYTES", 0)
+
+
+@pytest.fixture
+def rules_file(tmp_path: Path) -> Path:
+    p = tmp_path / "rules.toml"
+    p.write_text(RULES)
+    return p
+
+
+def _check(capsys, monkeypatch, *argv: str, columnar: bool) -> tuple[int, str, str]:
+    monkeypatch.setenv("LOGWATCH_TUI_COLUMNAR", "1" if columnar else "0")
+    code = main(["check", *argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _same_as_reference(capsys, monkeypatch, *argv: str) -> str:
+    ref = _check(capsys, monkeypatch, *argv, columnar=False)
+    got = _check(capsys, monkeypatch, *argv, columnar=True)
+    assert got == ref
+    return got[1]
+
+
+@pytest.mark.parametrize("log", EXAMPLE_LOGS, ids=lambda p: p.name)
+@pytest.mark.parametrize("json_out", [True, False], ids=["json", "text"])
+def test_examples_identical(capsys, monkeypatch, log: Path, json_out: bool) -> None:
+    flags = ["--json"] if json_out else []
+    _same_as_reference(capsys, monkeypatch, *flags, "--rules", str(EXAMPLE_RULES), str(log))
+
+
+@pytest.mark.parametrize("fmt", ["syslog", "json"])
+@pytest.mark.parametrize("json_out", [True, False], ids=["json", "text"])
+def test_generated_identical(
+    capsys, monkeypatch, caplog, generated, rules_file: Path, fmt: str, json_out: bool
+) -> None:
+    caplog.set_level("INFO", logger="logwatch_tui.ingest.check")
+    flags = ["--json"] if json_out else []
+    out = _same_as_reference(
+        capsys, monkeypatch, *flags, "--rules", str(rules_file), str(generated[fmt])
+    )
+    # the CLI really took the columnar path for the generated file, all the way through
+    assert "columnar path" in caplog.text and "line-by-line path" not in caplog.text
+    if json_out:
+        rules_seen = {line.split('"rule": "')[1].split('"')[0] for line in out.splitlines()}
+        # the comparison means something only if the rules actually fired
+        assert {"errors", "refused", "heartbeat", "new-kind"} <= rules_seen
+
+
+@pytest.mark.parametrize("fmt", ["syslog", "json"])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_columnar_covers_generated_files_in_many_ranges(
+    capsys, monkeypatch, generated, rules_file: Path, fmt: str, workers: int
+) -> None:
+    """The columnar path itself (not a fallback) matches, whatever the range size."""
+    path = str(generated[fmt])
+    rules = load_rules(rules_file)
+    _, ref, _ = _check(
+        capsys, monkeypatch, "--json", "--rules", str(rules_file), path, columnar=False
+    )
+    import json
+
+    for range_bytes in (40_000, 333_333):
+        res = check_columnar(path, rules, workers=workers, range_bytes=range_bytes)
+        assert res is not None, "the generated file must be covered by the columnar path"
+        got = "".join(json.dumps(ev.to_json(), ensure_ascii=False) + "\n" for ev in res.events)
+        assert got == ref
+        assert res.total_lines == res.total_records == len(Path(path).read_bytes().splitlines())
+
+
+def _write_with_tail(src: Path, dst: Path, tail: str) -> Path:
+    dst.write_bytes(src.read_bytes() + tail.encode())
+    return dst
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        'Traceback (most recent call last):\n  File "x.py", line 1\n',  # continuation lines
+        "not a syslog line at all\n",  # a record of its own, level UNKNOWN
+        "Dec 31 23:59:59 web-01 api[1]: ERROR caf\u00e9 connection refused by 10.0.0.1\n",
+        "Jan  1 00:00:01 web-01 api[1]: ERROR year rollover\n",
+        "Dec  4 10:00:00 web-01 api[1]: ERROR last line without newline",
+    ],
+    ids=["continuation", "unmatched", "non-ascii", "rollover", "no-final-newline"],
+)
+def test_shapes_outside_the_columnar_path_still_answer_the_same(
+    capsys, monkeypatch, generated, rules_file: Path, tmp_path: Path, tail: str
+) -> None:
+    path = _write_with_tail(generated["syslog"], tmp_path / "mixed.log", tail)
+    _same_as_reference(capsys, monkeypatch, "--json", "--rules", str(rules_file), str(path))
+    _same_as_reference(capsys, monkeypatch, "--rules", str(rules_file), str(path))
+
+
+def test_a_continuation_line_sends_the_file_to_the_line_by_line_path(
+    generated, rules_file: Path, tmp_path: Path
+) -> None:
+    path = _write_with_tail(generated["syslog"], tmp_path / "tb.log", "  at Foo.bar(Foo.java:1)\n")
+    assert check_columnar(str(path), load_rules(rules_file), workers=1, range_bytes=50_000) is None
+
+
+def test_line_ranges_end_on_newlines_and_cover_the_rest(generated) -> None:
+    path = str(generated["syslog"])
+    data = Path(path).read_bytes()
+    ranges = line_ranges(path, 1000, len(data), 12_345)
+    assert ranges[0][0] == 1000 and ranges[-1][1] == len(data)
+    for (_a, b), (c, _) in zip(ranges, ranges[1:]):
+        assert b == c and data[b - 1 : b] == b"\n"
+
+
+def _bsd(t: float) -> str:
+    from datetime import datetime
+
+    dt = datetime.fromtimestamp(t)
+    return f"{dt:%b} {dt.day:>2} {dt:%H:%M:%S}"
+
+
+@pytest.fixture(scope="module")
+def out_of_order(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Lines no rule matches carry the clock: late lines among early errors, a quiet end."""
+    import time
+
+    t0 = time.time() - 3 * 86400
+    rows = []
+    t = t0
+    for i in range(36_000):
+        t += 0.1
+        if i % 997 == 500:  # a line from 5 minutes ahead, then errors at the normal time
+            rows.append(f"{_bsd(t + 300)} web-02 cron[7]: INFO clock from the future")
+            for k in range(4):
+                rows.append(f"{_bsd(t)} web-01 api[3]: ERROR pool exhausted: {k} waiting")
+        else:
+            rows.append(f"{_bsd(t)} web-01 api[3]: INFO request {i} done")
+    for _ in range(4_000):  # ten quiet minutes: resolves and absences fire in here
+        t += 0.15
+        rows.append(f"{_bsd(t)} web-01 api[3]: INFO all quiet")
+    path = tmp_path_factory.mktemp("ooo") / "ooo.log"
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_times_of_lines_no_rule_matches_still_move_the_clock(
+    capsys, monkeypatch, out_of_order: Path, rules_file: Path, workers: int
+) -> None:
+    import json
+
+    rules = load_rules(rules_file)
+    _, ref, _ = _check(
+        capsys, monkeypatch, "--json", "--rules", str(rules_file), str(out_of_order), columnar=False
+    )
+    assert '"resolved"' in ref and '"heartbeat"' in ref
+    res = check_columnar(str(out_of_order), rules, workers=workers, range_bytes=100_000)
+    assert res is not None
+    got = "".join(json.dumps(ev.to_json(), ensure_ascii=False) + "\n" for ev in res.events)
+    assert got == ref
+
+
+def test_lines_that_stopped_matching_in_the_first_chunk_are_reported(
+    capsys, monkeypatch, generated, rules_file: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "head.log"
+    path.write_bytes(b"this line is no syslog header\n" + generated["syslog"].read_bytes())
+    res = check_columnar(str(path), load_rules(rules_file), workers=2, range_bytes=200_000)
+    assert res is not None and res.notice is not None and "did not match" in res.notice
+    ref = _check(
+        capsys, monkeypatch, "--json", "--rules", str(rules_file), str(path), columnar=False
+    )
+    got = _check(
+        capsys, monkeypatch, "--json", "--rules", str(rules_file), str(path), columnar=True
+    )
+    assert got[:2] == ref[:2]
+    assert "did not match format 'syslog'" in got[2]
