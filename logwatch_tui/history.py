@@ -319,6 +319,13 @@ class AlertHistory:
             raise ValueError(f"alert event status {event.status!r} is not firing or resolved")
         return self._write([event_row(event, self.session)])
 
+    def record_events(self, events: Sequence[AlertEvent]) -> int:
+        """Store several firing/resolved events in one transaction (the writer thread's batch)."""
+        for event in events:
+            if event.status not in (FIRING, RESOLVED):
+                raise ValueError(f"alert event status {event.status!r} is not firing or resolved")
+        return self._write([event_row(e, self.session) for e in events])
+
     def record_action(
         self,
         kind: str,
