@@ -54,6 +54,10 @@ Cost
     rule+key, a heap of pending resolves/deadlines with lazy re-scheduling.
     History is never rescanned. Threshold keys unseen for longer than
     ``max(window, cooldown)`` and not firing are dropped (oldest first).
+    Every rule tracks at most ``MAX_KEYS`` (10,000) keys at once: at the cap
+    the least recently seen key that is not firing is forgotten, and the
+    rule's first such eviction gives a ``key-cap`` :class:`RuleNotice` (TUI,
+    headless and ``check`` alike: they share this engine).
     new_pattern classifies each matching message once (the miner's fast
     path: a translate and a dict lookup for a known kind); spike keeps the
     window's times and the baseline's bucket counts, and while firing one
@@ -382,6 +386,7 @@ class RuleEngine:
         self._heap: list[tuple[float, int, Runner, Key]] = []
         self._seq = itertools.count()
         self._now: float | None = None
+        self._heap_mark = 4096
         self.fired_counts: dict[str, int] = {}
         """Firings per rule id this session (kept across rule edits)."""
         self.notices: list[RuleNotice] = []
@@ -507,6 +512,13 @@ class RuleEngine:
             return
         for s in self._slots:
             s.runner.sweep(now)
+        heap = self._heap
+        if len(heap) > self._heap_mark:
+            # Entries of dead runners and forgotten keys wait for their due time; with
+            # many keys (capped or swept) that would be unbounded. Compact, amortised O(1).
+            heap[:] = [e for e in heap if e[2].alive and e[2].wants(e[3])]
+            heapq.heapify(heap)
+            self._heap_mark = max(4096, 2 * len(heap))
 
     # -- input --------------------------------------------------------------------------------
     def feed(self, batch: LineBatch) -> list[AlertEvent]:

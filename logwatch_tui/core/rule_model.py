@@ -147,8 +147,8 @@ class Rule:
         self._validate_options(label)
         object.__setattr__(self, "_match_re", _compile(label, "match", self.match))
         object.__setattr__(self, "_ignore_re", _compile(label, "ignore", self.ignore))
-        object.__setattr__(self, "_match_guard", _guard(label, "match", self._match_re))
-        object.__setattr__(self, "_ignore_guard", _guard(label, "ignore", self._ignore_re))
+        object.__setattr__(self, "_match_guard", _guard(self._match_re))
+        object.__setattr__(self, "_ignore_guard", _guard(self._ignore_re))
 
     def _validate_options(self, label: str) -> None:
         """Check and normalise ``options`` for this condition (editors may pass a dict)."""
@@ -223,13 +223,8 @@ def _compile(label: str, key: str, pattern: str | None) -> re.Pattern[str] | Non
         raise RuleError(label, key, f"not a valid regex ({exc})") from None
 
 
-def _guard(label: str, key: str, compiled: re.Pattern[str] | None) -> GuardedPattern | None:
-    if compiled is None:
-        return None
-    try:
-        return GuardedPattern(compiled)
-    except Exception as exc:  # the guarded engine rejects what re accepted (very rare)
-        raise RuleError(label, key, f"cannot be matched with a time limit ({exc})") from None
+def _guard(compiled: re.Pattern[str] | None) -> GuardedPattern | None:
+    return GuardedPattern(compiled) if compiled is not None else None
 
 
 def slugify(name: str) -> str:

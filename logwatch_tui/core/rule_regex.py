@@ -32,8 +32,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import regex
-
 SHORT_TEXT = 2000
 """Messages up to this length may use stdlib ``re`` (for patterns without risk)."""
 TIMEOUT = 0.5
@@ -43,13 +41,13 @@ TIMEOUT = 0.5
 class RegexTimeout(TimeoutError):
     """A rule's regex ran out of its time budget on one message."""
 
-    def __init__(self, pattern: str, seconds: float, length: int) -> None:
+    def __init__(self, pattern: str, seconds: float, length: int, *, why: str = "") -> None:
         self.pattern = pattern
         self.seconds = seconds
         self.length = length
         super().__init__(
-            f"regex {_short(pattern)!r} took more than {seconds:g}s on a message of "
-            f"{length} characters"
+            f"regex {_short(pattern)!r} "
+            + (why or f"took more than {seconds:g}s on a message of {length} characters")
         )
 
 
@@ -166,18 +164,26 @@ class GuardedPattern:
         self.risk = pattern_risk(compiled.pattern, compiled.flags & ~re.UNICODE)
         self.timeout = timeout
         self._slow: Any = None
-        if self.risk is not None:
-            self._slow_pattern()  # a pattern `regex` can't take is an error now, not later
 
     def _slow_pattern(self) -> Any:
         if self._slow is None:
+            # Imported on first use: `regex` loads `threading`, which core/ itself never
+            # needs unless a guarded match actually runs.
+            import regex
+
             self._slow = regex.compile(self.pattern, self.flags & ~re.UNICODE)
         return self._slow
 
     def guarded_search(self, text: str) -> Any:
         """Search with the time budget (``regex``, which releases the GIL while it works)."""
         try:
-            return self._slow_pattern().search(text, timeout=self.timeout)
+            slow = self._slow_pattern()
+        except Exception as exc:  # `regex` rejects what `re` accepted (very rare)
+            raise RegexTimeout(
+                self.pattern, 0, len(text), why=f"cannot run with a time limit ({exc})"
+            ) from None
+        try:
+            return slow.search(text, timeout=self.timeout)
         except TimeoutError:
             raise RegexTimeout(self.pattern, self.timeout, len(text)) from None
 

@@ -8,7 +8,8 @@ absence
     ``count`` 1). While the silence lasts it fires again every further
     ``window`` (but not sooner than ``cooldown`` after the previous firing;
     the cooldown also delays a firing after a quick resolve). With group_by,
-    absence is tracked per key seen so far (a key is never forgotten).
+    absence is tracked per key seen so far (a key is forgotten only at the
+    rule's key cap, least recently matched first).
 
 Absence is the one condition driven by the clock rather than by records (a
 deadline per key on the engine's heap), which is why it stands apart.
@@ -16,6 +17,7 @@ deadline per key on the engine's heap), which is why it stands apart.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from logwatch_tui.core.conditions.base import Key, Runner, sample
@@ -41,7 +43,8 @@ class _AbsenceKey:
 class AbsenceRunner(Runner):
     def __init__(self, rule: Rule, engine: RuleEngine) -> None:
         super().__init__(rule, engine)
-        self.keys: dict[Key, _AbsenceKey] = {}
+        # Ordered by last match (move_to_end): the key cap forgets the front first.
+        self.keys: OrderedDict[Key, _AbsenceKey] = OrderedDict()
 
     def _deadline(self, st: _AbsenceKey) -> float:
         d = st.base + self.rule.window
@@ -58,9 +61,12 @@ class AbsenceRunner(Runner):
     def on_match(self, t: float, key: Key, msg: str, source: str, out: list[AlertEvent]) -> None:
         st = self.keys.get(key)
         if st is None:
+            if not self.make_room(self.keys):
+                return
             st = self.keys[key] = _AbsenceKey(t)
             self.engine._schedule(self._deadline(st), self, key)
         else:
+            self.keys.move_to_end(key)
             if st.firing:
                 st.firing = False
                 st.event = None

@@ -44,6 +44,10 @@ if TYPE_CHECKING:
 
 Key = tuple[tuple[str, str], ...]
 """An alert key: ``(name, value)`` pairs in ``group_by`` order (``()`` without group_by)."""
+MAX_KEYS = 10_000
+"""Default cap on the keys (group_by values) one rule tracks at once. At the cap, the
+least recently seen key that is not firing is forgotten to make room (and the rule's
+notice says so, once); idle keys are also forgotten after their condition's horizon."""
 MAX_SAMPLES = 5
 SAMPLE_CHARS = 1000
 """Samples go into notifications; a 10 MB line must not."""
@@ -66,6 +70,9 @@ class Runner:
         self.engine = engine
         self.alive = True
         self.started = False
+        self.max_keys = MAX_KEYS
+        self.capped = False
+        """The key cap was reached (its notice was given)."""
 
     def event(
         self, key: Key, status: str, at: float, count: int, samples: tuple[str, ...], source: str
@@ -84,6 +91,33 @@ class Runner:
             window=rule.window,
             summary=render_message(rule, count, dict(key)),
         )
+
+    def make_room(self, keys: dict) -> bool:
+        """Before adding a key to ``keys`` (oldest first): at the cap, forget the least
+        recently seen key that is not firing. False: no room (the oldest keys all fire)."""
+        if len(keys) < self.max_keys:
+            return True
+        if not self.capped:
+            self.capped = True
+            by = ", ".join(self.rule.group_by) or "key"
+            self.engine.note(
+                self.rule,
+                "key-cap",
+                f"rule '{self.rule.name}': more than {self.max_keys:,} distinct values of "
+                f"{by}; the least recently seen are forgotten",
+            )
+        for n, (key, st) in enumerate(keys.items()):
+            if not st.firing:
+                del keys[key]
+                return True
+            if n >= 64:
+                break
+        return False
+
+    def wants(self, key: Key) -> bool:
+        """Is a heap entry for ``key`` still of use? (False lets the engine drop it early.)"""
+        keys = getattr(self, "keys", None)
+        return keys is None or key in keys
 
     # condition hooks -----------------------------------------------------------------------
     def start(self, t: float) -> None:
@@ -138,6 +172,7 @@ class KeyedRunner(Runner):
 
 
 __all__ = [
+    "MAX_KEYS",
     "MAX_SAMPLES",
     "NEG_INF",
     "SAMPLE_CHARS",

@@ -105,6 +105,8 @@ class SpikeRunner(KeyedRunner):
     def on_match(self, t: float, key: Key, msg: str, source: str, out: list[AlertEvent]) -> None:
         st = self.keys.get(key)
         if st is None:
+            if not self.make_room(self.keys):
+                return
             st = self.keys[key] = _SpikeKey()
         else:
             self.keys.move_to_end(key)
