@@ -5,9 +5,11 @@ per line ingest fell to ~2.9k lines/s, and another process holding the
 write lock stalled ingest for the busy timeout (2 s) per alert. Now the
 router only *queues* writes here (a bounded queue, never blocking its
 caller); this thread writes what has queued up in one transaction at a
-time. If the database stays locked, rows wait in the queue (up to
-:data:`MAX_QUEUED`; beyond that new ones are dropped and counted) and the
-first error is reported once through ``on_error``.
+time. While another process holds the write lock, the batch is retried
+every :data:`RETRY_EVERY` seconds and new rows wait in the queue (up to
+:data:`MAX_QUEUED`; beyond that new ones are dropped and counted): the
+history is late, not lost. The first problem is reported once through
+``on_error``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ MAX_QUEUED = 20_000
 """Writes waiting for the database; past this, new ones are dropped (and reported)."""
 MAX_BATCH = 500
 """Rows written in one transaction."""
+RETRY_EVERY = 0.5
+"""Seconds between tries while the database is locked by another process."""
 
 _STOP = object()
 
@@ -50,6 +54,7 @@ class HistoryWriter:
         """Writes dropped because the queue was full (the database stayed locked)."""
         self.errors = 0
         self._reported = False
+        self._closing = threading.Event()
         self._thread.start()
 
     # -- what callers queue (never blocks) ---------------------------------------------------
@@ -102,6 +107,7 @@ class HistoryWriter:
 
     def close(self, timeout: float = 2.0) -> None:
         """Write what is queued (for at most ``timeout`` s), then close the database."""
+        self._closing.set()
         try:
             self._queue.put(_STOP, timeout=timeout)
         except queue.Full:
@@ -141,25 +147,36 @@ class HistoryWriter:
                 continue
             self._flush_events(events)
             events = []
-            try:
-                if kind == "outcome":
-                    self.history.record_outcome(payload)
-                else:
-                    action, fingerprint, kw = payload
-                    self.history.record_action(action, fingerprint, **kw)
-            except (HistoryError, ValueError) as exc:
-                self.errors += 1
-                self._report(str(exc))
+            if kind == "outcome":
+                self._retrying(lambda p=payload: self.history.record_outcome(p))
+            else:
+                action, fingerprint, kw = payload
+                self._retrying(
+                    lambda a=action, f=fingerprint, k=kw: self.history.record_action(a, f, **k)
+                )
         self._flush_events(events)
 
     def _flush_events(self, events: list[AlertEvent]) -> None:
-        if not events:
-            return
-        try:
-            self.history.record_events(events)
-        except (HistoryError, ValueError) as exc:
-            self.errors += 1
-            self._report(str(exc))
+        if events:
+            self._retrying(lambda: self.history.record_events(events))
+
+    def _retrying(self, write: Callable[[], object]) -> None:
+        """Write; while the database is locked by someone else, wait and try again."""
+        while True:
+            try:
+                write()
+                return
+            except (HistoryError, ValueError) as exc:
+                if not getattr(exc, "busy", False) or self._closing.is_set():
+                    self.errors += 1
+                    self._report(str(exc))
+                    return
+                self._report(
+                    f"{self.history.path}: alert history is locked by another process "
+                    "(another logwatch-tui?); alerts are kept and written when it is free"
+                )
+                if self._closing.wait(RETRY_EVERY):
+                    continue  # one last try on the way out
 
 
 __all__ = ["MAX_BATCH", "MAX_QUEUED", "HistoryWriter"]

@@ -387,6 +387,8 @@ class RuleEngine:
         self._seq = itertools.count()
         self._now: float | None = None
         self._heap_mark = 4096
+        self.ticking = False
+        """True while a clock tick (``advance``) is being evaluated (absence catch-up)."""
         self.fired_counts: dict[str, int] = {}
         """Firings per rule id this session (kept across rule edits)."""
         self.notices: list[RuleNotice] = []
@@ -577,7 +579,11 @@ class RuleEngine:
         out: list[AlertEvent] = []
         t = now if self._now is None else max(self._now, now)
         self._start(t)
-        self._advance_to(t, out)
+        self.ticking = True
+        try:
+            self._advance_to(t, out)
+        finally:
+            self.ticking = False
         self._sweep()
         return out
 

@@ -7,7 +7,13 @@ absence
     window``. The next match resolves it (``at`` = that record's time,
     ``count`` 1). While the silence lasts it fires again every further
     ``window`` (but not sooner than ``cooldown`` after the previous firing;
-    the cooldown also delays a firing after a quick resolve). With group_by,
+    the cooldown also delays a firing after a quick resolve). When a clock
+    tick (``advance()``, live mode) jumps over several windows at once (a
+    suspended laptop), it fires once for the whole gap: ``at`` = the first
+    missed deadline, the event's ``window`` (and ``{window}`` in its message)
+    = the silence so far; the next firing is a ``window`` after the jump.
+    Records' own timestamps (a replayed log) keep one firing per window:
+    they say when each window really passed. With group_by,
     absence is tracked per key seen so far (a key is forgotten only at the
     rule's key cap, least recently matched first).
 
@@ -80,10 +86,19 @@ class AbsenceRunner(Runner):
             return
         real = self._deadline(st)
         if real <= due:
-            ev = self.event(key, "firing", real, 0, (), st.source)
-            st.firing = True
-            st.last_fired = real
+            now = self.engine.now
+            silent_since = st.base
             st.base = real
+            st.last_fired = real
+            window = None
+            if self.engine.ticking and now is not None and self._deadline(st) <= now:
+                # Catch-up (a suspended laptop): the clock jumped over several windows at
+                # once. One firing, with the gap's length, instead of one per missed window
+                # all at the same moment.
+                window = now - silent_since
+                st.base = now
+            ev = self.event(key, "firing", real, 0, (), st.source, window=window)
+            st.firing = True
             st.event = ev
             self.engine._fired(self.rule.id)
             out.append(ev)

@@ -75,8 +75,17 @@ class Runner:
         """The key cap was reached (its notice was given)."""
 
     def event(
-        self, key: Key, status: str, at: float, count: int, samples: tuple[str, ...], source: str
+        self,
+        key: Key,
+        status: str,
+        at: float,
+        count: int,
+        samples: tuple[str, ...],
+        source: str,
+        *,
+        window: float | None = None,
     ) -> AlertEvent:
+        """An event of this rule; ``window`` overrides the rule's (an absence's real gap)."""
         rule = self.rule
         return AlertEvent(
             rule=rule.id,
@@ -88,8 +97,8 @@ class Runner:
             key=key,
             samples=samples,
             source=source,
-            window=rule.window,
-            summary=render_message(rule, count, dict(key)),
+            window=rule.window if window is None else window,
+            summary=render_message(rule, count, dict(key), window=window),
         )
 
     def make_room(self, keys: dict) -> bool:
