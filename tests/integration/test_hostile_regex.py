@@ -94,3 +94,52 @@ def test_headless_stops_within_2s_mid_regex(tmp_path: Path, sig: signal.Signals)
             proc.wait()
     assert code == 0, stderr.read_text()
     assert took < 2.0, f"stopped after {took:.2f}s"
+
+
+def test_headless_restart_never_announces_an_old_incident_in_parts(tmp_path: Path) -> None:
+    """Issue 12 "Restart": a firing found in existing content was suppressed, but its later
+    "resolved" was printed and sent. Now it is recorded in the history, not announced."""
+    import json
+    import sqlite3
+
+    (tmp_path / "rules.toml").write_text(
+        '[[rules]]\nid = "err"\nname = "Errors"\nlevel = "error"\nwindow = "2s"\ncooldown = "0s"\n'
+    )
+    log = tmp_path / "app.log"
+    log.write_text(f"{time.strftime('%Y-%m-%d %H:%M:%S')} ERROR disk full\n")
+    stdout, stderr = tmp_path / "stdout", tmp_path / "stderr"
+    db = tmp_path / "state" / "history.sqlite3"
+
+    def resolved_in_history() -> bool:
+        if not db.exists():
+            return False
+        con = sqlite3.connect(db)
+        try:
+            q = "SELECT COUNT(*) FROM alert_events WHERE kind = 'resolved'"
+            return con.execute(q).fetchone()[0] > 0
+        except sqlite3.Error:
+            return False
+        finally:
+            con.close()
+
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "logwatch_tui", "--headless", "--rules"]
+            + [str(tmp_path / "rules.toml"), str(log)],
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            env=_env(tmp_path),
+        )
+    try:
+        assert wait_for(resolved_in_history, timeout=30), stderr.read_text()
+        # A new incident after the restart is announced whole.
+        with log.open("a") as f:
+            f.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} ERROR disk full again\n")
+        assert wait_for(lambda: '"firing"' in stdout.read_text(), timeout=30)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+    events = [json.loads(x) for x in stdout.read_text().splitlines() if x.startswith("{")]
+    assert [e["status"] for e in events][:1] == ["firing"]
+    assert "disk full again" in events[0]["samples"][0]
