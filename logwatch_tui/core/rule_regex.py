@@ -14,12 +14,13 @@ this code's inputs (benchmarks/regex_guard.py), the options were:
 
 So: :func:`pattern_risk` parses the pattern (the stdlib's own parser) and
 finds what makes backtracking explode — a quantifier inside a quantified
-group (``(a+)+``), a quantified alternation (``(a|aa)+``), a backreference,
-or two or more open-ended quantifiers (``.*a.*b``: polynomial). A pattern
-with none of these is matched by ``re`` on messages up to
-:data:`SHORT_TEXT` characters, where its worst case (one open-ended
-quantifier: quadratic) stays in the milliseconds. Everything else — a
-risky pattern, or any pattern on a longer message — goes through
+group (``(a+)+``), a quantified alternation (``(a|aa)+``), a backreference
+(exponential: always the guarded engine), or ``k`` >= 2 open-ended
+quantifiers (``.*a.*b``: polynomial, ~n^(k+1) steps). ``re`` matches a
+message when its worst case for the pattern stays under
+:data:`STEP_BUDGET` (:func:`short_limit`: 2000 characters for at most one
+open-ended quantifier, 391 for two, 124 for three…). Everything else — an
+exponential-risk pattern, or a message over the limit — goes through
 ``regex`` with a :data:`TIMEOUT` per call. A call that runs out of time
 raises :class:`RegexTimeout`; the rule engine then disables that rule with
 the reason, and the others go on.
@@ -27,6 +28,7 @@ the reason, and the others go on.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,6 +59,28 @@ class Risk:
 
     reason: str
     warn: bool
+    degree: int = 0
+    """For polynomial risk: the open-ended quantifiers in a row (0: exponential)."""
+
+
+STEP_BUDGET = 10_000_000
+"""Backtracking steps stdlib ``re`` may take on one message (~0.1-0.2 s, measured)."""
+
+
+def short_limit(risk: Risk | None) -> int:
+    """Longest message stdlib ``re`` may search with a pattern of this risk.
+
+    ``k`` open-ended quantifiers in a row can take ~n^(k+1)/(k+1)! steps on n
+    characters (``a*a*a*b`` on ``aaa…``); the limit keeps that under
+    :data:`STEP_BUDGET`: 2000 for one quantifier, 391 for two, 124 for three…
+    Exponential risk gets 0 (always the guarded engine).
+    """
+    if risk is None:
+        return SHORT_TEXT
+    if risk.degree <= 0:
+        return 0
+    k = risk.degree + 1
+    return min(SHORT_TEXT, int((STEP_BUDGET * math.factorial(k)) ** (1 / k)))
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -85,12 +109,16 @@ def pattern_risk(pattern: str, flags: int = 0) -> Risk | None:
     found: dict[str, Risk] = {}
     open_ended = 0
 
-    def walk(items: Any, in_repeat: bool) -> None:
+    def walk(items: Any, in_repeat: bool, times: int = 1) -> None:
         nonlocal open_ended
         for op, av in items:
             if op in repeats:
                 lo, hi, sub = av
                 variable = hi != lo
+                if not variable and hi <= 16 and not in_repeat:
+                    # (?:\d+\.){3}: a fixed count is the body written out that many times
+                    walk(sub, in_repeat, times * max(hi, 1))
+                    continue
                 if variable and in_repeat:
                     found.setdefault(
                         "nested",
@@ -100,8 +128,8 @@ def pattern_risk(pattern: str, flags: int = 0) -> Risk | None:
                         ),
                     )
                 if variable:
-                    open_ended += 1
-                walk(sub, in_repeat or hi > 1)
+                    open_ended += times
+                walk(sub, in_repeat or hi > 1, times)
             elif op is c.BRANCH:
                 if in_repeat:
                     found.setdefault(
@@ -112,13 +140,13 @@ def pattern_risk(pattern: str, flags: int = 0) -> Risk | None:
                         ),
                     )
                 for alt in av[1]:
-                    walk(alt, in_repeat)
+                    walk(alt, in_repeat, times)
             elif op is c.SUBPATTERN:
-                walk(av[-1], in_repeat)
+                walk(av[-1], in_repeat, times)
             elif op in (c.ASSERT, c.ASSERT_NOT):
-                walk(av[1], in_repeat)
+                walk(av[1], in_repeat, times)
             elif op is getattr(c, "ATOMIC_GROUP", None):
-                walk(av, in_repeat)
+                walk(av, in_repeat, times)
             elif op in (c.GROUPREF, c.GROUPREF_EXISTS):
                 found.setdefault(
                     "backref",
@@ -134,7 +162,11 @@ def pattern_risk(pattern: str, flags: int = 0) -> Risk | None:
         if name in found:
             return found[name]
     if open_ended >= 2:
-        return Risk(f"{open_ended} variable quantifiers can take polynomial time", warn=False)
+        return Risk(
+            f"{open_ended} variable quantifiers can take polynomial time",
+            warn=False,
+            degree=open_ended,
+        )
     return None
 
 
@@ -154,7 +186,7 @@ class GuardedPattern:
     from :meth:`finder`.
     """
 
-    __slots__ = ("re", "pattern", "flags", "groupindex", "risk", "timeout", "_slow")
+    __slots__ = ("re", "pattern", "flags", "groupindex", "risk", "limit", "timeout", "_slow")
 
     def __init__(self, compiled: re.Pattern[str], *, timeout: float = TIMEOUT) -> None:
         self.re = compiled
@@ -162,6 +194,8 @@ class GuardedPattern:
         self.flags = compiled.flags
         self.groupindex = compiled.groupindex
         self.risk = pattern_risk(compiled.pattern, compiled.flags & ~re.UNICODE)
+        self.limit = short_limit(self.risk)
+        """Messages up to this length go to stdlib ``re`` (bounded by STEP_BUDGET)."""
         self.timeout = timeout
         self._slow: Any = None
 
@@ -188,15 +222,15 @@ class GuardedPattern:
             raise RegexTimeout(self.pattern, self.timeout, len(text)) from None
 
     def search(self, text: str) -> Any:
-        if self.risk is None and len(text) <= SHORT_TEXT:
+        if len(text) <= self.limit:
             return self.re.search(text)
         return self.guarded_search(text)
 
     def finder(self, longest: int) -> Callable[[str], Any]:
         """The fastest safe search function for texts up to ``longest`` characters."""
-        if self.risk is None:
-            return self.re.search if longest <= SHORT_TEXT else self.search
-        return self.guarded_search
+        if longest <= self.limit:
+            return self.re.search
+        return self.search if self.limit else self.guarded_search
 
 
 def guard(compiled: re.Pattern[str] | None) -> GuardedPattern | None:

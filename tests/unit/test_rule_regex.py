@@ -157,3 +157,19 @@ def test_duplicate_names_and_bad_levels_are_rejected(tmp_path) -> None:
     assert rule_from_dict({"name": "X", "level": 50}).level is Level.ERROR  # bunyan error
     with pytest.raises(RuleError, match="is not a level"):
         Rule(id="x", name="X", level=99)
+
+
+def test_polynomial_patterns_use_re_only_on_short_messages() -> None:
+    import re
+
+    from logwatch_tui.core.rule_regex import short_limit
+
+    g = GuardedPattern(re.compile(r"a*a*a*b"))  # ~n^4 steps in stdlib re
+    assert g.risk is not None and g.risk.degree == 3
+    assert g.limit == short_limit(g.risk) and 100 <= g.limit <= 130
+    assert g.finder(g.limit) == g.re.search
+    assert g.finder(g.limit + 1) != g.re.search
+    fixed = GuardedPattern(re.compile(r"from (?:\d+\.){3}\d+"))  # the body 3 times: polynomial
+    assert fixed.risk is not None and not fixed.risk.warn and fixed.limit > 0
+    # A long hostile message goes to the bounded engine (stdlib re would take ~n^4 steps).
+    assert g.search("a" * 20_000) is None
