@@ -484,11 +484,11 @@ class RuleEngine:
         return {s.rule.id: s.disabled for s in self._slots if s.disabled is not None}
 
     # -- time ---------------------------------------------------------------------------------
-    def _schedule(self, due: float, runner: Runner, key: Key) -> None:
+    def schedule(self, due: float, runner: Runner, key: Key) -> None:
         """Call ``runner.on_due(key, due, out)`` once engine time reaches ``due`` (for runners)."""
         heapq.heappush(self._heap, (due, next(self._seq), runner, key))
 
-    def _fired(self, rule_id: str) -> None:
+    def count_firing(self, rule_id: str) -> None:
         """Count a firing of ``rule_id`` (runners call this for every ``firing`` they emit)."""
         self.fired_counts[rule_id] = self.fired_counts.get(rule_id, 0) + 1
 

@@ -62,7 +62,7 @@ class AbsenceRunner(Runner):
         self.started = True
         if not self.rule.group_by:
             st = self.keys[()] = _AbsenceKey(t)
-            self.engine._schedule(self._deadline(st), self, ())
+            self.engine.schedule(self._deadline(st), self, ())
 
     def on_match(self, t: float, key: Key, msg: str, source: str, out: list[AlertEvent]) -> None:
         st = self.keys.get(key)
@@ -70,7 +70,7 @@ class AbsenceRunner(Runner):
             if not self.make_room(self.keys):
                 return
             st = self.keys[key] = _AbsenceKey(t)
-            self.engine._schedule(self._deadline(st), self, key)
+            self.engine.schedule(self._deadline(st), self, key)
         else:
             self.keys.move_to_end(key)
             if st.firing:
@@ -100,10 +100,10 @@ class AbsenceRunner(Runner):
             ev = self.event(key, "firing", real, 0, (), st.source, window=window)
             st.firing = True
             st.event = ev
-            self.engine._fired(self.rule.id)
+            self.engine.count_firing(self.rule.id)
             out.append(ev)
             real = self._deadline(st)
-        self.engine._schedule(real, self, key)
+        self.engine.schedule(real, self, key)
 
     def active(self, now: float) -> list[AlertEvent]:
         return [st.event for st in self.keys.values() if st.firing and st.event is not None]

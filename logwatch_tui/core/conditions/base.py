@@ -16,7 +16,7 @@ The engine calls, in event time:
     for every record that passed the rule's filters, ``t`` being its event
     time and ``key`` its group_by key;
 ``on_due(key, due, out)``
-    when something the runner scheduled with ``engine._schedule(due, self,
+    when something the runner scheduled with ``engine.schedule(due, self,
     key)`` comes due (a resolve check, an absence deadline…); entries are
     lazy, so a runner re-checks and may re-schedule;
 ``sweep(now)``
@@ -25,7 +25,7 @@ The engine calls, in event time:
     for :meth:`~logwatch_tui.core.engine.RuleEngine.active`.
 
 Runners append the events they emit to ``out`` and tell the engine about
-each firing with ``engine._fired(rule.id)`` (the per-rule fired counts).
+each firing with ``engine.count_firing(rule.id)`` (the per-rule fired counts).
 ``alive`` turns False when the rule is edited or removed: heap entries of a
 dead runner are skipped.
 """

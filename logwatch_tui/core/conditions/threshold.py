@@ -75,8 +75,8 @@ class ThresholdRunner(KeyedRunner):
             st.last_fired = t
             st.event = ev
             self.firing[key] = st
-            self.engine._schedule(times[-rule.threshold] + w, self, key)
-            self.engine._fired(rule.id)
+            self.engine.schedule(times[-rule.threshold] + w, self, key)
+            self.engine.count_firing(rule.id)
             out.append(ev)
 
     def on_due(self, key: Key, due: float, out: list[AlertEvent]) -> None:
@@ -87,7 +87,7 @@ class ThresholdRunner(KeyedRunner):
         times = st.times
         real = times[-self.rule.threshold] + w
         if real > due:
-            self.engine._schedule(real, self, key)
+            self.engine.schedule(real, self, key)
             return
         while times and times[0] + w <= real:
             times.popleft()
