@@ -319,8 +319,10 @@ def run_headless(args: argparse.Namespace) -> int:
                 _err(f"internal error: {pipeline.error!r}")
                 return 70
     finally:
-        pipeline.stop(timeout=1.0)
-        router.stop(timeout=1.0)
+        # SIGTERM/SIGINT end the process within 2 s, even mid-regex or with the history
+        # locked: each part gets a slice (the threads are daemons; what is left is dropped).
+        pipeline.stop(timeout=0.5)
+        router.stop(timeout=1.0, history_timeout=0.3)
     return 0
 
 

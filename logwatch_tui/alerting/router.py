@@ -113,11 +113,12 @@ class AlertRouter:
         if self.on_history_error is not None:
             self.on_history_error(message)
 
-    def stop(self, timeout: float = 2.0) -> None:
+    def stop(self, timeout: float = 2.0, *, history_timeout: float | None = None) -> None:
+        """Send what is waiting (``timeout``), then write what is queued (``history_timeout``)."""
         if self.dispatcher is not None:
             self.dispatcher.stop(timeout=timeout)
         if self.writer is not None:
-            self.writer.close(timeout=timeout)
+            self.writer.close(timeout=timeout if history_timeout is None else history_timeout)
 
     # -- events ------------------------------------------------------------------------------
     def route(
