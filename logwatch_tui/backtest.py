@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from logwatch_tui.core.record import AlertEvent, LineBatch
+from logwatch_tui.core.rule_regex import RegexTimeout
 from logwatch_tui.core.rules import Rule
 from logwatch_tui.pipeline import Pipeline, PipelineUpdate, source_size
 
@@ -115,8 +116,10 @@ def matching_records(rule: Rule, batch: LineBatch) -> Iterator[tuple[int, re.Mat
     minimum = int(rule.level) if rule.level is not None else None
     msgs = batch.messages
     levels = batch.levels
-    find = rule.match_re.search if rule.match_re is not None else None
-    skip = rule.ignore_re.search if rule.ignore_re is not None else None
+    # Guarded searches: a catastrophic pattern raises RegexTimeout (a TimeoutError) instead
+    # of holding the GIL forever, so the editor's backtest worker never freezes the UI.
+    find = rule.match_guard.search if rule.match_guard is not None else None
+    skip = rule.ignore_guard.search if rule.ignore_guard is not None else None
     for i, head in enumerate(batch.heads):
         if not head or (minimum is not None and levels[i] < minimum):
             continue
@@ -176,11 +179,18 @@ def run_backtest(
     )
     samples: deque[tuple[str, list[Span]]] = deque(maxlen=MAX_SAMPLES)
 
+    too_slow: list[str] = []
+
     def count(batch: LineBatch) -> None:
         result.records += sum(batch.heads)
-        for i, m in matching_records(rule, batch):
-            result.matched += 1
-            samples.append(_sample(batch.messages[i] or "", m))
+        if too_slow:
+            return
+        try:
+            for i, m in matching_records(rule, batch):
+                result.matched += 1
+                samples.append(_sample(batch.messages[i] or "", m))
+        except RegexTimeout as exc:
+            too_slow.append(str(exc))
 
     def on_progress(done: int, total: int) -> None:
         result.done_bytes = done
@@ -201,6 +211,9 @@ def run_backtest(
     except (OSError, ValueError) as exc:
         result.errors.append(str(exc))
         finished = False
+    reason = pipeline.engine.disabled.get(rule.id) or (too_slow[0] if too_slow else None)
+    if reason is not None:
+        result.errors.append(f"the engine would disable this rule: {reason}")
     result.cancelled = cancel is not None and cancel.is_set()
     if finished:
         result.done_bytes = result.total_bytes

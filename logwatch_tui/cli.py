@@ -293,6 +293,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             return 1 if fired else 0
 
     def sink(upd: PipelineUpdate) -> None:
+        for notice in upd.notices:
+            _err(notice.message)
         for ev in upd.history_alerts + upd.alerts:
             show(ev)
 
@@ -318,7 +320,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def run_headless(args: argparse.Namespace) -> int:
-    from logwatch_tui.notify import Dispatcher
+    from logwatch_tui.alerting import AlertRouter
+    from logwatch_tui.history import HistoryError
     from logwatch_tui.pipeline import Pipeline, PipelineUpdate
 
     cfg = _load_config(args)
@@ -328,40 +331,44 @@ def run_headless(args: argparse.Namespace) -> int:
     _prepare_special_sources(cfg, args.sources)
     if not rules:
         _err("no rules loaded: following without alerts (use --rules FILE)")
-    by_id = {r.id: r for r in rules}
     out_lock = threading.Lock()
-    history = _open_history(cfg)
+    router = AlertRouter(rules)
+    try:
+        router.open_history(cfg.history_days, cfg.history_max_rows)
+    except HistoryError as exc:
+        _err(f"alert history off: {exc}")
 
     def print_outcome(outcome) -> None:
-        if history is not None:
-            _safe_record(lambda: history.record_outcome(outcome))
         with out_lock:
             sys.stderr.write(json_text(outcome_json(outcome), ensure_ascii=True) + "\n")
             sys.stderr.flush()
 
-    dispatcher = Dispatcher(cfg.notifiers, on_outcome=print_outcome)
-    dispatcher.start()
+    def history_problem(message: str) -> None:
+        with out_lock:
+            _err(f"alert history: {message}")
+
+    router.on_outcome = print_outcome
+    router.on_history_error = history_problem
+    router.start_dispatcher(cfg.notifiers)
 
     def sink(upd: PipelineUpdate) -> None:
-        alerts = list(upd.alerts)
-        if args.replay:
-            alerts = upd.history_alerts + alerts
+        # The pipeline thread: routing queues history writes and hands sends to the
+        # dispatcher's threads, so nothing here waits on SQLite or the network.
+        announced = router.route(upd.history_alerts, upd.alerts, replay=args.replay)
+        if upd.stats is not None:
+            router.refresh(list(upd.active))
         with out_lock:
             for ev in upd.events:
                 if ev.kind in ("skipped", "cut"):  # a range not read: machine-readable
                     sys.stderr.write(json_text(ev.to_json()) + "\n")
                 else:
                     sys.stderr.write(f"{PROG}: {inert(ev.message)}\n")
-            for ev in alerts:
-                sys.stdout.write(json_text(ev.to_json()) + "\n")
+            for notice in upd.notices:
+                sys.stderr.write(f"{PROG}: {inert(notice.message)}\n")
+            for a in announced:
+                sys.stdout.write(json_text(a.event.to_json()) + "\n")
             sys.stdout.flush()
             sys.stderr.flush()
-        for ev in alerts:
-            if history is not None:
-                _safe_record(lambda ev=ev: history.record_event(ev))
-            rule = by_id.get(ev.rule)
-            if rule is not None:
-                dispatcher.submit(ev, rule.notify)
 
     pipeline = Pipeline(
         args.sources,
@@ -390,37 +397,11 @@ def run_headless(args: argparse.Namespace) -> int:
                 pipeline.drain_and_finish()
                 break
     finally:
-        pipeline.stop()
-        dispatcher.stop(timeout=3.0)
-        if history is not None:
-            history.close()
+        # SIGTERM/SIGINT end the process within 2 s, even mid-regex or with the history
+        # locked: each part gets a slice (the threads are daemons; what is left is dropped).
+        pipeline.stop(timeout=0.5)
+        router.stop(timeout=1.0, history_timeout=0.3)
     return 0
-
-
-def _open_history(cfg: AppConfig):
-    """The alert history, or None with one line on stderr (headless keeps running)."""
-    from logwatch_tui.history import AlertHistory, HistoryError
-
-    try:
-        return AlertHistory(retention_days=cfg.history_days, max_rows=cfg.history_max_rows)
-    except HistoryError as exc:
-        _err(f"alert history off: {exc}")
-        return None
-
-
-_history_warned = False
-
-
-def _safe_record(write) -> None:
-    global _history_warned
-    from logwatch_tui.history import HistoryError
-
-    try:
-        write()
-    except HistoryError as exc:
-        if not _history_warned:
-            _history_warned = True
-            _err(f"alert history: {exc}")
 
 
 def outcome_json(outcome) -> dict:

@@ -82,8 +82,11 @@ class HistoryError(Exception):
 
     The message is one line for a person: it names the file and what to do.
     Callers show it (toast, stderr) and carry on; a write that raised this was
-    dropped, nothing else was lost.
+    dropped, nothing else was lost. ``busy``: another process held the write lock
+    (worth retrying later).
     """
+
+    busy = False
 
 
 class _OutcomeLike(Protocol):
@@ -300,10 +303,12 @@ class AlertHistory:
     def _write_error(self, exc: sqlite3.Error, n: int) -> HistoryError:
         what = "1 alert event" if n == 1 else f"{n} alert events"
         if _is_busy(exc):
-            return HistoryError(
+            err = HistoryError(
                 f"{self.path}: alert history is locked by another process "
                 f"(another logwatch-tui?); {what} not recorded"
             )
+            err.busy = True
+            return err
         return HistoryError(
             f"{self.path}: cannot write the alert history ({exc}); {what} not recorded"
         )
@@ -318,6 +323,13 @@ class AlertHistory:
         if event.status not in (FIRING, RESOLVED):
             raise ValueError(f"alert event status {event.status!r} is not firing or resolved")
         return self._write([event_row(event, self.session)])
+
+    def record_events(self, events: Sequence[AlertEvent]) -> int:
+        """Store several firing/resolved events in one transaction (the writer thread's batch)."""
+        for event in events:
+            if event.status not in (FIRING, RESOLVED):
+                raise ValueError(f"alert event status {event.status!r} is not firing or resolved")
+        return self._write([event_row(e, self.session) for e in events])
 
     def record_action(
         self,

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from logwatch_tui.core.engine import RuleEngine
+from logwatch_tui.core.engine import RuleEngine, RuleNotice
 from logwatch_tui.core.formats import format_names, make_format
 from logwatch_tui.core.formats.base import LogFormat
 from logwatch_tui.core.formats.detect import SourceParser
@@ -70,9 +70,19 @@ class PipelineUpdate:
     stats: StatsSnapshot | None = None
     caught_up: bool = False
     """True once every source's pre-existing content has been read."""
+    notices: list[RuleNotice] = field(default_factory=list)
+    """Rules the engine disabled, key caps reached: show them to a person."""
+    active: tuple[AlertEvent, ...] = ()
+    """Snapshot of the alerts firing now with their live counts (``engine.active()``)."""
+    fired_counts: Mapping[str, int] = field(default_factory=dict)
+    """Snapshot: firings per rule id this session (a copy: safe to read on any thread)."""
+    sources: tuple[tuple[str, str], ...] = ()
+    """Snapshot: (path, format name) of every source seen so far, in the order seen."""
 
     def __bool__(self) -> bool:
-        return bool(self.batches or self.alerts or self.history_alerts or self.events)
+        return bool(
+            self.batches or self.alerts or self.history_alerts or self.events or self.notices
+        )
 
 
 Sink = Callable[[PipelineUpdate], None]
@@ -205,6 +215,7 @@ class Pipeline:
         """Headless resume: positions of followed files, saved after each flush."""
         self._pending = PipelineUpdate()
         self._last_flush = 0.0
+        self._last_rate = 0.0
         self.caught_up = False
         self._awaiting_caught_up: set[str] = set()
         self.error: BaseException | None = None
@@ -273,6 +284,8 @@ class Pipeline:
         pending.batches.append(batch)
         if alerts:
             (pending.alerts if live else pending.history_alerts).extend(alerts)
+        if self.engine.notices:
+            pending.notices.extend(self.engine.take_notices())
 
     def process_chunk(self, chunk: RawChunk, *, live: bool) -> LineBatch | None:
         """Parse one chunk, feed engine and stats; queue the results for the sink."""
@@ -287,10 +300,14 @@ class Pipeline:
         if not force and now - self._last_flush < self.flush_interval:
             return
         upd = self._pending
-        if not upd and not force:
-            return
+        if not upd and not force and self._last_rate == 0.0:
+            return  # nothing new, and the rate shown is already 0 (it decays to 0, then rests)
         upd.stats = self.stats.snapshot(time.time())
+        self._last_rate = upd.stats.lines_per_sec
         upd.caught_up = self.caught_up
+        upd.active = tuple(self.engine.active())
+        upd.fired_counts = dict(self.engine.fired_counts)
+        upd.sources = tuple((p, pr.format.name) for p, pr in list(self.parsers.items()))
         self._pending = PipelineUpdate()
         self._last_flush = now
         self.sink(upd)
@@ -609,6 +626,8 @@ class Pipeline:
                 live = self.engine.advance(time.time())
                 if live:
                     self._pending.alerts.extend(live)
+                if self.engine.notices:
+                    self._pending.notices.extend(self.engine.take_notices())
             if self._queue.empty() or mono - self._last_flush >= self.flush_interval:
                 self.flush()
         self.flush(force=True)

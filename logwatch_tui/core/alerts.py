@@ -164,6 +164,27 @@ class AlertBook:
             item.count = max(item.count, event.count)
         return item
 
+    def refresh(self, active: list[AlertEvent]) -> bool:
+        """Bring firing items up to the engine's live counts (``RuleEngine.active()``).
+
+        A threshold alert fires once at its threshold; while it goes on firing
+        its count and samples keep moving, and the pane shows them. Returns
+        True when something changed.
+        """
+        changed = False
+        for ev in active:
+            item = self._open.get(ev.fingerprint())
+            if item is None or not item.firing:
+                continue
+            if item.count != ev.count or (ev.samples and item.samples != ev.samples):
+                item.count = ev.count
+                if ev.samples:
+                    item.samples = ev.samples
+                changed = True
+        if changed:
+            self.version += 1
+        return changed
+
     @property
     def firing_count(self) -> int:
         return len(self._open)

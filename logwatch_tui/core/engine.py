@@ -54,6 +54,10 @@ Cost
     rule+key, a heap of pending resolves/deadlines with lazy re-scheduling.
     History is never rescanned. Threshold keys unseen for longer than
     ``max(window, cooldown)`` and not firing are dropped (oldest first).
+    Every rule tracks at most ``MAX_KEYS`` (10,000) keys at once: at the cap
+    the least recently seen key that is not firing is forgotten, and the
+    rule's first such eviction gives a ``key-cap`` :class:`RuleNotice` (TUI,
+    headless and ``check`` alike: they share this engine).
     new_pattern classifies each matching message once (the miner's fast
     path: a translate and a dict lookup for a known kind); spike keeps the
     window's times and the baseline's bucket counts, and while firing one
@@ -68,6 +72,7 @@ import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
@@ -78,9 +83,21 @@ from logwatch_tui.core.conditions.base import Key as Key
 from logwatch_tui.core.conditions.base import Runner
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.record import AlertEvent, LineBatch
+from logwatch_tui.core.rule_regex import GuardedPattern, RegexTimeout
 from logwatch_tui.core.rules import Rule
 
 _NEG_INF = -math.inf
+
+
+@dataclass(frozen=True, slots=True)
+class RuleNotice:
+    """Something about a rule that a person should see (the UI and headless show it)."""
+
+    rule: str
+    name: str
+    kind: str
+    """"disabled" (its regex ran out of time) or "key-cap" (too many distinct keys)."""
+    message: str
 
 
 def required_literal(pattern: re.Pattern[str]) -> str | None:
@@ -130,6 +147,7 @@ class _BatchView:
         "_by_level",
         "_fields",
         "_src",
+        "_longest",
     )
 
     def __init__(self, batch: LineBatch, idx: list[int]) -> None:
@@ -142,6 +160,16 @@ class _BatchView:
         self._by_level: dict[int, list[int]] = {}
         self._fields: dict[int, dict[str, Any]] = {}
         self._src: dict[tuple[str, ...], bool] = {}
+        self._longest: int | None = None
+
+    def longest(self) -> int:
+        """Length of the longest message (picks the regex engine: see rule_regex)."""
+        if self._longest is None:
+            try:
+                self._longest = max(map(len, self.batch.messages), default=0)
+            except TypeError:  # a None message in a malformed batch
+                self._longest = max((len(m or "") for m in self.batch.messages), default=0)
+        return self._longest
 
     def head_messages(self) -> list[str]:
         """Messages of the header lines, in order (the batch's own list when all are heads)."""
@@ -255,7 +283,7 @@ class _BatchView:
         return got
 
     def search(
-        self, pattern: re.Pattern[str], minimum: int | None, literal: str | None
+        self, pattern: GuardedPattern, minimum: int | None, literal: str | None
     ) -> list[tuple[int, re.Match[str]]]:
         """(line index, match) of head lines at ``minimum`` level whose message ``pattern`` finds.
 
@@ -268,7 +296,7 @@ class _BatchView:
         cand = self.idx if minimum is None else self.at_level(minimum)
         if not cand:
             return []
-        find = pattern.search
+        find = pattern.finder(self.longest())
         if literal is not None and len(cand) * 4 >= len(self.idx):
             text = self.lowered() if pattern.flags & re.IGNORECASE else self.joined()
             if text is not None:
@@ -294,7 +322,7 @@ class _Slot:
     only sees the records that pass, with their key.
     """
 
-    __slots__ = ("rule", "runner", "_needs_fields", "_groups", "_literal")
+    __slots__ = ("rule", "runner", "_needs_fields", "_groups", "_literal", "disabled")
 
     def __init__(self, rule: Rule, runner: Runner) -> None:
         self.rule = rule
@@ -304,6 +332,8 @@ class _Slot:
         self._needs_fields = any(g not in groups for g in rule.group_by)
         self._groups = groups
         self._literal = required_literal(mre) if mre is not None else None
+        self.disabled: str | None = None
+        """Why the engine stopped running this rule (its regex blew its time budget)."""
 
     def hits(self, view: _BatchView) -> list[tuple[int, re.Match[str] | None]]:
         """(line index, match or None) of the batch's records that pass every filter of the rule."""
@@ -311,17 +341,17 @@ class _Slot:
         if not view.source_ok(rule):
             return []
         minimum = int(rule.level) if rule.level is not None else None
-        mre = rule.match_re
+        mre = rule.match_guard
         hits: list[tuple[int, re.Match[str] | None]]
         if mre is None:
             cand = view.idx if minimum is None else view.at_level(minimum)
             hits = [(i, None) for i in cand]
         else:
             hits = view.search(mre, minimum, self._literal)  # type: ignore[assignment]
-        ign = rule.ignore_re
+        ign = rule.ignore_guard
         if ign is not None and hits:
             msgs = view.batch.messages
-            find = ign.search
+            find = ign.finder(view.longest())
             hits = [h for h in hits if find(msgs[h[0]] or "") is None]
         return hits
 
@@ -356,8 +386,13 @@ class RuleEngine:
         self._heap: list[tuple[float, int, Runner, Key]] = []
         self._seq = itertools.count()
         self._now: float | None = None
+        self._heap_mark = 4096
+        self.ticking = False
+        """True while a clock tick (``advance``) is being evaluated (absence catch-up)."""
         self.fired_counts: dict[str, int] = {}
         """Firings per rule id this session (kept across rule edits)."""
+        self.notices: list[RuleNotice] = []
+        """Things a person should know about a rule (disabled, key cap), oldest first."""
         self.set_rules(rules)
 
     # -- rules ------------------------------------------------------------------------------
@@ -425,12 +460,35 @@ class RuleEngine:
             s.runner.alive = False
         self._slots = slots
 
+    def _disable(self, slot: _Slot, reason: str) -> None:
+        """Stop running a rule (it stays in the rules file; an edit or reload restarts it)."""
+        slot.disabled = reason
+        slot.runner.alive = False
+        rule = slot.rule
+        self.notices.append(
+            RuleNotice(rule.id, rule.name, "disabled", f"rule '{rule.name}' disabled: {reason}")
+        )
+
+    def note(self, rule: Rule, kind: str, message: str) -> None:
+        """A runner's notice for people (e.g. its key cap was reached)."""
+        self.notices.append(RuleNotice(rule.id, rule.name, kind, message))
+
+    def take_notices(self) -> list[RuleNotice]:
+        """Notices since the last call (the pipeline hands them to its sink)."""
+        out, self.notices = self.notices, []
+        return out
+
+    @property
+    def disabled(self) -> dict[str, str]:
+        """Rule id -> why the engine stopped running it."""
+        return {s.rule.id: s.disabled for s in self._slots if s.disabled is not None}
+
     # -- time ---------------------------------------------------------------------------------
-    def _schedule(self, due: float, runner: Runner, key: Key) -> None:
+    def schedule(self, due: float, runner: Runner, key: Key) -> None:
         """Call ``runner.on_due(key, due, out)`` once engine time reaches ``due`` (for runners)."""
         heapq.heappush(self._heap, (due, next(self._seq), runner, key))
 
-    def _fired(self, rule_id: str) -> None:
+    def count_firing(self, rule_id: str) -> None:
         """Count a firing of ``rule_id`` (runners call this for every ``firing`` they emit)."""
         self.fired_counts[rule_id] = self.fired_counts.get(rule_id, 0) + 1
 
@@ -456,6 +514,13 @@ class RuleEngine:
             return
         for s in self._slots:
             s.runner.sweep(now)
+        heap = self._heap
+        if len(heap) > self._heap_mark:
+            # Entries of dead runners and forgotten keys wait for their due time; with
+            # many keys (capped or swept) that would be unbounded. Compact, amortised O(1).
+            heap[:] = [e for e in heap if e[2].alive and e[2].wants(e[3])]
+            heapq.heapify(heap)
+            self._heap_mark = max(4096, 2 * len(heap))
 
     # -- input --------------------------------------------------------------------------------
     def feed(self, batch: LineBatch) -> list[AlertEvent]:
@@ -476,9 +541,13 @@ class RuleEngine:
         active_lists = 0
         if idx:
             for ri, slot in enumerate(slots):
-                if not slot.rule.enabled:
+                if not slot.rule.enabled or slot.disabled is not None:
                     continue
-                hits = slot.hits(view)
+                try:
+                    hits = slot.hits(view)
+                except RegexTimeout as exc:
+                    self._disable(slot, str(exc))
+                    continue
                 if hits:
                     active_lists += 1
                     items.extend((i, ri, m) for i, m in hits)
@@ -510,7 +579,11 @@ class RuleEngine:
         out: list[AlertEvent] = []
         t = now if self._now is None else max(self._now, now)
         self._start(t)
-        self._advance_to(t, out)
+        self.ticking = True
+        try:
+            self._advance_to(t, out)
+        finally:
+            self.ticking = False
         self._sweep()
         return out
 
@@ -536,4 +609,4 @@ class RuleEngine:
         return out
 
 
-__all__ = ["RUNNERS", "RuleEngine", "required_literal"]
+__all__ = ["RUNNERS", "RuleEngine", "RuleNotice", "required_literal"]

@@ -25,6 +25,7 @@ from typing import Any
 
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.rule_conditions import CONDITIONS, option_owner_reason
+from logwatch_tui.core.rule_regex import GuardedPattern
 
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error", "critical")
 
@@ -94,6 +95,12 @@ class Rule:
     _ignore_re: re.Pattern[str] | None = field(
         default=None, init=False, repr=False, compare=False, hash=False
     )
+    _match_guard: GuardedPattern | None = field(
+        default=None, init=False, repr=False, compare=False, hash=False
+    )
+    _ignore_guard: GuardedPattern | None = field(
+        default=None, init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         label = rule_label(self.name, 0)
@@ -105,7 +112,12 @@ class Rule:
             elif not isinstance(value, tuple):
                 object.__setattr__(self, key, tuple(value))
         if self.level is not None and not isinstance(self.level, Level):
-            object.__setattr__(self, "level", Level(self.level))
+            try:
+                object.__setattr__(self, "level", Level(self.level))
+            except (ValueError, TypeError):
+                raise RuleError(
+                    label, "level", f"{self.level!r} is not a level (use a name such as error)"
+                ) from None
         if not isinstance(self.name, str) or not self.name.strip():
             raise RuleError(label, "name", "is required")
         if not isinstance(self.id, str) or not ID_RE.fullmatch(self.id):
@@ -135,6 +147,8 @@ class Rule:
         self._validate_options(label)
         object.__setattr__(self, "_match_re", _compile(label, "match", self.match))
         object.__setattr__(self, "_ignore_re", _compile(label, "ignore", self.ignore))
+        object.__setattr__(self, "_match_guard", _guard(self._match_re))
+        object.__setattr__(self, "_ignore_guard", _guard(self._ignore_re))
 
     def _validate_options(self, label: str) -> None:
         """Check and normalise ``options`` for this condition (editors may pass a dict)."""
@@ -168,6 +182,16 @@ class Rule:
         return self._ignore_re
 
     @property
+    def match_guard(self) -> GuardedPattern | None:
+        """``match`` for matching log text: bounded time (see :mod:`~.rule_regex`)."""
+        return self._match_guard
+
+    @property
+    def ignore_guard(self) -> GuardedPattern | None:
+        """``ignore`` for matching log text: bounded time."""
+        return self._ignore_guard
+
+    @property
     def options_dict(self) -> dict[str, Any]:
         """The condition's extra keys with their defaults filled in (derived ones too)."""
         spec = CONDITIONS[self.condition]
@@ -197,6 +221,10 @@ def _compile(label: str, key: str, pattern: str | None) -> re.Pattern[str] | Non
         raise RuleError(label, key, str(exc)) from None
     except (TypeError, ValueError, OverflowError, RecursionError) as exc:
         raise RuleError(label, key, f"not a valid regex ({exc})") from None
+
+
+def _guard(compiled: re.Pattern[str] | None) -> GuardedPattern | None:
+    return GuardedPattern(compiled) if compiled is not None else None
 
 
 def slugify(name: str) -> str:

@@ -147,7 +147,9 @@ def _option_text(value: Any) -> str:
     return str(value)
 
 
-def render_message(rule: Rule, count: int, key: Mapping[str, Any] | None = None) -> str:
+def render_message(
+    rule: Rule, count: int, key: Mapping[str, Any] | None = None, *, window: float | None = None
+) -> str:
     """Fill ``{name} {count} {window} {severity} {id}``, the condition's keys and the group_by names.
 
     Not ``str.format``: user text may hold any braces (``{"a": 1}``,
@@ -165,7 +167,7 @@ def render_message(rule: Rule, count: int, key: Mapping[str, Any] | None = None)
     values.update(
         name=rule.name,
         count=str(count),
-        window=format_duration(rule.window),
+        window=format_duration(rule.window if window is None else window),
         severity=rule.severity,
         id=rule.id,
     )

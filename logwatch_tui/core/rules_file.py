@@ -116,6 +116,13 @@ def rule_from_dict(d: Mapping[str, Any], *, index: int = 0) -> Rule:
             raw = str(raw)
         if not isinstance(raw, str):
             raise RuleError(label, "level", 'must be a level name such as "error"')
+        if raw.strip().isdigit() and int(raw) not in (*range(8), 10, 20, 30, 40, 50, 60):
+            raise RuleError(
+                label,
+                "level",
+                f'{raw.strip()} is not a level (use a name such as "error", a syslog '
+                "severity 0-7 or a bunyan level 10, 20 … 60)",
+            )
         if raw.strip():
             lvl = parse_level(raw.strip(), letters=True)
             if lvl is Level.UNKNOWN:
@@ -211,6 +218,7 @@ def rules_from_data(data: Mapping[str, Any], path: str | os.PathLike[str]) -> li
         raise ConfigError(f"{path}: rules: must be [[rules]] tables", path=path)
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}
+    seen_names: dict[str, Rule] = {}
     for i, table in enumerate(tables):
         try:
             rule = rule_from_dict(table, index=i)
@@ -224,7 +232,16 @@ def rules_from_data(data: Mapping[str, Any], path: str | os.PathLike[str]) -> li
                 f"'{rule.id}' is already used by rule '{other.name}' (ids must be unique)",
                 path=str(path),
             )
+        same = seen_names.get(rule.name.casefold())
+        if same is not None:
+            raise RuleError(
+                rule_label(rule.name, i),
+                "name",
+                f"another rule (id '{same.id}') has this name (names must be unique)",
+                path=str(path),
+            )
         seen[rule.id] = rule
+        seen_names[rule.name.casefold()] = rule
         rules.append(rule)
     return rules
 

@@ -1,11 +1,12 @@
-"""Where alerts go once the engine raised them: book, history, toasts, notifiers.
+"""The TUI's side of alert routing: toasts and the pane's data; the routing itself is below.
 
-The app routes messages here; this class owns the alert book, the
-notification dispatcher and the alert history, and decides what to notify
-(silences and acknowledgements hold notifications, never records). Slow work
-— SQLite writes, network sends — happens on the pipeline thread (history
-writes from the sink), the dispatcher's own threads, or thread workers: never
-on the event loop.
+:class:`~logwatch_tui.alerting.router.AlertRouter` (Textual-free, shared with
+``--headless``) owns the alert book, silences, the history writer thread and
+the dispatcher hand-off. This controller adds what only a screen has:
+toasts (collapsed in a flood), the bell, and messages posted back to the
+event loop. Slow work — SQLite, network sends — happens on the history
+writer's thread, the dispatcher's threads or a thread worker: never on the
+event loop, and never on the pipeline thread.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from logwatch_tui.core.alerts import AlertBook, AlertItem
+from logwatch_tui.alerting import AlertRouter
+from logwatch_tui.core.alerts import AlertItem
+from logwatch_tui.core.engine import RuleNotice
 from logwatch_tui.core.record import AlertEvent
 from logwatch_tui.core.rules import Rule
 from logwatch_tui.ui.safe_text import inert
@@ -58,17 +61,31 @@ class HistoryLoaded(Message):
 
 
 class AlertController:
-    """Alert book + history + dispatcher, driven by the app."""
+    """Toasts and app messages around the shared :class:`AlertRouter`."""
 
     def __init__(self, app: LogwatchApp, rules: list[Rule]) -> None:
         self.app = app
-        self.book = AlertBook()
-        self.rules = {r.id: r for r in rules}
-        self.history: AlertHistory | None = None
-        self.dispatcher: Dispatcher | None = None
+        self.router = AlertRouter(rules)
+        self.book = self.router.book
         self._toast_times: deque[float] = deque()
         self._suppressed = 0
-        self._history_error_shown = False
+
+    @property
+    def rules(self) -> dict[str, Rule]:
+        return self.router.rules
+
+    @rules.setter
+    def rules(self, rules: dict[str, Rule]) -> None:
+        self.router.set_rules(rules.values())
+
+    @property
+    def history(self) -> AlertHistory | None:
+        writer = self.router.writer
+        return writer.history if writer is not None else None
+
+    @property
+    def dispatcher(self) -> Dispatcher | None:
+        return self.router.dispatcher
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(
@@ -79,20 +96,16 @@ class AlertController:
         history_days: float | None,
         history_rows: int | None,
     ) -> None:
-        from logwatch_tui.notify import Dispatcher, NotifierConfigError
+        from logwatch_tui.notify import NotifierConfigError
 
+        self.router.on_outcome = self._on_outcome_thread
+        self.router.on_history_error = self._on_history_error_thread
         try:
-            self.dispatcher = Dispatcher(
-                notifiers,
-                on_outcome=self._on_outcome_thread,
-                desktop_write=self._write_terminal,
-            )
-            self.dispatcher.start()
+            self.router.start_dispatcher(notifiers, desktop_write=self._write_terminal)
         except NotifierConfigError as exc:
             self.app.notify(
                 f"notifications off: {exc}", title="Config", severity="error", markup=False
             )
-            self.dispatcher = None
         if use_history:
             self.app.run_worker(
                 lambda: self._open_history(history_days, history_rows),
@@ -102,25 +115,15 @@ class AlertController:
             )
 
     def stop(self) -> None:
-        if self.dispatcher is not None:
-            self.dispatcher.stop(timeout=2.0)
-        if self.history is not None:
-            self.history.close()
+        self.router.stop(timeout=2.0)
 
     def _open_history(self, days: float | None, rows: int | None) -> None:
-        from logwatch_tui.history import AlertHistory, HistoryError
+        from logwatch_tui.history import HistoryError
 
         events: list[AlertEvent] = []
         error = None
         try:
-            self.history = AlertHistory(retention_days=days, max_rows=rows)
-            entries = self.history.recent(
-                since=time.time() - 7 * 86400, limit=300, kinds=("firing", "resolved")
-            )
-            for entry in reversed(entries):
-                ev = entry.to_event()
-                if ev is not None and entry.session != self.history.session:
-                    events.append(ev)
+            events = self.router.open_history(days, rows, earlier_since=time.time() - 7 * 86400)
         except HistoryError as exc:
             error = str(exc)
         self.app.post_message(HistoryLoaded(events, error))
@@ -131,68 +134,45 @@ class AlertController:
         for ev in message.events:
             self.book.apply(ev, earlier_session=True)
 
+    def _on_history_error_thread(self, message: str) -> None:
+        try:
+            self.app.call_from_thread(
+                self.app.notify, message, title="Alert history", severity="warning", markup=False
+            )
+        except RuntimeError:  # the app is gone (shutting down)
+            pass
+
     # -- events from the pipeline ----------------------------------------------------------
-    def record(self, events: list[AlertEvent]) -> None:
-        """Pipeline thread: persist events (SQLite; never on the event loop)."""
-        history = self.history
-        if history is None or not events:
-            return
-        from logwatch_tui.history import HistoryError
-
-        for ev in events:
-            try:
-                history.record_event(ev)
-            except HistoryError as exc:
-                if not self._history_error_shown:
-                    self._history_error_shown = True
-                    self.app.call_from_thread(
-                        self.app.notify,
-                        str(exc),
-                        title="Alert history",
-                        severity="warning",
-                        markup=False,
-                    )
-
     def on_alerts(self, history_alerts: list[AlertEvent], live_alerts: list[AlertEvent]) -> None:
-        for ev in history_alerts:
-            self.book.apply(ev, from_history=True, instant=self._instant(ev))
-        now = time.time()
-        for ev in live_alerts:
-            notify = self.book.should_notify(ev, now)
-            item = self.book.apply(ev, now=now, instant=self._instant(ev))
-            if not notify:
-                continue
-            if ev.status == "firing" and item is not None:
-                self._toast(ev)
-            rule = self.rules.get(ev.rule)
-            if rule is not None and self.dispatcher is not None:
-                self.dispatcher.submit(ev, rule.notify)
+        """Event loop: route (book, history queue, dispatcher); toast what was announced."""
+        for announced in self.router.route(history_alerts, live_alerts):
+            if announced.event.status == "firing" and announced.item is not None:
+                self._toast(announced.event)
 
-    def _instant(self, ev: AlertEvent) -> bool:
-        rule = self.rules.get(ev.rule)
-        return rule is not None and rule.condition == "new_pattern"
+    def on_notices(self, notices: list[RuleNotice]) -> None:
+        for notice in notices:
+            self.app.notify(
+                inert(notice.message),
+                title="Rule disabled" if notice.kind == "disabled" else "Rule",
+                severity="error" if notice.kind == "disabled" else "warning",
+                markup=False,
+                timeout=15,
+            )
 
     # -- notifications --------------------------------------------------------------------
     def _on_outcome_thread(self, outcome: DeliveryOutcome) -> None:
-        history = self.history
-        if history is not None:
-            try:
-                history.record_outcome(outcome)
-            except Exception:  # reported to the user on event writes; logged here
-                log.warning("alert history: delivery outcome not recorded", exc_info=True)
-        self.app.post_message(DeliveryUpdate(outcome))
+        try:
+            self.app.post_message(DeliveryUpdate(outcome))
+        except RuntimeError:  # the app has closed: nobody to tell
+            pass
 
     def on_delivery(self, message: DeliveryUpdate) -> None:
         outcome = message.outcome
-        line = outcome.describe()
-        fps = {ev.fingerprint() for ev in outcome.events}
-        for item in self.book:  # newest first: the latest item of each rule+key
-            if item.fingerprint in fps:
-                item.deliveries.append(line)
-                fps.discard(item.fingerprint)
-        self.book.version += 1
+        self.router.delivered(outcome)
         if outcome.status == "failed":
-            self.app.notify(line, title="Notification failed", severity="error", markup=False)
+            self.app.notify(
+                outcome.describe(), title="Notification failed", severity="error", markup=False
+            )
 
     def _write_terminal(self, data: str) -> None:
         """Desktop notifier: OSC 777/9 through Textual's own output, between frames."""
@@ -237,67 +217,18 @@ class AlertController:
                 markup=False,
             )
 
-    # -- acknowledge / silence ----------------------------------------------------------------
+    # -- acknowledge / silence (history writes are queued: nothing blocks) -------------------
     def acknowledge(self, uid: int) -> AlertItem | None:
-        item = self.book.acknowledge(uid)
-        if item is not None:
-            self._record_action("acknowledged", item, "acknowledged by user")
-        return item
+        return self.router.acknowledge(uid)
 
     def silence(self, item: AlertItem, per_key: bool, seconds: float) -> None:
-        key = item.key if per_key else None
-        until = time.time() + seconds
-        self.book.silence(item.rule, key, until, name=item.name)
-        scope = f" for {item.key_text}" if per_key and item.key else ""
-        self._record_action("silenced", item, f"silenced{scope} for {int(seconds // 60)}m by user")
+        self.router.silence(item, per_key, seconds)
 
     def lift_scope(self, rule: str, key) -> bool:
-        lifted = self.book.lift_silence(rule, key)
-        if lifted and self.history is not None:
-            history = self.history
-            self.app.run_worker(
-                lambda: history.record_action(
-                    "unsilenced",
-                    rule,
-                    rule=rule,
-                    detail="silence lifted by user",
-                    key=dict(key or ()),
-                ),
-                thread=True,
-                group="history",
-                exit_on_error=False,
-            )
-        return lifted
+        return self.router.lift_scope(rule, key)
 
     def lift(self, item: AlertItem) -> bool:
-        lifted = self.book.lift_silence(item.rule, item.key) or self.book.lift_silence(
-            item.rule, None
-        )
-        if lifted:
-            self._record_action("unsilenced", item, "silence lifted by user")
-        return lifted
-
-    def _record_action(self, kind: str, item: AlertItem, detail: str) -> None:
-        history = self.history
-        if history is None:
-            return
-
-        def write() -> None:
-            try:
-                history.record_action(
-                    kind,
-                    item.fingerprint,
-                    rule=item.rule,
-                    name=item.name,
-                    detail=detail,
-                    key=dict(item.key),
-                )
-            except Exception as exc:  # reported, not fatal
-                self.app.call_from_thread(
-                    self.app.notify, f"history: {exc}", severity="warning", markup=False
-                )
-
-        self.app.run_worker(write, thread=True, group="history", exit_on_error=False)
+        return self.router.lift(item)
 
     def notify_test(self, name: str, notifiers: dict, done: Callable[[str, bool], None]) -> None:
         from logwatch_tui.notify import notify_test

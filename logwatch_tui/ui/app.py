@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -144,6 +144,8 @@ class LogwatchApp(App[int]):
         self._read: dict[str, int] = {}
         self._theme_ready = False
         self._latest_stats: StatsSnapshot | None = None
+        self.fired_counts: Mapping[str, int] = {}
+        """Firings per rule id this session (the pipeline's latest snapshot)."""
 
     # -- composition -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -213,9 +215,8 @@ class LogwatchApp(App[int]):
         self.pipeline.start()
 
     def _post_update(self, update: PipelineUpdate) -> None:
-        # Called on the pipeline thread: persist alerts here (off the event loop),
-        # then post; never touch widgets from this thread.
-        self.alerting.record(update.history_alerts + update.alerts)
+        # Called on the pipeline thread: post only (the alert router queues history
+        # writes to its own thread); never touch widgets from this thread.
         self.post_message(LogUpdate(update))
 
     def on_unmount(self) -> None:
@@ -345,6 +346,11 @@ class LogwatchApp(App[int]):
             self.header.sources = self._sources_label()
         if upd.history_alerts or upd.alerts:
             self.alerting.on_alerts(upd.history_alerts, upd.alerts)
+        if upd.notices:
+            self.alerting.on_notices(upd.notices)
+        if upd.stats is not None:  # a flushed update: the snapshots below are fresh
+            self.book.refresh(list(upd.active))
+            self.fired_counts = upd.fired_counts
         if upd.stats is not None:
             self._latest_stats = upd.stats
         if upd.caught_up and not self.caught_up:
@@ -357,10 +363,9 @@ class LogwatchApp(App[int]):
             total = sum(self._sizes.values())
             done = sum(self._read.values())
             self.header.progress = min(1.0, done / total) if total else None
-        formats = sorted(
-            {p.format.name for p in (self.pipeline.parsers.values() if self.pipeline else [])}
-        )
-        self.header.format_name = ",".join(formats)
+        if upd.sources:
+            # the pipeline's snapshot: its own dict of parsers grows on its thread
+            self.header.format_name = ",".join(sorted({name for _, name in upd.sources}))
 
     def _refresh_panels(self) -> None:
         stats = self._latest_stats

@@ -66,8 +66,8 @@ class RuleEditing:
         )
 
     def fired_counts(self) -> dict[str, int]:
-        pipeline = self.app.pipeline
-        return dict(pipeline.engine.fired_counts) if pipeline is not None else {}
+        """The pipeline's latest snapshot (never its engine's live dict: another thread's)."""
+        return dict(self.app.fired_counts)
 
     def open_rules(self) -> None:
         if self.rules_path is None:

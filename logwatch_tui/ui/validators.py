@@ -82,6 +82,23 @@ class IdValidator(Validator):
         return self.success()
 
 
+class NameValidator(Validator):
+    """A rule name no other rule has (alerts, toasts and history are told apart by it)."""
+
+    def __init__(self, taken: set[str]) -> None:
+        super().__init__()
+        self.taken = taken
+        """Names of the other rules, stripped and case-folded."""
+
+    def validate(self, value: str) -> ValidationResult:
+        if value.strip().casefold() in self.taken:
+            return self.failure(
+                f"another rule is already named '{_short(value.strip())}' (names must be unique)",
+                value,
+            )
+        return self.success()
+
+
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -89,6 +106,7 @@ def _short(text: str, limit: int = 40) -> str:
 __all__ = [
     "DurationValidator",
     "IdValidator",
+    "NameValidator",
     "PositiveIntValidator",
     "RegexValidator",
     "RequiredValidator",

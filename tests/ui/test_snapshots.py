@@ -8,7 +8,6 @@ pinned to 0 before the picture is taken.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from pathlib import Path
 
@@ -37,10 +36,17 @@ async def settle(pilot: Pilot) -> None:
         app.caught_up and len(app.book) and not any(it.firing for it in app.book)
     ):
         await pilot.pause(0.05)
+    # The arrival rate decays to 0 five seconds after the last line; shorten that window so
+    # the panel settles at 0/s at the next tick instead of showing a time-dependent rate.
+    if app.pipeline is not None:
+        app.pipeline.stats.rate_window = 0.01
+    while time.monotonic() < deadline and (
+        app._latest_stats is None or app._latest_stats.lines_per_sec != 0
+    ):
+        await pilot.pause(0.05)
     stats = getattr(app, "_latest_stats", None)
     if stats is not None:
-        app._latest_stats = dataclasses.replace(stats, lines_per_sec=0.0)
-        app.query_one(StatsPanel).snapshot = app._latest_stats
+        app.query_one(StatsPanel).snapshot = stats
     await pilot.pause(0.3)
     await pilot.wait_for_scheduled_animations()
 

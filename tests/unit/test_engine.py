@@ -384,6 +384,21 @@ def test_absence_start_is_first_record_and_cooldown_delays_refire() -> None:
     assert brief(ev) == [("r", "firing", 10.0, 0, ()), ("r", "firing", 35.0, 0, ())]
 
 
+def test_absence_catch_up_after_a_long_gap_fires_once_with_the_gap() -> None:
+    """A suspended laptop: the clock jumps 3 h; before, one firing per missed window."""
+    eng = RuleEngine(
+        [rule(condition="absence", match="beat", window=300.0, cooldown=0.0, message="{window}")]
+    )
+    eng.feed(batch([(0, INF, "beat")]))
+    ev = eng.advance(3 * 3600.0)
+    assert [(e.status, e.at, e.window, e.summary) for e in ev] == [
+        ("firing", 300.0, 3 * 3600.0, "3h")
+    ]
+    # then it goes on every window from the jump
+    assert [e.at for e in eng.advance(3 * 3600.0 + 299)] == []
+    assert [e.at for e in eng.advance(3 * 3600.0 + 300)] == [3 * 3600.0 + 300]
+
+
 def test_absence_finish_fires_what_is_due_by_end() -> None:
     eng = RuleEngine([rule(condition="absence", match="beat", window=10.0)])
     eng.feed(batch([(0, INF, "beat"), (5, INF, "other")]))

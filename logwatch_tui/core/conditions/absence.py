@@ -7,8 +7,15 @@ absence
     window``. The next match resolves it (``at`` = that record's time,
     ``count`` 1). While the silence lasts it fires again every further
     ``window`` (but not sooner than ``cooldown`` after the previous firing;
-    the cooldown also delays a firing after a quick resolve). With group_by,
-    absence is tracked per key seen so far (a key is never forgotten).
+    the cooldown also delays a firing after a quick resolve). When a clock
+    tick (``advance()``, live mode) jumps over several windows at once (a
+    suspended laptop), it fires once for the whole gap: ``at`` = the first
+    missed deadline, the event's ``window`` (and ``{window}`` in its message)
+    = the silence so far; the next firing is a ``window`` after the jump.
+    Records' own timestamps (a replayed log) keep one firing per window:
+    they say when each window really passed. With group_by,
+    absence is tracked per key seen so far (a key is forgotten only at the
+    rule's key cap, least recently matched first).
 
 Absence is the one condition driven by the clock rather than by records (a
 deadline per key on the engine's heap), which is why it stands apart.
@@ -16,6 +23,7 @@ deadline per key on the engine's heap), which is why it stands apart.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from logwatch_tui.core.conditions.base import Key, Runner, sample
@@ -41,7 +49,8 @@ class _AbsenceKey:
 class AbsenceRunner(Runner):
     def __init__(self, rule: Rule, engine: RuleEngine) -> None:
         super().__init__(rule, engine)
-        self.keys: dict[Key, _AbsenceKey] = {}
+        # Ordered by last match (move_to_end): the key cap forgets the front first.
+        self.keys: OrderedDict[Key, _AbsenceKey] = OrderedDict()
 
     def _deadline(self, st: _AbsenceKey) -> float:
         d = st.base + self.rule.window
@@ -53,14 +62,17 @@ class AbsenceRunner(Runner):
         self.started = True
         if not self.rule.group_by:
             st = self.keys[()] = _AbsenceKey(t)
-            self.engine._schedule(self._deadline(st), self, ())
+            self.engine.schedule(self._deadline(st), self, ())
 
     def on_match(self, t: float, key: Key, msg: str, source: str, out: list[AlertEvent]) -> None:
         st = self.keys.get(key)
         if st is None:
+            if not self.make_room(self.keys):
+                return
             st = self.keys[key] = _AbsenceKey(t)
-            self.engine._schedule(self._deadline(st), self, key)
+            self.engine.schedule(self._deadline(st), self, key)
         else:
+            self.keys.move_to_end(key)
             if st.firing:
                 st.firing = False
                 st.event = None
@@ -74,15 +86,24 @@ class AbsenceRunner(Runner):
             return
         real = self._deadline(st)
         if real <= due:
-            ev = self.event(key, "firing", real, 0, (), st.source)
-            st.firing = True
-            st.last_fired = real
+            now = self.engine.now
+            silent_since = st.base
             st.base = real
+            st.last_fired = real
+            window = None
+            if self.engine.ticking and now is not None and self._deadline(st) <= now:
+                # Catch-up (a suspended laptop): the clock jumped over several windows at
+                # once. One firing, with the gap's length, instead of one per missed window
+                # all at the same moment.
+                window = now - silent_since
+                st.base = now
+            ev = self.event(key, "firing", real, 0, (), st.source, window=window)
+            st.firing = True
             st.event = ev
-            self.engine._fired(self.rule.id)
+            self.engine.count_firing(self.rule.id)
             out.append(ev)
             real = self._deadline(st)
-        self.engine._schedule(real, self, key)
+        self.engine.schedule(real, self, key)
 
     def active(self, now: float) -> list[AlertEvent]:
         return [st.event for st in self.keys.values() if st.firing and st.event is not None]

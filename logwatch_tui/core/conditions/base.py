@@ -16,7 +16,7 @@ The engine calls, in event time:
     for every record that passed the rule's filters, ``t`` being its event
     time and ``key`` its group_by key;
 ``on_due(key, due, out)``
-    when something the runner scheduled with ``engine._schedule(due, self,
+    when something the runner scheduled with ``engine.schedule(due, self,
     key)`` comes due (a resolve check, an absence deadline…); entries are
     lazy, so a runner re-checks and may re-schedule;
 ``sweep(now)``
@@ -25,7 +25,7 @@ The engine calls, in event time:
     for :meth:`~logwatch_tui.core.engine.RuleEngine.active`.
 
 Runners append the events they emit to ``out`` and tell the engine about
-each firing with ``engine._fired(rule.id)`` (the per-rule fired counts).
+each firing with ``engine.count_firing(rule.id)`` (the per-rule fired counts).
 ``alive`` turns False when the rule is edited or removed: heap entries of a
 dead runner are skipped.
 """
@@ -44,6 +44,10 @@ if TYPE_CHECKING:
 
 Key = tuple[tuple[str, str], ...]
 """An alert key: ``(name, value)`` pairs in ``group_by`` order (``()`` without group_by)."""
+MAX_KEYS = 10_000
+"""Default cap on the keys (group_by values) one rule tracks at once. At the cap, the
+least recently seen key that is not firing is forgotten to make room (and the rule's
+notice says so, once); idle keys are also forgotten after their condition's horizon."""
 MAX_SAMPLES = 5
 SAMPLE_CHARS = 1000
 """Samples go into notifications; a 10 MB line must not."""
@@ -66,10 +70,22 @@ class Runner:
         self.engine = engine
         self.alive = True
         self.started = False
+        self.max_keys = MAX_KEYS
+        self.capped = False
+        """The key cap was reached (its notice was given)."""
 
     def event(
-        self, key: Key, status: str, at: float, count: int, samples: tuple[str, ...], source: str
+        self,
+        key: Key,
+        status: str,
+        at: float,
+        count: int,
+        samples: tuple[str, ...],
+        source: str,
+        *,
+        window: float | None = None,
     ) -> AlertEvent:
+        """An event of this rule; ``window`` overrides the rule's (an absence's real gap)."""
         rule = self.rule
         return AlertEvent(
             rule=rule.id,
@@ -81,9 +97,36 @@ class Runner:
             key=key,
             samples=samples,
             source=source,
-            window=rule.window,
-            summary=render_message(rule, count, dict(key)),
+            window=rule.window if window is None else window,
+            summary=render_message(rule, count, dict(key), window=window),
         )
+
+    def make_room(self, keys: dict) -> bool:
+        """Before adding a key to ``keys`` (oldest first): at the cap, forget the least
+        recently seen key that is not firing. False: no room (the oldest keys all fire)."""
+        if len(keys) < self.max_keys:
+            return True
+        if not self.capped:
+            self.capped = True
+            by = ", ".join(self.rule.group_by) or "key"
+            self.engine.note(
+                self.rule,
+                "key-cap",
+                f"rule '{self.rule.name}': more than {self.max_keys:,} distinct values of "
+                f"{by}; the least recently seen are forgotten",
+            )
+        for n, (key, st) in enumerate(keys.items()):
+            if not st.firing:
+                del keys[key]
+                return True
+            if n >= 64:
+                break
+        return False
+
+    def wants(self, key: Key) -> bool:
+        """Is a heap entry for ``key`` still of use? (False lets the engine drop it early.)"""
+        keys = getattr(self, "keys", None)
+        return keys is None or key in keys
 
     # condition hooks -----------------------------------------------------------------------
     def start(self, t: float) -> None:
@@ -138,6 +181,7 @@ class KeyedRunner(Runner):
 
 
 __all__ = [
+    "MAX_KEYS",
     "MAX_SAMPLES",
     "NEG_INF",
     "SAMPLE_CHARS",

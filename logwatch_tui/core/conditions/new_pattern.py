@@ -73,7 +73,7 @@ class NewPatternRunner(Runner):
             self._fire(t, full_key, 1, (sample(msg),), source, out)
             return
         if self.held_count == 0:
-            self.engine._schedule(self.last_fired + cooldown, self, ())
+            self.engine.schedule(self.last_fired + cooldown, self, ())
         self.held_count += 1
         if len(self.held) < MAX_SAMPLES:
             self.held.append((full_key, sample(msg), source))
@@ -88,7 +88,7 @@ class NewPatternRunner(Runner):
         out: list[AlertEvent],
     ) -> None:
         self.last_fired = at
-        self.engine._fired(self.rule.id)
+        self.engine.count_firing(self.rule.id)
         out.append(self.event(key, "firing", at, count, samples, source))
 
     def on_due(self, key: Key, due: float, out: list[AlertEvent]) -> None:

@@ -105,6 +105,8 @@ class SpikeRunner(KeyedRunner):
     def on_match(self, t: float, key: Key, msg: str, source: str, out: list[AlertEvent]) -> None:
         st = self.keys.get(key)
         if st is None:
+            if not self.make_room(self.keys):
+                return
             st = self.keys[key] = _SpikeKey()
         else:
             self.keys.move_to_end(key)
@@ -126,8 +128,8 @@ class SpikeRunner(KeyedRunner):
             st.last_fired = t
             st.event = ev
             self.firing[key] = st
-            self.engine._schedule(st.times[0] + rule.window, self, key)
-            self.engine._fired(rule.id)
+            self.engine.schedule(st.times[0] + rule.window, self, key)
+            self.engine.count_firing(rule.id)
             out.append(ev)
 
     def on_due(self, key: Key, due: float, out: list[AlertEvent]) -> None:
@@ -137,7 +139,7 @@ class SpikeRunner(KeyedRunner):
         self._roll(st, due)
         if self._high(st):
             # Only a record leaving the window can end it: check again at the next one.
-            self.engine._schedule(st.times[0] + self.rule.window, self, key)
+            self.engine.schedule(st.times[0] + self.rule.window, self, key)
             return
         st.firing = False
         st.event = None

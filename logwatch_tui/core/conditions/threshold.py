@@ -52,6 +52,8 @@ class ThresholdRunner(KeyedRunner):
     def on_match(self, t: float, key: Key, msg: str, source: str, out: list[AlertEvent]) -> None:
         st = self.keys.get(key)
         if st is None:
+            if not self.make_room(self.keys):
+                return
             st = self.keys[key] = KeyState()
         else:
             self.keys.move_to_end(key)
@@ -73,8 +75,8 @@ class ThresholdRunner(KeyedRunner):
             st.last_fired = t
             st.event = ev
             self.firing[key] = st
-            self.engine._schedule(times[-rule.threshold] + w, self, key)
-            self.engine._fired(rule.id)
+            self.engine.schedule(times[-rule.threshold] + w, self, key)
+            self.engine.count_firing(rule.id)
             out.append(ev)
 
     def on_due(self, key: Key, due: float, out: list[AlertEvent]) -> None:
@@ -85,7 +87,7 @@ class ThresholdRunner(KeyedRunner):
         times = st.times
         real = times[-self.rule.threshold] + w
         if real > due:
-            self.engine._schedule(real, self, key)
+            self.engine.schedule(real, self, key)
             return
         while times and times[0] + w <= real:
             times.popleft()

@@ -49,6 +49,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from logwatch_tui.backtest import BacktestHistory, BacktestResult
+from logwatch_tui.core.rule_regex import regex_warning
 from logwatch_tui.core.rules import (
     CONDITIONS,
     SEVERITIES,
@@ -76,6 +77,7 @@ from logwatch_tui.ui.screens.rule_fields import (
 from logwatch_tui.ui.validators import (
     DurationValidator,
     IdValidator,
+    NameValidator,
     PositiveIntValidator,
     RegexValidator,
     RequiredValidator,
@@ -163,6 +165,7 @@ class RuleEditor(ModalScreen[Rule | None]):
         self.prefill_message = prefill_message
         self.replaces: str | None = (rule.id if rule else None) if replaces is True else replaces  # type: ignore[assignment]
         self.taken = {r.id: r.name for r in existing if r.id != self.replaces}
+        self.taken_names = {r.name.strip().casefold() for r in existing if r.id != self.replaces}
         self.debounce = debounce
         self.errors: dict[str, str] = {}
         """Problems that block saving, by field key (``_form`` for the whole rule)."""
@@ -194,7 +197,8 @@ class RuleEditor(ModalScreen[Rule | None]):
         validators: list[Validator] = []
         valid_empty = True
         if key == "name":
-            validators, valid_empty = [RequiredValidator("a name")], False
+            validators = [RequiredValidator("a name"), NameValidator(self.taken_names)]
+            valid_empty = False
         elif key in ("match", "ignore"):
             validators = [RegexValidator()]
         elif key == "threshold":
@@ -336,6 +340,11 @@ class RuleEditor(ModalScreen[Rule | None]):
                 if key not in FIELD_KEYS and not key.startswith("opt:"):
                     key = "_form"
                 errors[key] = exc.reason
+        for key in ("match", "ignore"):
+            if key not in errors:
+                warning = regex_warning(self._text(key)) if self._text(key) else None
+                if warning is not None:
+                    warnings[key] = warning
         if rule is not None:
             missing = rule_group_names_missing(rule)
             if missing:

@@ -1,0 +1,106 @@
+"""High-cardinality group_by: per-rule key state is bounded (issue 12).
+
+Before: a rule grouping by a field with 500k distinct values kept every key
+(the TUI reached 1.23 GB). Now each rule holds at most MAX_KEYS keys, the
+least recently seen idle key goes first, and the rule says so once.
+"""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+
+import pytest
+
+from logwatch_tui.core.conditions.base import MAX_KEYS
+from logwatch_tui.core.engine import RuleEngine
+from logwatch_tui.core.levels import Level
+from logwatch_tui.core.record import LineBatch
+from logwatch_tui.core.rules import Rule
+
+
+def keyed_batch(start: int, n: int, t0: float) -> LineBatch:
+    msgs = [
+        f"login failed from 10.{(k >> 16) & 255}.{(k >> 8) & 255}.{k & 255}"
+        for k in range(start, start + n)
+    ]
+    return LineBatch(
+        source="/var/log/auth.log",
+        format="test",
+        first_line=start + 1,
+        lines=msgs,
+        ts=[t0 + (start + i) * 0.001 for i in range(n)],
+        levels=[int(Level.WARNING)] * n,
+        messages=msgs,
+        heads=[True] * n,
+    )
+
+
+RULES = {
+    "threshold": dict(threshold=3),
+    "spike": dict(options={"factor": 3}),
+    "absence": dict(window=3600.0),
+}
+
+
+def _engine(condition: str) -> RuleEngine:
+    return RuleEngine(
+        [
+            Rule(
+                id="by-ip",
+                name="By IP",
+                match=r"from (?P<ip>\S+)",
+                group_by=("ip",),
+                condition=condition,
+                **RULES[condition],
+            )
+        ]
+    )
+
+
+def _feed(engine: RuleEngine, keys: int, batch: int = 20_000) -> None:
+    for start in range(0, keys, batch):
+        engine.feed(keyed_batch(start, min(batch, keys - start), 1_700_000_000.0))
+
+
+@pytest.mark.parametrize("condition", sorted(RULES))
+def test_300k_distinct_keys_stay_bounded(condition: str) -> None:
+    tracemalloc.start()
+    try:
+        engine = _engine(condition)
+        _feed(engine, 30_000)  # past the cap already
+        gc.collect()
+        at_cap, _ = tracemalloc.get_traced_memory()
+        for start in range(30_000, 300_000, 20_000):
+            engine.feed(keyed_batch(start, 20_000, 1_700_000_000.0))
+        gc.collect()
+        after, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    runner = engine._runners[0]
+    assert len(runner.keys) <= MAX_KEYS
+    # Ten times the keys, the same memory (before: ~1 KB more per key, ~270 MB here).
+    assert after - at_cap < 5_000_000, f"grew {(after - at_cap) / 1e6:.1f} MB"
+    notices = engine.take_notices()
+    assert [(n.rule, n.kind) for n in notices] == [("by-ip", "key-cap")]
+    assert "10,000 distinct values of ip" in notices[0].message
+
+
+def test_the_least_recently_seen_key_goes_first_and_firing_keys_stay() -> None:
+    engine = RuleEngine(
+        [Rule(id="r", name="R", match=r"from (?P<ip>\S+)", group_by=("ip",), threshold=2)]
+    )
+    runner = engine._runners[0]
+    runner.max_keys = 3
+
+    def line(t: float, ip: str) -> LineBatch:
+        msg = f"x from {ip}"
+        return LineBatch("/l", "t", 1, [msg], [t], [3], [msg], [True])
+
+    assert engine.feed(line(1, "a")) == []
+    events = engine.feed(line(2, "a"))  # a fires
+    assert [e.status for e in events] == ["firing"]
+    for t, ip in [(3, "b"), (4, "c"), (5, "d")]:
+        engine.feed(line(t, ip))
+    assert [dict(k)["ip"] for k in runner.keys] == ["a", "c", "d"]  # b (idle, oldest) went
+    assert [n.kind for n in engine.take_notices()] == ["key-cap"]
