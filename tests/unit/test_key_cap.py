@@ -12,7 +12,7 @@ import tracemalloc
 
 import pytest
 
-from logwatch_tui.core.conditions.base import MAX_KEYS
+from logwatch_tui.core.conditions.base import FIRING_SLACK, MAX_KEYS
 from logwatch_tui.core.engine import RuleEngine
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.record import LineBatch
@@ -104,3 +104,39 @@ def test_the_least_recently_seen_key_goes_first_and_firing_keys_stay() -> None:
         engine.feed(line(t, ip))
     assert [dict(k)["ip"] for k in runner.keys] == ["a", "c", "d"]  # b (idle, oldest) went
     assert [n.kind for n in engine.take_notices()] == ["key-cap"]
+
+
+def _one_per_key_engine(max_keys: int | None = None) -> RuleEngine:
+    engine = RuleEngine(
+        [
+            Rule(
+                id="each",
+                name="Each",
+                match=r"from (?P<ip>\S+)",
+                group_by=("ip",),
+                threshold=1,
+                window=60.0,
+            )
+        ]
+    )
+    if max_keys is not None:
+        engine._runners[0].max_keys = max_keys
+    return engine
+
+
+def test_keys_that_all_fire_are_not_lost_at_the_cap() -> None:
+    """One alert per line (threshold 1, a key per line) within one window: every key
+    fires, even past the cap — forgetting a firing key would lose its resolution,
+    and dropping new ones would lose alerts without a word."""
+    engine = _one_per_key_engine()
+    events = engine.feed(keyed_batch(0, MAX_KEYS + 5_000, 1_700_000_000.0))
+    assert sum(e.status == "firing" for e in events) == MAX_KEYS + 5_000
+
+
+def test_past_the_firing_slack_new_keys_are_dropped_and_said_so() -> None:
+    engine = _one_per_key_engine(max_keys=3)
+    events = engine.feed(keyed_batch(0, 40, 1_700_000_000.0))
+    fired = sum(e.status == "firing" for e in events)
+    assert fired == 3 * FIRING_SLACK
+    kinds = [n.kind for n in engine.take_notices()]
+    assert kinds == ["key-cap", "key-drop"]

@@ -48,6 +48,10 @@ MAX_KEYS = 10_000
 """Default cap on the keys (group_by values) one rule tracks at once. At the cap, the
 least recently seen key that is not firing is forgotten to make room (and the rule's
 notice says so, once); idle keys are also forgotten after their condition's horizon."""
+FIRING_SLACK = 8
+"""Firing keys are never forgotten (their resolution would be lost): while every old key
+fires, new keys are let in past the cap, up to this many times it. Beyond that a new
+key's match is dropped and the rule says so, once."""
 MAX_SAMPLES = 5
 SAMPLE_CHARS = 1000
 """Samples go into notifications; a 10 MB line must not."""
@@ -73,6 +77,8 @@ class Runner:
         self.max_keys = MAX_KEYS
         self.capped = False
         """The key cap was reached (its notice was given)."""
+        self.dropping = False
+        """New keys were dropped past the firing slack (its notice was given)."""
 
     def event(
         self,
@@ -121,6 +127,16 @@ class Runner:
                 return True
             if n >= 64:
                 break
+        if len(keys) < self.max_keys * FIRING_SLACK:
+            return True  # every old key fires: let this one in too (see FIRING_SLACK)
+        if not self.dropping:
+            self.dropping = True
+            self.engine.note(
+                self.rule,
+                "key-drop",
+                f"rule '{self.rule.name}': {len(keys):,} keys firing at once; matches of new "
+                "keys are dropped until some resolve",
+            )
         return False
 
     def wants(self, key: Key) -> bool:
