@@ -17,7 +17,8 @@ import tempfile
 import threading
 import time
 
-from logwatch_tui.sources.file import FileFollower, RawChunk, SourceEvent
+from logwatch_tui.sources.file import RawChunk, SourceEvent
+from logwatch_tui.sources.follower import FileFollower
 
 
 def measure(lines: int, *, use_watchdog: bool, poll_interval: float) -> list[float]:

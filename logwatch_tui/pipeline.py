@@ -3,7 +3,7 @@
 The same pipeline serves every mode; only the sink differs (stdout JSON lines
 for ``--headless``/``check``, Textual messages for the TUI).
 
-Threading: in follow mode a :class:`~logwatch_tui.sources.file.FileFollower`
+Threading: in follow mode a :class:`~logwatch_tui.sources.follower.FileFollower`
 thread reads bytes and puts chunks on a bounded queue; one pipeline worker
 thread parses them, feeds the rule engine and the stats, and calls the sink
 with a :class:`PipelineUpdate` at most ``1 / flush_interval`` times a second
@@ -37,7 +37,6 @@ from logwatch_tui.sources.compressed import (
     split_compressed,
 )
 from logwatch_tui.sources.file import (
-    FileFollower,
     LineCutter,
     RawChunk,
     SourceEvent,
@@ -46,6 +45,7 @@ from logwatch_tui.sources.file import (
     read_chunks,
     read_existing,
 )
+from logwatch_tui.sources.follower import FileFollower
 from logwatch_tui.sources.resume import ResumeState
 from logwatch_tui.sources.special import (
     format_hint,
@@ -476,9 +476,10 @@ class Pipeline:
                 cutter, size = open_existing(path, tail_lines=self.tail_lines)
             except OSError:
                 continue  # missing or unreadable: the follower waits and reports
-            if self.resume is not None and self.resume.start_at(
-                path, cutter.handle, cutter.handle.fstat()
-            ) is not None:
+            if (
+                self.resume is not None
+                and self.resume.start_at(path, cutter.handle, cutter.handle.fstat()) is not None
+            ):
                 cutter.handle.close()  # resumed: the follower starts it where we stopped
                 continue
             opened.append((cutter, size))

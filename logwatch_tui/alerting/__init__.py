@@ -1,7 +1,7 @@
 """Alert routing below the UI: the alert book, silences, history writes, the dispatcher hand-off.
 
 :class:`~logwatch_tui.alerting.router.AlertRouter` is used by ``--headless``
-(``cli.py``) and the TUI (``ui/alerting.py``, which adds toasts and the
+(``commands/headless.py``) and the TUI (``ui/alerting.py``, which adds toasts and the
 pane); :class:`~logwatch_tui.alerting.history_writer.HistoryWriter` keeps
 SQLite writes on their own thread. No Textual or Rich here.
 """

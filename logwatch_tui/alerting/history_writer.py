@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from logwatch_tui.core.record import AlertEvent
-from logwatch_tui.history import AlertHistory, HistoryError
+from logwatch_tui.history.store import AlertHistory, HistoryError
 
 MAX_QUEUED = 20_000
 """Writes waiting for the database; past this, new ones are dropped (and reported)."""

@@ -30,7 +30,7 @@ from logwatch_tui.core.rules import Rule
 
 if TYPE_CHECKING:
     from logwatch_tui.alerting.history_writer import HistoryWriter
-    from logwatch_tui.history import AlertHistory
+    from logwatch_tui.history.store import AlertHistory
     from logwatch_tui.notify import DeliveryOutcome, Dispatcher
 
 Key = tuple[tuple[str, str], ...]
@@ -90,7 +90,7 @@ class AlertRouter:
         Raises HistoryError (the caller reports it and runs without history).
         Blocking (SQLite): call it off any event loop.
         """
-        from logwatch_tui.history import AlertHistory
+        from logwatch_tui.history.store import AlertHistory
 
         history = AlertHistory(path, retention_days=days, max_rows=rows)
         self.attach_history(history)

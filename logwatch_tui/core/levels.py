@@ -131,8 +131,3 @@ def level_from_http_status(status: int) -> Level:
     if status >= 400:
         return Level.WARNING
     return Level.INFO
-
-
-def level_from_syslog_pri(pri: int) -> Level:
-    """``<PRI>`` = facility * 8 + severity."""
-    return SYSLOG_SEVERITY[pri & 7]

@@ -26,9 +26,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from itertools import compress
 from operator import sub
-from typing import Any, Protocol
+from typing import Any
 
-from logwatch_tui.core.levels import Level
 from logwatch_tui.core.record import LineBatch
 
 _MINUS_ONE = (-1).__add__
@@ -40,10 +39,6 @@ another line's text: the source checks a content's fingerprint before a re-read.
 
 MAX_LINE_BYTES = 64 * 1024
 """Longer lines are cut to this when read back for display (the marker says so)."""
-
-
-class Readable(Protocol):
-    def pread(self, length: int, offset: int) -> bytes: ...
 
 
 class LineStore:
@@ -274,6 +269,3 @@ class LineStore:
     def line_at_or_after(self, ts: float) -> int:
         """First line with timestamp >= ts, assuming time order (else a good guess)."""
         return bisect.bisect_left(self.ts, ts)
-
-
-LEVEL_COUNT = len(Level)

@@ -6,7 +6,6 @@ and nothing here knows about log formats — sources produce bytes (whole lines)
 
 from logwatch_tui.sources.file import (
     ContentView,
-    FileFollower,
     FileHandle,
     FileIdentity,
     LineCutter,
@@ -15,6 +14,7 @@ from logwatch_tui.sources.file import (
     expand_specs,
     read_chunks,
 )
+from logwatch_tui.sources.follower import FileFollower
 
 __all__ = [
     "ContentView",

@@ -21,7 +21,7 @@ import os
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from logwatch_tui.sources.file import RawChunk
+from logwatch_tui.sources.content import RawChunk
 
 _MAGIC = (
     (b"\x1f\x8b", gzip.open),
@@ -147,4 +147,3 @@ def split_compressed(paths: list[str]) -> tuple[list[str], list[str]]:
     for p in paths:
         (comp if os.path.isfile(p) and is_compressed(p) else plain).append(p)
     return plain, comp
-

@@ -14,9 +14,10 @@ The rest of the file source sits beside this module, each part along its own
 seam: :mod:`.content` (handles, content views, chunks, events), :mod:`.lines`
 (line cutting), :mod:`.specs` (which files a spec names), :mod:`.follower`
 (``tail -F`` across rotation), :mod:`.rotation` (recognising content already
-read under another name) and :mod:`.watch` (the inotify glue). Their public
-names are re-exported here, so callers import every file-source name from
-this one place.
+read under another name) and :mod:`.watch` (the inotify glue). The public
+names of :mod:`.content`, :mod:`.lines` and :mod:`.specs` are re-exported
+here; the follower is built on this module, so it is imported from
+:mod:`.follower` itself.
 """
 
 from __future__ import annotations
@@ -55,7 +56,6 @@ __all__ = [
     "LINE_CAP",
     "ContentGone",
     "ContentView",
-    "FileFollower",
     "FileHandle",
     "FileIdentity",
     "LineCutter",
@@ -189,9 +189,3 @@ def read_existing(
         if not data:
             break
         yield from cutter.feed(data)
-
-
-# The follower is built on the types above; importing it last keeps
-# ``from logwatch_tui.sources.file import FileFollower`` working for callers.
-from logwatch_tui.sources.follower import COPY_DEFER_SECONDS as COPY_DEFER_SECONDS  # noqa: E402
-from logwatch_tui.sources.follower import FileFollower  # noqa: E402

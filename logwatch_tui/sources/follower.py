@@ -69,7 +69,7 @@ from logwatch_tui.sources.rotation import (
     recover_from_copy,
     rotated_siblings,
 )
-from logwatch_tui.sources.specs import _expand, is_probably_binary
+from logwatch_tui.sources.specs import expand_specs_detailed, is_probably_binary
 from logwatch_tui.sources.watch import DirectoryWatcher
 
 __all__ = ["COPY_DEFER_SECONDS", "IDLE_RETIRE_SECONDS", "OPEN_OLD_HANDLES", "FileFollower"]
@@ -138,7 +138,7 @@ class FileFollower:
         resume: Mapping[str, LineCutter] | None = None,
         start_at: Callable[[str, FileHandle, os.stat_result], int | None] | None = None,
     ) -> None:
-        files, patterns, pattern_dirs = _expand(specs)
+        files, patterns, pattern_dirs = expand_specs_detailed(specs)
         self._start_at = start_at
         """Headless resume hook: where to start reading a file at start-up (its
         content before that offset was processed by an earlier run; after it is

@@ -33,7 +33,7 @@ from typing import Any
 import orjson
 
 from logwatch_tui.core.levels import SYSLOG_SEVERITY
-from logwatch_tui.sources.file import RawChunk
+from logwatch_tui.sources.content import RawChunk
 from logwatch_tui.sources.stream import StreamSource
 
 PREFIX = "journald:"

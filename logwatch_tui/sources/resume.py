@@ -104,7 +104,7 @@ class ResumeState:
         while we were down: its old incarnation is found under another name in the
         same directory (same device+inode+fingerprint, e.g. ``app.log.1``) and read
         from the saved offset, as live lines of ``path``."""
-        from logwatch_tui.sources.file import RawChunk
+        from logwatch_tui.sources.content import RawChunk
 
         for path in paths:
             saved = self.load(path)
@@ -136,7 +136,7 @@ class ResumeState:
                 yield RawChunk(path, pending + b"\n", offset, 1, old, False)
 
     def _find_incarnation(self, path: str, saved: dict[str, Any]) -> Any:
-        from logwatch_tui.sources.file import FileHandle
+        from logwatch_tui.sources.content import FileHandle
 
         folder = os.path.dirname(os.path.abspath(path))
         try:

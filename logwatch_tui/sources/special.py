@@ -8,9 +8,10 @@ for following, or a chunk iterator for ``parse``/``check``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
-from logwatch_tui.sources.file import RawChunk
+from logwatch_tui.sources.content import RawChunk
 from logwatch_tui.sources.stream import ChunkCallback, EventCallback, StreamSource
 
 SYSLOG_PREFIXES = ("syslog+udp://", "syslog+tcp://", "syslog+tls://")
@@ -140,3 +141,32 @@ def _tail(chunks: Iterator[RawChunk], n: int) -> Iterator[RawChunk]:
         last.extend(lines)
     if last and name is not None:
         yield RawChunk(name, b"".join(last), 0, total - len(last) + 1, None, False)  # type: ignore[arg-type]
+
+
+def readable_files(sources: list[str]) -> list[str]:
+    """Files, globs and directories to readable file paths, for one-shot commands
+    (``check``, ``parse``, ``patterns``): there a missing or unreadable file is an
+    error (one line naming it), not something to wait for. Stdin (``-``) and
+    ``journald:`` specs pass through; compressed rotations a glob or directory
+    names are included (:mod:`.compressed`)."""
+    from logwatch_tui.sources.compressed import compressed_siblings
+    from logwatch_tui.sources.specs import expand_specs
+
+    file_specs, special = split_specs(list(sources))
+    for spec in special:
+        if spec.startswith("syslog+"):
+            raise ValueError(f"{spec} is a live receiver: use it with the TUI or --headless")
+    check_specs(special)
+    paths, _patterns = expand_specs(file_specs) if file_specs else ([], [])
+    known = {os.path.abspath(p) for p in paths}
+    paths = [p for p in compressed_siblings(file_specs) if os.path.abspath(p) not in known] + paths
+    for p in paths:
+        if not os.path.exists(p):
+            raise FileNotFoundError(f"cannot read {p}: no such file")
+        if os.path.isdir(p):
+            raise IsADirectoryError(f"cannot read {p}: is a directory")
+        if not os.access(p, os.R_OK):
+            raise PermissionError(f"cannot read {p}: permission denied")
+    if not paths and not special:
+        raise FileNotFoundError(f"no files match {' '.join(sources)}")
+    return paths + special

@@ -82,7 +82,7 @@ def _pattern_matches(pattern: str) -> list[str]:
     return [p for p in sorted(glob.glob(pattern)) if _is_regular(p) and not is_probably_binary(p)]
 
 
-def _expand(specs: list[str]) -> tuple[list[tuple[str, bool]], list[str], set[str]]:
+def expand_specs_detailed(specs: list[str]) -> tuple[list[tuple[str, bool]], list[str], set[str]]:
     """Like :func:`expand_specs`, also telling which files came from a pattern
     (those are dropped when they vanish; named files are waited for) and
     which directories hold new matches (to watch with inotify)."""
@@ -129,34 +129,5 @@ def expand_specs(specs: list[str]) -> tuple[list[str], list[str]]:
     kept, duplicates go. Glob patterns use :mod:`glob` syntax; ``*`` does not
     match dotfiles.
     """
-    files, patterns, _ = _expand(specs)
+    files, patterns, _ = expand_specs_detailed(specs)
     return [p for p, _ in files], patterns
-
-
-def readable_files(sources: list[str]) -> list[str]:
-    """Files, globs and directories to readable file paths, for one-shot commands
-    (``check``, ``parse``, ``patterns``): there a missing or unreadable file is an
-    error (one line naming it), not something to wait for. Stdin (``-``) and
-    ``journald:`` specs pass through; compressed rotations a glob or directory
-    names are included (:mod:`.compressed`)."""
-    from logwatch_tui.sources.compressed import compressed_siblings
-    from logwatch_tui.sources.special import check_specs, split_specs
-
-    file_specs, special = split_specs(list(sources))
-    for spec in special:
-        if spec.startswith("syslog+"):
-            raise ValueError(f"{spec} is a live receiver: use it with the TUI or --headless")
-    check_specs(special)
-    paths, _patterns = expand_specs(file_specs) if file_specs else ([], [])
-    known = {os.path.abspath(p) for p in paths}
-    paths = [p for p in compressed_siblings(file_specs) if os.path.abspath(p) not in known] + paths
-    for p in paths:
-        if not os.path.exists(p):
-            raise FileNotFoundError(f"cannot read {p}: no such file")
-        if os.path.isdir(p):
-            raise IsADirectoryError(f"cannot read {p}: is a directory")
-        if not os.access(p, os.R_OK):
-            raise PermissionError(f"cannot read {p}: permission denied")
-    if not paths and not special:
-        raise FileNotFoundError(f"no files match {' '.join(sources)}")
-    return paths + special

@@ -17,7 +17,7 @@ import os
 import select
 from collections.abc import Iterator
 
-from logwatch_tui.sources.file import RawChunk
+from logwatch_tui.sources.content import RawChunk
 from logwatch_tui.sources.stream import StreamSource
 
 STDIN_SPEC = "-"

@@ -4,7 +4,7 @@ Standard input, ``journalctl`` and the syslog receiver all produce lines that
 exist nowhere on disk to ``pread`` later, so their chunks carry no file
 handle (the store keeps their text in memory) and their offsets simply count
 bytes received. :class:`LineEmitter` turns "some complete lines of source X"
-into :class:`~logwatch_tui.sources.file.RawChunk` objects with running line
+into :class:`~logwatch_tui.sources.content.RawChunk` objects with running line
 numbers, so every stream source speaks the same vocabulary as the file
 follower and the pipeline needs no special case.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from logwatch_tui.sources.file import RawChunk, SourceEvent
+from logwatch_tui.sources.content import RawChunk, SourceEvent
 
 ChunkCallback = Callable[[RawChunk], None]
 EventCallback = Callable[[SourceEvent], None]

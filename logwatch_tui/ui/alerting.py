@@ -27,7 +27,7 @@ from logwatch_tui.core.rules import Rule
 from logwatch_tui.ui.safe_text import inert
 
 if TYPE_CHECKING:
-    from logwatch_tui.history import AlertHistory
+    from logwatch_tui.history.store import AlertHistory
     from logwatch_tui.notify import DeliveryOutcome, Dispatcher
     from logwatch_tui.ui.app import LogwatchApp
 
@@ -118,7 +118,7 @@ class AlertController:
         self.router.stop(timeout=2.0)
 
     def _open_history(self, days: float | None, rows: int | None) -> None:
-        from logwatch_tui.history import HistoryError
+        from logwatch_tui.history.store import HistoryError
 
         events: list[AlertEvent] = []
         error = None

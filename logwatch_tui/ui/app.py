@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
+from logwatch_tui.analysis.pattern_index import PatternIndex
 from logwatch_tui.config import AppConfig, save_ui_setting
 from logwatch_tui.core.alerts import AlertItem
 from logwatch_tui.core.formats.base import ParsedLine
@@ -29,7 +30,6 @@ from logwatch_tui.core.rules import Rule, rule_summary
 from logwatch_tui.core.stats import StatsSnapshot
 from logwatch_tui.core.store import LineStore
 from logwatch_tui.core.tomlio import ConfigError
-from logwatch_tui.pattern_index import PatternIndex
 from logwatch_tui.pipeline import Pipeline, PipelineUpdate, preview_store
 from logwatch_tui.ui.alerting import AlertController, DeliveryUpdate, HistoryLoaded
 from logwatch_tui.ui.commands import LEVEL_KEYS, palette_commands

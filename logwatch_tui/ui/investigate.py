@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from logwatch_tui.analysis.export import export_lines, record_at
 from logwatch_tui.core.filters import FilterSet
 from logwatch_tui.core.search import SearchError, compile_search, find_matches
 from logwatch_tui.core.timespec import parse_time_spec
-from logwatch_tui.export import export_lines, record_at
 from logwatch_tui.ui.screens.filters import FiltersScreen
 from logwatch_tui.ui.screens.histogram import HistogramScreen
 from logwatch_tui.ui.screens.record_detail import RecordDetailScreen

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from logwatch_tui.backtest import BacktestHistory
+from logwatch_tui.analysis.backtest import BacktestHistory
 from logwatch_tui.core.rules import Rule, RuleError, load_rules
 from logwatch_tui.core.tomlio import ConfigError
 from logwatch_tui.ui.safe_text import inert

@@ -147,7 +147,7 @@ def test_alerts_history_table_is_inert(tmp_path: Path) -> None:
     log = hostile_log(tmp_path)
     env = {"LOGWATCH_STATE_DIR": str(state), "LOGWATCH_CONFIG_DIR": str(cfg)}
     from logwatch_tui.core.record import AlertEvent
-    from logwatch_tui.history import DEFAULT_FILENAME, AlertHistory
+    from logwatch_tui.history.store import DEFAULT_FILENAME, AlertHistory
 
     state.mkdir()
 

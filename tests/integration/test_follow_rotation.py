@@ -23,8 +23,8 @@ import pytest
 from logwatch_tui.core.record import LineBatch
 from logwatch_tui.core.store import UNREADABLE, LineStore
 from logwatch_tui.pipeline import Pipeline, PipelineUpdate
-from logwatch_tui.sources.file import ContentGone, FileFollower
-from logwatch_tui.sources.follower import OPEN_OLD_HANDLES
+from logwatch_tui.sources.file import ContentGone
+from logwatch_tui.sources.follower import OPEN_OLD_HANDLES, FileFollower
 from tests.integration.test_tailer import DEADLINE, Collector, _wait
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from logwatch_tui.sources.file import CUT_MARKER, LINE_CAP, FileFollower, RawChunk, SourceEvent
+from logwatch_tui.sources.file import CUT_MARKER, LINE_CAP, RawChunk, SourceEvent
+from logwatch_tui.sources.follower import FileFollower
 
 DEADLINE = 10.0
 

@@ -236,7 +236,7 @@ async def test_invalid_rule_at_80x24_shows_every_problem(tmp_path: Path) -> None
     from textual.app import App
     from textual.widgets import Input, Static
 
-    from logwatch_tui.backtest import BacktestHistory
+    from logwatch_tui.analysis.backtest import BacktestHistory
     from logwatch_tui.ui.screens.rule_editor import RuleEditor
 
     log = tmp_path / "app.log"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from logwatch_tui.pattern_index import PatternIndex
+from logwatch_tui.analysis.pattern_index import PatternIndex
 from logwatch_tui.ui.app import LogwatchApp
 from logwatch_tui.ui.screens.patterns import PatternsScreen
 

@@ -15,7 +15,7 @@ from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from logwatch_tui.pattern_index import PatternIndex
+from logwatch_tui.analysis.pattern_index import PatternIndex
 from logwatch_tui.ui import app as app_module
 from logwatch_tui.ui.app import LogwatchApp
 from logwatch_tui.ui.screens.patterns import PatternsScreen

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from textual.widgets import Button, Input
 
-from logwatch_tui.backtest import BacktestHistory
+from logwatch_tui.analysis.backtest import BacktestHistory
 from logwatch_tui.ui.screens.rule_editor import RuleEditor
 
 from .helpers import wait_for

@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
 
-from logwatch_tui.backtest import BacktestHistory
+from logwatch_tui.analysis.backtest import BacktestHistory
 from logwatch_tui.core.rules import Rule, rule_from_dict, save_rules
 from logwatch_tui.ui.screens.rule_editor import RuleEditor
 from logwatch_tui.ui.screens.rules import RulesScreen

@@ -20,7 +20,7 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Select, Static
 
-from logwatch_tui.backtest import BacktestHistory
+from logwatch_tui.analysis.backtest import BacktestHistory
 from logwatch_tui.core.rules import Rule, load_rules, rule_from_dict, save_rules
 from logwatch_tui.ui.screens.confirm import ConfirmScreen
 from logwatch_tui.ui.screens.rule_editor import RuleEditor

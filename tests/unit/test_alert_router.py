@@ -15,7 +15,7 @@ from pathlib import Path
 from logwatch_tui.alerting import AlertRouter
 from logwatch_tui.core.record import AlertEvent
 from logwatch_tui.core.rules import Rule
-from logwatch_tui.history import AlertHistory
+from logwatch_tui.history.store import AlertHistory
 from logwatch_tui.pipeline import Pipeline, PipelineUpdate
 from tests.unit.test_history import make_event
 

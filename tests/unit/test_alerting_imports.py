@@ -9,7 +9,7 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "module", ["logwatch_tui.alerting", "logwatch_tui.pipeline", "logwatch_tui.history"]
+    "module", ["logwatch_tui.alerting", "logwatch_tui.pipeline", "logwatch_tui.history.store"]
 )
 def test_below_the_ui_nothing_loads_textual(module: str) -> None:
     code = (

@@ -7,7 +7,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from logwatch_tui.backtest import BacktestHistory, backtest_history, run_backtest
+from logwatch_tui.analysis.backtest import BacktestHistory, backtest_history, run_backtest
 from logwatch_tui.core.record import AlertEvent
 from logwatch_tui.core.rules import rule_from_dict
 from logwatch_tui.pipeline import Pipeline, PipelineUpdate

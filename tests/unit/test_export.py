@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from logwatch_tui.analysis.export import ExportCancelled, export_lines, record_at
 from logwatch_tui.core.filters import FilterSet
 from logwatch_tui.core.levels import Level
-from logwatch_tui.export import ExportCancelled, export_lines, record_at
 
 from .test_search import build_store, py, write_lines
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from logwatch_tui.commands.alerts import cmd_alerts
 from logwatch_tui.config import state_dir
 from logwatch_tui.core.record import AlertEvent
-from logwatch_tui.history import AlertHistory, HistoryEntry, HistoryError, cmd_alerts
+from logwatch_tui.history.store import AlertHistory, HistoryEntry, HistoryError
 
 DAY = 86400.0
 INJECTION = "'); DROP TABLE alert_events; --"

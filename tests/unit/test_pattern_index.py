@@ -12,8 +12,8 @@ import sys
 import threading
 from pathlib import Path
 
+from logwatch_tui.analysis.pattern_index import PatternIndex
 from logwatch_tui.core.store import LineStore
-from logwatch_tui.pattern_index import PatternIndex
 from logwatch_tui.pipeline import Pipeline, PipelineUpdate
 from logwatch_tui.sources.file import FileHandle, RawChunk, read_chunks
 
@@ -294,7 +294,7 @@ def test_hostile_lines_are_mined_not_fatal(tmp_path: Path) -> None:
 def test_pattern_index_imports_no_ui() -> None:
     """Domain code: usable headless (``patterns`` CLI, benchmarks) without Textual or Rich."""
     code = (
-        "import sys, logwatch_tui.pattern_index\n"
+        "import sys, logwatch_tui.analysis.pattern_index\n"
         "print(','.join(sorted(n for n in sys.modules if n.split('.')[0] in ('textual', 'rich'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

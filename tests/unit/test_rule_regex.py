@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from logwatch_tui.backtest import matching_records
+from logwatch_tui.analysis.backtest import matching_records
 from logwatch_tui.core.engine import RuleEngine
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.rule_regex import SHORT_TEXT, GuardedPattern, pattern_risk, regex_warning

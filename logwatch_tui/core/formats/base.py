@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 from logwatch_tui.core.levels import Level, parse_level
@@ -171,14 +171,6 @@ def iso_datetime(text: str) -> datetime | None:
         return datetime.fromisoformat(t)
     except ValueError:
         return None
-
-
-def epoch_datetime(value: float) -> datetime:
-    """Epoch seconds or milliseconds (or micro/nanoseconds) to an aware UTC datetime."""
-    v = float(value)
-    while abs(v) > 1e11:  # ms, us, ns -> s
-        v /= 1000.0
-    return datetime.fromtimestamp(v, tz=UTC)
 
 
 class RegexFormat(LogFormat):

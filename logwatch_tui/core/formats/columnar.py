@@ -27,13 +27,12 @@ from datetime import datetime
 from logwatch_tui.core.formats.base import MONTHS, LogFormat, WordLevelMap, aware
 from logwatch_tui.core.formats.detect import SourceParser
 from logwatch_tui.core.formats.jsonl import JsonFormat
-from logwatch_tui.core.formats.syslog import _HALF_YEAR, _LINE_3164, Rfc3164Format
+from logwatch_tui.core.formats.syslog import HALF_YEAR, LINE_3164, Rfc3164Format
 from logwatch_tui.core.levels import Level
 
-HALF_YEAR = _HALF_YEAR
-"""A BSD date falling back by more than this moves to the next year (see syslog)."""
+# HALF_YEAR: a BSD date falling back by more than this moves to the next year (see syslog).
 
-BSD_HEADER = _LINE_3164
+BSD_HEADER = LINE_3164
 """The defining regex of an RFC 3164 line (group ``message`` is the message)."""
 
 

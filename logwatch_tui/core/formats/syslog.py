@@ -62,20 +62,20 @@ _TAIL = (
     r" (?P<host>[^ \n]++) (?:(?P<app>[^ \n:\[\]]++)(?:\[(?P<pid>[^\]\n]*+)\])?: )?"
     r"(?=(?P<word>[^ \n]*+))(?P<message>.*+)"
 )
-_LINE_3164 = re.compile(
+LINE_3164 = re.compile(
     r"(?:<(?P<pri>\d{1,3})>)?(?P<ts>" + _BSD_TS + "|" + _ISO_TS + ")" + _TAIL + "$"
 )
 """The definition of a header line. The batch regexes below are fast subsets of it."""
 
 
 def _batch_regex(ts: str) -> re.Pattern[str]:
-    """A fast near-subset of _LINE_3164 over a joined batch, capturing only the message.
+    """A fast near-subset of LINE_3164 over a joined batch, capturing only the message.
 
     Every line matches exactly once (the ``|.*`` branch). One group means findall
     returns plain strings, no tuples. The timestamp is then the line's first
     15 characters (BSD) or first word (ISO). Lines with an empty message or an
-    unconvertible timestamp are re-checked with _LINE_3164, so results always equal
-    _LINE_3164's. The tail must stay _TAIL without names.
+    unconvertible timestamp are re-checked with LINE_3164, so results always equal
+    LINE_3164's. The tail must stay _TAIL without names.
     """
     tail = r" [^ \n]++ (?:[^ \n:\[\]]++(?:\[[^\]\n]*+\])?: )?(.*+)"
     return re.compile(r"^(?:" + ts + tail + r"|.*+)$", re.MULTILINE)
@@ -87,7 +87,7 @@ _BATCH_BSD = _batch_regex(r"[A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d")
 _BATCH_ISO = _batch_regex(_ISO_TS)
 _FIRST_15 = itemgetter(slice(0, 15))
 _FIRST = itemgetter(0)
-_HALF_YEAR = 183 * 86400.0
+HALF_YEAR = 183 * 86400.0
 
 
 _PRI_LEVEL: dict[str, int] = {}
@@ -200,13 +200,13 @@ class Rfc3164Format(LogFormat):
         prev = self._last_epoch
         if None not in epochs:
             lo = min(map(sub, epochs[1:], epochs[:-1])) if len(epochs) > 1 else 0.0
-            if lo > -_HALF_YEAR and (prev is None or epochs[0] > prev - _HALF_YEAR):  # type: ignore[operator]
+            if lo > -HALF_YEAR and (prev is None or epochs[0] > prev - HALF_YEAR):  # type: ignore[operator]
                 self._last_epoch = epochs[-1]
                 return
         for i, e in enumerate(epochs):
             if e is None:
                 continue
-            if prev is not None and e < prev - _HALF_YEAR and not tss[i][:1].isdigit():
+            if prev is not None and e < prev - HALF_YEAR and not tss[i][:1].isdigit():
                 self._year = (self._year or 0) + 1
                 self._epochs.clear()
                 self._epochs[""] = None
@@ -232,7 +232,7 @@ class Rfc3164Format(LogFormat):
         return self._words.level_of(message)
 
     def parse(self, line: str) -> ParsedLine | None:
-        m = _LINE_3164.match(line)
+        m = LINE_3164.match(line)
         if m is None:
             return None
         self._check_day()
@@ -284,7 +284,7 @@ class Rfc3164Format(LogFormat):
         if "" in msgs or None in epochs:
             # Outside the fast subset (PRI, fractions, odd month, empty message) or not a
             # header at all: decide with the defining regex.
-            match = _LINE_3164.match
+            match = LINE_3164.match
             for i in range(n):
                 if msgs[i] and epochs[i] is not None:
                     continue
@@ -306,7 +306,7 @@ class Rfc3164Format(LogFormat):
 
     def _parse_columns_slow(self, lines, ts_out, levels_out, msgs_out) -> None:
         """Per line: batches with a newline inside a line (never from the pipeline) or PRI."""
-        match = _LINE_3164.match
+        match = LINE_3164.match
         epochs = self._epochs
         tss: list[str] = []
         eps: list[float | None] = []
@@ -328,7 +328,7 @@ class Rfc3164Format(LogFormat):
         ts_out += eps
 
     def matches(self, line: str) -> bool:
-        return _LINE_3164.match(line) is not None
+        return LINE_3164.match(line) is not None
 
     def fields_columns(self, lines: list[str], idx: list[int]) -> list[dict[str, Any]]:
         """``parse(lines[i]).fields`` for the header lines ``idx``, in one regex pass."""

@@ -41,8 +41,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
+from logwatch_tui.analysis.pattern_index import PatternIndex, PatternRow
 from logwatch_tui.core.levels import Level
-from logwatch_tui.pattern_index import PatternIndex, PatternRow
 from logwatch_tui.ui.safe_text import inert
 from logwatch_tui.ui.widgets.stats_panel import sparkline
 from logwatch_tui.ui.worker_failures import WorkerFailed

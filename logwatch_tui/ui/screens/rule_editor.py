@@ -15,7 +15,7 @@ falls back to a plain string (``10m``), then the condition's own validator
 judges it. A new condition therefore needs no change here.
 
 The backtest replays the history the app has loaded through the rule being
-edited (:mod:`logwatch_tui.backtest`) in a thread worker, ~300 ms after the
+edited (:mod:`logwatch_tui.analysis.backtest`) in a thread worker, ~300 ms after the
 last keystroke; an edit cancels the run it makes stale.
 
 This module is the screen: it lays the fields out, reacts to edits and
@@ -48,7 +48,7 @@ from textual.validation import Validator
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
-from logwatch_tui.backtest import BacktestHistory, BacktestResult
+from logwatch_tui.analysis.backtest import BacktestHistory, BacktestResult
 from logwatch_tui.core.rule_regex import regex_warning
 from logwatch_tui.core.rules import (
     CONDITIONS,

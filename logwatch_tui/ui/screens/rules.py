@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from logwatch_tui.backtest import BacktestHistory
+from logwatch_tui.analysis.backtest import BacktestHistory
 from logwatch_tui.core.rules import Rule, RuleError, load_rules, rule_summary, save_rules
 from logwatch_tui.core.tomlio import ConfigError
 from logwatch_tui.ui.safe_text import inert

@@ -2,7 +2,7 @@
 
 The rule editor decides *when* to test (debounced, only when what it edits
 changes the figures); this panel does the testing and the showing: it runs
-:func:`~logwatch_tui.backtest.backtest_history` in a thread worker, shows
+:func:`~logwatch_tui.analysis.backtest.backtest_history` in a thread worker, shows
 its progress, drops results that an edit made stale, and renders the
 figures with the matches highlighted. The seam is there because none of
 that needs the form, and the form needs none of it but "test this rule".
@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.widgets import ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from logwatch_tui.backtest import BacktestHistory, BacktestResult, backtest_history
+from logwatch_tui.analysis.backtest import BacktestHistory, BacktestResult, backtest_history
 from logwatch_tui.core.rules import Rule
 from logwatch_tui.ui.safe_text import inert
 from logwatch_tui.ui.worker_failures import WorkerFailed

@@ -2,11 +2,10 @@
 
 Why this is its own module: it is presentation for a terminal (column
 widths, escaping log-derived text so it cannot drive the terminal, exit
-codes), built on :class:`~logwatch_tui.history.AlertHistory` but of no use
+codes), built on :class:`~logwatch_tui.history.store.AlertHistory` but of no use
 to the TUI or the headless pipeline that also open the history. It imports
-the history lazily, inside :func:`cmd_alerts`, like the config it loads:
-``logwatch_tui.history`` re-exports :func:`cmd_alerts` (``cli.py`` imports it
-from there), so neither module may need the other at import time.
+the history and the config lazily, inside :func:`cmd_alerts`, so ``--help``
+stays quick.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from logwatch_tui.core.safe_text import inert
 
 if TYPE_CHECKING:
-    from logwatch_tui.history import HistoryEntry
+    from logwatch_tui.history.store import HistoryEntry
 
 __all__ = ["cmd_alerts"]
 
@@ -72,7 +71,7 @@ def cmd_alerts(args: Any) -> int:
     from logwatch_tui.config import load_config, state_dir
     from logwatch_tui.core.durations import parse_duration
     from logwatch_tui.core.tomlio import ConfigError
-    from logwatch_tui.history import DEFAULT_FILENAME, AlertHistory, HistoryError
+    from logwatch_tui.history.store import DEFAULT_FILENAME, AlertHistory, HistoryError
 
     since_text = str(getattr(args, "since", None) or "24h").strip()
     try:

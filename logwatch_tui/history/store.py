@@ -17,12 +17,12 @@ reported (:class:`HistoryError`, with its path and what to do) and never
 deleted or overwritten.
 
 The file format (tables, schema version, how values are encoded, the
-retention SQL) lives in :mod:`logwatch_tui.history_schema`, and the ``alerts``
-command in :mod:`logwatch_tui.history_cli`; this module is the API the rest of
-the program uses, and re-exports :func:`cmd_alerts` for ``cli.py``.
+retention SQL) lives in :mod:`logwatch_tui.history.schema`, and the ``alerts``
+command in :mod:`logwatch_tui.commands.alerts`; this module is the API the rest of
+the program uses.
 
-This module sits beside ``pipeline.py`` (not in ``core/``) because it does I/O
-and locking; it never imports Textual or Rich.
+The ``history`` package sits above ``pipeline.py`` (not in ``core/``) because it
+does I/O and locking; it never imports Textual or Rich.
 """
 
 from __future__ import annotations
@@ -38,24 +38,23 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from logwatch_tui.core.record import AlertEvent
-from logwatch_tui.history_cli import cmd_alerts
-from logwatch_tui.history_schema import (
-    _COLUMNS,
-    _CORRUPT_HINT,
-    _INSERT,
+from logwatch_tui.history.schema import (
+    CORRUPT_HINT,
+    INSERT_EVENT,
+    SELECT_COLUMNS,
     SchemaMismatch,
-    _is_busy,
-    _load_key,
-    _load_samples,
     action_row,
     delivery_rows,
     event_row,
+    is_busy,
+    load_key,
+    load_samples,
     prepare_schema,
     prune,
 )
-from logwatch_tui.history_schema import MAX_SAMPLES as MAX_SAMPLES
-from logwatch_tui.history_schema import MAX_TEXT as MAX_TEXT
-from logwatch_tui.history_schema import SCHEMA_VERSION as SCHEMA_VERSION
+from logwatch_tui.history.schema import MAX_SAMPLES as MAX_SAMPLES
+from logwatch_tui.history.schema import MAX_TEXT as MAX_TEXT
+from logwatch_tui.history.schema import SCHEMA_VERSION as SCHEMA_VERSION
 
 DEFAULT_FILENAME = "history.sqlite3"
 
@@ -245,7 +244,7 @@ class AlertHistory:
             raise HistoryError(f"{self.path}: {exc}") from None
 
     def _open_error(self, exc: sqlite3.Error) -> HistoryError:
-        if _is_busy(exc):
+        if is_busy(exc):
             return HistoryError(
                 f"{self.path}: alert history is locked by another process "
                 "(another logwatch-tui?); try again in a moment"
@@ -258,7 +257,7 @@ class AlertHistory:
                 f"{self.path}: cannot open the alert history ({exc}); check the file's "
                 "permissions or set LOGWATCH_STATE_DIR"
             )
-        return HistoryError(f"{self.path}: not a readable alert history ({exc}); {_CORRUPT_HINT}")
+        return HistoryError(f"{self.path}: not a readable alert history ({exc}); {CORRUPT_HINT}")
 
     # -- writing --------------------------------------------------------------------------
 
@@ -274,12 +273,12 @@ class AlertHistory:
             conn = self._require_open()
             try:
                 if len(rows) == 1:
-                    cur = conn.execute(_INSERT, rows[0])
+                    cur = conn.execute(INSERT_EVENT, rows[0])
                 else:
                     conn.execute("BEGIN IMMEDIATE")
                     try:
                         for row in rows:
-                            cur = conn.execute(_INSERT, row)
+                            cur = conn.execute(INSERT_EVENT, row)
                         conn.execute("COMMIT")
                     except BaseException:
                         if conn.in_transaction:
@@ -302,7 +301,7 @@ class AlertHistory:
 
     def _write_error(self, exc: sqlite3.Error, n: int) -> HistoryError:
         what = "1 alert event" if n == 1 else f"{n} alert events"
-        if _is_busy(exc):
+        if is_busy(exc):
             err = HistoryError(
                 f"{self.path}: alert history is locked by another process "
                 f"(another logwatch-tui?); {what} not recorded"
@@ -409,7 +408,7 @@ class AlertHistory:
         kinds: Iterable[str] | None = None,
     ) -> list[HistoryEntry]:
         """Rows at or after ``since`` (epoch seconds), newest first; ``limit=None`` for all."""
-        sql = f"SELECT {_COLUMNS} FROM alert_events"
+        sql = f"SELECT {SELECT_COLUMNS} FROM alert_events"
         where: list[str] = []
         params: list[Any] = []
         if since is not None:
@@ -441,9 +440,9 @@ class AlertHistory:
                 rule=r[3],
                 name=r[4],
                 severity=r[5],
-                key=_load_key(r[6]),
+                key=load_key(r[6]),
                 count=r[7],
-                samples=_load_samples(r[8]),
+                samples=load_samples(r[8]),
                 source=r[9],
                 fingerprint=r[10],
                 detail=r[11],
@@ -453,12 +452,12 @@ class AlertHistory:
         ]
 
     def _read_error(self, exc: sqlite3.Error) -> HistoryError:
-        if _is_busy(exc):
+        if is_busy(exc):
             return HistoryError(
                 f"{self.path}: alert history is locked by another process "
                 "(another logwatch-tui?); try again in a moment"
             )
-        return HistoryError(f"{self.path}: cannot read the alert history ({exc}); {_CORRUPT_HINT}")
+        return HistoryError(f"{self.path}: cannot read the alert history ({exc}); {CORRUPT_HINT}")
 
     def count(self) -> int:
         """How many rows the history holds (for status lines and tests)."""
@@ -485,7 +484,7 @@ class AlertHistory:
                     conn, now=now, retention_days=self.retention_days, max_rows=self.max_rows
                 )
             except sqlite3.Error as exc:
-                if _is_busy(exc):
+                if is_busy(exc):
                     raise HistoryError(
                         f"{self.path}: alert history is locked by another process; "
                         "old rows will be pruned later"
@@ -522,5 +521,4 @@ __all__ = [
     "AlertHistory",
     "HistoryEntry",
     "HistoryError",
-    "cmd_alerts",
 ]

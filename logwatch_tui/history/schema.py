@@ -2,9 +2,9 @@
 
 Why this is its own module: this is the *file format* — what has to stay
 readable across versions (a schema 2 and its migration go here) — while
-:mod:`logwatch_tui.history` is the API the program uses: one locked
+:mod:`logwatch_tui.history.store` is the API the program uses: one locked
 connection, writes that are dropped with a message a person understands, and
-:class:`~logwatch_tui.history.HistoryEntry` rows. Everything here works on a
+:class:`~logwatch_tui.history.store.HistoryEntry` rows. Everything here works on a
 plain ``sqlite3.Connection`` and raises ``sqlite3.Error`` (or
 :class:`SchemaMismatch`); turning that into a ``HistoryError`` that names the
 file is the caller's job, since only it knows the path.
@@ -54,21 +54,21 @@ CREATE TABLE IF NOT EXISTS alert_events (
 CREATE INDEX IF NOT EXISTS alert_events_at ON alert_events (at);
 """
 
-_COLUMNS = (
+SELECT_COLUMNS = (
     "id, at, kind, rule, name, severity, key_json, count, samples_json, "
     "source, fingerprint, detail, session"
 )
-_INSERT = (
+INSERT_EVENT = (
     "INSERT INTO alert_events (at, kind, rule, name, severity, key_json, count, "
     "samples_json, source, fingerprint, detail, session) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
-_CORRUPT_HINT = "move it aside (logwatch-tui then starts a new history) or restore it from a backup"
+CORRUPT_HINT = "move it aside (logwatch-tui then starts a new history) or restore it from a backup"
 
 
 Row = tuple[Any, ...]
-"""One ``alert_events`` row, in :data:`_INSERT` column order."""
+"""One ``alert_events`` row, in :data:`INSERT_EVENT` column order."""
 
 
 class SchemaMismatch(Exception):
@@ -107,7 +107,7 @@ def prepare_schema(conn: sqlite3.Connection, busy_timeout: float) -> str:
     if tables - {"meta", "alert_events"} and "alert_events" not in tables:
         raise SchemaMismatch(
             "is an SQLite file but not a logwatch-tui alert history "
-            f"(tables: {', '.join(sorted(tables))}); {_CORRUPT_HINT}"
+            f"(tables: {', '.join(sorted(tables))}); {CORRUPT_HINT}"
         )
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -157,7 +157,7 @@ def prune(
 
 
 # -- rows -----------------------------------------------------------------------------------
-# Built here, next to _INSERT, so a column added to the table is added to every row at once.
+# Built here, next to INSERT_EVENT, so a column added to the table is added to every row at once.
 
 
 def event_row(event: AlertEvent, session: str) -> Row:
@@ -286,7 +286,7 @@ def _key_json(key: Iterable[tuple[str, str]]) -> str:
     return _json({str(k): _text(v, 1000) for k, v in key})
 
 
-def _load_key(text: str) -> dict[str, str]:
+def load_key(text: str) -> dict[str, str]:
     try:
         data = json.loads(text)
     except (TypeError, ValueError):
@@ -296,7 +296,7 @@ def _load_key(text: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
-def _load_samples(text: str) -> list[str]:
+def load_samples(text: str) -> list[str]:
     try:
         data = json.loads(text)
     except (TypeError, ValueError):
@@ -306,6 +306,6 @@ def _load_samples(text: str) -> list[str]:
     return [str(s) for s in data]
 
 
-def _is_busy(exc: sqlite3.Error) -> bool:
+def is_busy(exc: sqlite3.Error) -> bool:
     name = getattr(exc, "sqlite_errorname", "")
     return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc)

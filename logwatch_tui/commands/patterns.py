@@ -78,7 +78,7 @@ class PatternRun:
 
 def expand_sources(sources: Sequence[str]) -> list[str]:
     """Files, globs and directories to readable file paths; a problem is a one-line OSError."""
-    from logwatch_tui.sources.specs import readable_files
+    from logwatch_tui.sources.special import readable_files
 
     return readable_files(list(sources))
 
