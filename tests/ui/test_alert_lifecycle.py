@@ -35,7 +35,7 @@ async def test_acknowledge_marks_the_alert(tmp_path: Path) -> None:
         await wait_loaded(pilot, 1)
         append(log, py_line("ERROR", "connection refused by 10.0.0.1"))
         await wait_for(pilot, lambda: len(app.book) == 1)
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: app.alerts_pane.option_count >= 1)
         app.alerts_pane.focus()
         app.alerts_pane.highlighted = 0
         await pilot.press("a")
@@ -51,8 +51,9 @@ async def test_acknowledge_marks_the_alert(tmp_path: Path) -> None:
             key=item.key,
         )
         assert not app.book.should_notify(repeat, now=0)
-        await pilot.pause(0.3)
-        assert "ack'd" in str(app.alerts_pane.get_option_at_index(0).prompt)
+        await wait_for(
+            pilot, lambda: "ack'd" in str(app.alerts_pane.get_option_at_index(0).prompt)
+        )
 
 
 async def test_silenced_rule_records_but_does_not_toast_until_lifted(tmp_path: Path) -> None:
@@ -63,7 +64,7 @@ async def test_silenced_rule_records_but_does_not_toast_until_lifted(tmp_path: P
         await wait_loaded(pilot, 1)
         append(log, py_line("ERROR", "connection refused by 10.0.0.1"))
         await wait_for(pilot, lambda: toasts(app, "Connection Failed") == 1)
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: app.alerts_pane.option_count >= 1)
         app.alerts_pane.focus()
         app.alerts_pane.highlighted = 0
         await pilot.press("S")
@@ -78,10 +79,11 @@ async def test_silenced_rule_records_but_does_not_toast_until_lifted(tmp_path: P
         await wait_for(pilot, lambda: len(app.book) == 2)
         newest = next(iter(app.book))
         assert newest.silenced
-        await pilot.pause(0.3)
-        assert toasts(app, "Connection Failed") == 1  # no toast for the silenced one
         # the silence is listed with its time left, and lifted from that line
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "left" in str(app.alerts_pane.get_option_at_index(0).prompt))
+        # the pane has drawn the silenced alert: its toast, had there been one, came first
+        await wait_for(pilot, lambda: app.alerts_pane.option_count >= 3)
+        assert toasts(app, "Connection Failed") == 1  # no toast for the silenced one
         first = str(app.alerts_pane.get_option_at_index(0).prompt)
         assert (
             "Connection Failed" in first and "left" in first and ("14m" in first or "15m" in first)

@@ -147,9 +147,8 @@ async def test_alert_fires_on_appended_errors_with_toast(tmp_path: Path) -> None
         note = next(n for n in app._notifications if "High Error Rate" in n.title)
         assert note.severity == "error"
         assert note.markup is False
-        await pilot.pause(0.3)  # panels refresh at 4 Hz
         pane = app.query_one("#alerts")
-        assert pane.option_count >= 1
+        await wait_for(pilot, lambda: pane.option_count >= 1)  # panels refresh at 4 Hz
         assert "High Error Rate" in str(pane.get_option_at_index(0).prompt)
         pane.focus()
         pane.highlighted = 0

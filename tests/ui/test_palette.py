@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 
 from logwatch_tui.config import AppConfig
 from logwatch_tui.core.levels import Level
@@ -21,9 +21,10 @@ async def run_palette(pilot, text: str) -> None:
     await pilot.press("ctrl+p")
     await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
     await pilot.press(*text)
-    await pilot.pause(0.3)
+    commands = app.screen.query_one(CommandList)
+    await wait_for(pilot, lambda: commands.option_count > 0 and commands.highlighted is not None)
     await pilot.press("enter")
-    await pilot.pause(0.2)
+    await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette))
 
 
 def test_every_palette_action_exists() -> None:

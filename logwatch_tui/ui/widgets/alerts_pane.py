@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from itertools import islice
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -91,13 +92,33 @@ class AlertsPane(OptionList):
         """Show every earlier run's alerts (``h``), not only this run's rules and sources."""
         self.hidden_earlier = 0
         """Earlier runs' alerts left out by the scope (the title says how many)."""
+        self._restyle_pending = False
 
     def on_mount(self) -> None:
         self.border_title = "Alerts"
         self.refresh_items()
 
+    def _style(self, name: str) -> Style:
+        """A component style, or a plain one while Textual has not styled the pane yet.
+
+        ``get_component_rich_style`` raises KeyError until the stylesheet has been
+        applied to this widget (an update can arrive between mount and styling, seen
+        under load); the items are then built plain and rebuilt once styled.
+        """
+        try:
+            return self.get_component_rich_style(name)
+        except KeyError:
+            if not self._restyle_pending:
+                self._restyle_pending = True
+                self.call_after_refresh(self._restyle)
+            return Style.null()
+
+    def _restyle(self) -> None:
+        self._restyle_pending = False
+        self.refresh_items(force=True)
+
     def prompt_for(self, item: AlertItem) -> Text:
-        s = self.get_component_rich_style
+        s = self._style
         if item.firing:
             head = (
                 s("alerts--firing")
@@ -139,7 +160,7 @@ class AlertsPane(OptionList):
         self._tick = tick
         highlighted = self.highlighted_option.id if self.highlighted_option is not None else None
         self.clear_options()
-        dim = self.get_component_rich_style("alerts--dim")
+        dim = self._style("alerts--dim")
         options = [
             Option(
                 Text(f"🔕 {inert(sil.describe(now))}", style=dim), id=f"silence-{i}", disabled=True
