@@ -111,7 +111,9 @@ def load_config(path: Path | str | None = None) -> AppConfig:
         formats = [{"name": k, **v} for k, v in formats.items()]
     if not isinstance(formats, list) or not all(isinstance(f, dict) for f in formats):
         raise bad(
-            ("formats",), None, "formats: must be [[formats]] tables (name, regex or json, timestamp …)"
+            ("formats",),
+            None,
+            "formats: must be [[formats]] tables (name, regex or json, timestamp …)",
         )
     cfg.formats = formats
     notifiers = data.get("notifiers", {})

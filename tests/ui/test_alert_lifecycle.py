@@ -51,9 +51,7 @@ async def test_acknowledge_marks_the_alert(tmp_path: Path) -> None:
             key=item.key,
         )
         assert not app.book.should_notify(repeat, now=0)
-        await wait_for(
-            pilot, lambda: "ack'd" in str(app.alerts_pane.get_option_at_index(0).prompt)
-        )
+        await wait_for(pilot, lambda: "ack'd" in str(app.alerts_pane.get_option_at_index(0).prompt))
 
 
 async def test_silenced_rule_records_but_does_not_toast_until_lifted(tmp_path: Path) -> None:
