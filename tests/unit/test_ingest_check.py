@@ -122,7 +122,7 @@ def _generate(path: Path, fmt: str, lines: int) -> Path:
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("ingest")
     return {
-        "syslog": _generate(d / "gen-syslog.log", "syslog", 40_000),
+        "syslog": _generate(d / "gen-syslog.log", "syslog", 20_000),
         "json": _generate(d / "gen.jsonl", "json", 14_000),
     }
 

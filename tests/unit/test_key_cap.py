@@ -8,7 +8,7 @@ least recently seen idle key goes first, and the rule says so once.
 from __future__ import annotations
 
 import gc
-import tracemalloc
+import os
 
 import pytest
 
@@ -63,24 +63,26 @@ def _feed(engine: RuleEngine, keys: int, batch: int = 20_000) -> None:
         engine.feed(keyed_batch(start, min(batch, keys - start), 1_700_000_000.0))
 
 
+def _rss() -> int:
+    """Resident set size now (bytes): what the user sees the process hold."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
 @pytest.mark.parametrize("condition", sorted(RULES))
 def test_300k_distinct_keys_stay_bounded(condition: str) -> None:
-    tracemalloc.start()
-    try:
-        engine = _engine(condition)
-        _feed(engine, 30_000)  # past the cap already
-        gc.collect()
-        at_cap, _ = tracemalloc.get_traced_memory()
-        for start in range(30_000, 300_000, 20_000):
-            engine.feed(keyed_batch(start, 20_000, 1_700_000_000.0))
-        gc.collect()
-        after, _ = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    engine = _engine(condition)
+    _feed(engine, 30_000)  # past the cap already
+    gc.collect()
+    at_cap = _rss()
+    for start in range(30_000, 300_000, 20_000):
+        engine.feed(keyed_batch(start, 20_000, 1_700_000_000.0))
+    gc.collect()
+    after = _rss()
     runner = engine._runners[0]
     assert len(runner.keys) <= MAX_KEYS
     # Ten times the keys, the same memory (before: ~1 KB more per key, ~270 MB here).
-    assert after - at_cap < 5_000_000, f"grew {(after - at_cap) / 1e6:.1f} MB"
+    assert after - at_cap < 25_000_000, f"grew {(after - at_cap) / 1e6:.1f} MB"
     notices = engine.take_notices()
     assert [(n.rule, n.kind) for n in notices] == [("by-ip", "key-cap")]
     assert "10,000 distinct values of ip" in notices[0].message
