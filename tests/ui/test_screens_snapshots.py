@@ -13,7 +13,9 @@ from textual.widgets import Input
 from logwatch_tui.ui.app import LogwatchApp
 from logwatch_tui.ui.screens.confirm import ConfirmScreen
 from logwatch_tui.ui.screens.silence import SilenceScreen
+from logwatch_tui.ui.widgets.stats_panel import StatsPanel
 
+from .helpers import wait_for
 from .test_snapshots import ROOT, make_app, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
@@ -130,17 +132,15 @@ def _days_app() -> LogwatchApp:
 
 async def _days_settle(pilot: Pilot) -> None:
     app: LogwatchApp = pilot.app  # type: ignore[assignment]
-    while not (app.caught_up and len(app.store) == 18):
-        await pilot.pause(0.05)
-    stats = app._latest_stats
-    if stats is not None:
-        import dataclasses
-
-        from logwatch_tui.ui.widgets.stats_panel import StatsPanel
-
-        app._latest_stats = dataclasses.replace(stats, lines_per_sec=0.0)
-        app.query_one(StatsPanel).snapshot = app._latest_stats
-    await pilot.pause(0.3)
+    await wait_for(pilot, lambda: app.caught_up and len(app.store) == 18)
+    # the arrival rate settles at 0/s at the next tick (as in settle())
+    if app.pipeline is not None:
+        app.pipeline.stats.rate_window = 0.01
+    await wait_for(
+        pilot, lambda: app._latest_stats is not None and app._latest_stats.lines_per_sec == 0
+    )
+    app.query_one(StatsPanel).snapshot = app._latest_stats
+    await pilot.wait_for_scheduled_animations()
 
 
 @pytest.mark.parametrize("size", SIZES)
