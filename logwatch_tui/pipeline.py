@@ -653,7 +653,6 @@ def preview_store(
             continue  # no quick tail of a compressed file: it shows once decompressed
         forced = make_format(format_name, custom=custom_formats) if format_name else None
         parser = SourceParser(path, forced=forced)
-        store.parsers[path] = parser
         try:
             for chunk in read_chunks(path, tail_lines=lines):
                 batch = parser.feed(split_lines(chunk.data), first_line=chunk.first_line)

@@ -59,9 +59,6 @@ class LineStore:
         self._cache_size = cache_size
         self.source_names: list[str] = []
         self.formats: list[str] = []
-        self.parsers: dict[str, Any] = {}
-        """Parsers that filled a store built outside a pipeline (the quick preview), by
-        source name, so rows can be re-parsed for display."""
 
     def __len__(self) -> int:
         return len(self.levels)

@@ -25,7 +25,8 @@ from textual.worker import Worker, WorkerState
 from logwatch_tui.analysis.pattern_index import PatternIndex
 from logwatch_tui.config import AppConfig, save_ui_setting
 from logwatch_tui.core.alerts import AlertItem
-from logwatch_tui.core.formats.base import ParsedLine
+from logwatch_tui.core.formats import make_format
+from logwatch_tui.core.formats.base import LogFormat, ParsedLine
 from logwatch_tui.core.rules import Rule, rule_summary
 from logwatch_tui.core.stats import StatsSnapshot
 from logwatch_tui.core.store import LineStore
@@ -125,6 +126,8 @@ class LogwatchApp(App[int]):
         self.sources = list(sources)
         self.rules = list(rules)
         self.config = config if config is not None else AppConfig(path=Path(os.devnull))
+        self._display_formats: dict[str, LogFormat | None] = {}
+        """Format name -> this thread's instance for display parsing (display_format)."""
         self.format_name = format_name
         self.tail_lines = tail_lines
         self.requested_theme = theme
@@ -261,33 +264,51 @@ class LogwatchApp(App[int]):
             os.path.abspath(p) for p in ours if p
         }
 
+    def display_format(
+        self, source_id: int, store: LineStore | None = None, *, fresh: bool = False
+    ) -> LogFormat | None:
+        """This thread's own instance of a source's format, for display parsing.
+
+        The pipeline's format objects keep caches and per-file year state on the
+        pipeline thread, so the UI never calls them; it parses shown rows with its own
+        instance of the same format (by name; times come from the store's columns).
+        ``fresh``: a new, uncached instance, for a worker thread (export).
+        """
+        store = store if store is not None else self.store
+        names = store.formats
+        if source_id >= len(names) or not names[source_id]:
+            return None
+        name = names[source_id]
+        if fresh:
+            try:
+                return make_format(name, custom=self.config.formats)
+            except ValueError:
+                return None
+        if name not in self._display_formats:
+            try:
+                self._display_formats[name] = make_format(name, custom=self.config.formats)
+            except ValueError:  # a format this run can't rebuild: show raw lines
+                log.debug("no display format %s", name, exc_info=True)
+                self._display_formats[name] = None
+        return self._display_formats[name]
+
     def _declared_columns(self, source_id: int) -> tuple[str, ...] | None:
         """Field columns a source's format declares (``columns``), when it does."""
-        names = self.log_view.store.source_names
-        if self.pipeline is None or source_id >= len(names):
-            return None
-        parser = self.pipeline.parsers.get(names[source_id])
-        columns = getattr(parser.format, "columns", None) if parser is not None else None
+        fmt = self.display_format(source_id, self.log_view.store)
+        columns = getattr(fmt, "columns", None) if fmt is not None else None
         return tuple(columns) if columns else None
 
     def _parsed_of(
         self, source_id: int, text: str, store: LineStore | None = None
     ) -> ParsedLine | None:
         """A header line parsed by its source's format (message, fields), or None."""
-        store = store if store is not None else self.store
-        names = store.source_names
-        if source_id >= len(names):
-            return None
-        name = names[source_id]
-        parser = self.pipeline.parsers.get(name) if self.pipeline is not None else None
-        if parser is None:
-            parser = store.parsers.get(name)
-        if parser is None:
+        fmt = self.display_format(source_id, store)
+        if fmt is None:
             return None
         try:
-            return parser.format.parse(text)
+            return fmt.parse(text)
         except Exception:  # a format bug must not take the screen down: show the raw line
-            log.debug("format %s failed on a line", parser.format.name, exc_info=True)
+            log.debug("format %s failed on a line", fmt.name, exc_info=True)
             return None
 
     # -- themes --------------------------------------------------------------------------------
