@@ -60,17 +60,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         if res is not None:
             for ev in res.events:
                 show(ev)
+            for notice in res.rule_notices:  # a rule disabled by its regex budget, a key cap
+                err(notice)
             if res.notice:  # lines that stopped matching their format
                 err(res.notice)
             if not args.json:
-                out.write(
-                    f"\n{res.total_records} records in {res.total_lines} lines "
-                    f"({paths[0]}: {res.format_name})\n"
-                )
-                for lv in reversed(Level):
-                    if res.counts[lv]:
-                        out.write(f"  {lv.name:<9}{res.counts[lv]:>10}\n")
-                out.write(f"{fired} alert(s) fired\n" if fired else "no alerts fired\n")
+                fmts = f"{paths[0]}: {res.format_name}"
+                _summary(out, res.total_records, res.total_lines, fmts, res.counts, fired)
             return 1 if fired else 0
 
     def sink(upd: PipelineUpdate) -> None:
@@ -89,9 +85,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.json:
         snap = pipeline.stats.snapshot()
         fmts = ", ".join(f"{p}: {pr.format.name}" for p, pr in pipeline.parsers.items())
-        out.write(f"\n{snap.total_records} records in {snap.total_lines} lines ({inert(fmts)})\n")
-        for lv in reversed(Level):
-            if snap.counts[lv]:
-                out.write(f"  {lv.name:<9}{snap.counts[lv]:>10}\n")
-        out.write(f"{fired} alert(s) fired\n" if fired else "no alerts fired\n")
+        _summary(out, snap.total_records, snap.total_lines, fmts, snap.counts, fired)
     return 1 if fired else 0
+
+
+def _summary(out, records: int, lines: int, formats: str, counts, fired: int) -> None:
+    """The text summary after the timeline (both ingest paths print the same)."""
+    out.write(f"\n{records} records in {lines} lines ({inert(formats)})\n")
+    for lv in reversed(Level):
+        if counts[lv]:
+            out.write(f"  {lv.name:<9}{counts[lv]:>10}\n")
+    out.write(f"{fired} alert(s) fired\n" if fired else "no alerts fired\n")

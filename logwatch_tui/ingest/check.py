@@ -36,6 +36,7 @@ from logwatch_tui.core.formats.columnar import HALF_YEAR, compile_columnar
 from logwatch_tui.core.formats.detect import SourceParser
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.record import AlertEvent, LineBatch
+from logwatch_tui.core.rule_regex import pattern_risk, short_limit
 from logwatch_tui.core.rules import Rule
 from logwatch_tui.ingest.summary import RangeSummary, RuleProbe
 
@@ -62,6 +63,8 @@ class CheckResult:
     counts: list[int] = field(default_factory=lambda: [0] * N_LEVELS)
     notice: str | None = None
     """The source parser's line about lines that stopped matching the format, if any."""
+    rule_notices: list[str] = field(default_factory=list)
+    """The engine's notices (a rule disabled by its regex budget, a key cap reached)."""
 
 
 def probes_for(rules: list[Rule], source: str):
@@ -83,6 +86,7 @@ def probes_for(rules: list[Rule], source: str):
                 bool(mre.flags & re.IGNORECASE),
                 mre.pattern,
                 mre.flags,
+                short_limit(pattern_risk(mre.pattern, mre.flags & ~re.UNICODE)),
             )
         )
     return out
@@ -307,6 +311,7 @@ def _check(
             result.total_lines += summary.lines
             result.total_records += summary.lines
     events.extend(engine.finish())
+    result.rule_notices = [n.message for n in engine.take_notices()]
     result.notice = parser.notice  # the ranges were all headers: only the first chunk counts
     return result
 

@@ -22,6 +22,10 @@ class RuleProbe:
     pattern: str | None
     """The regex (source) to search messages with when there is no literal."""
     flags: int = 0
+    limit: int = 0
+    """Longest message the worker may search with stdlib ``re`` (the engine's guard
+    bound, :func:`~logwatch_tui.core.rule_regex.short_limit`); longer ones stay
+    candidates, for the engine's time-limited matcher to decide."""
 
 
 @dataclass(slots=True)

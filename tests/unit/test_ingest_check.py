@@ -9,6 +9,7 @@ say so (None) and the CLI must still print the reference answer.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -303,3 +304,44 @@ def test_lines_that_stopped_matching_in_the_first_chunk_are_reported(
     )
     assert got[:2] == ref[:2]
     assert "did not match format 'syslog'" in got[2]
+
+
+CATASTROPHIC = r"""
+[[rules]]
+id = "evil"
+name = "Evil"
+match = '(\w+\s?)+$'
+threshold = 1
+window = "1m"
+"""
+
+
+def test_a_catastrophic_rule_regex_cannot_stall_the_workers(generated, tmp_path: Path) -> None:
+    """The workers pre-select a rule's lines with the same bound as the engine's guard
+    (longer messages stay candidates for the time-limited matcher), so a backtracking
+    regex without a literal cannot hang ``check``: it answers as the line-by-line path."""
+    path = tmp_path / "evil.log"
+    evil = f"{_bsd(1_764_000_000)} web-01 api[1]: " + "a" * 40 + "!\n"
+    path.write_bytes(evil.encode() + generated["syslog"].read_bytes())
+    rules = tmp_path / "evil.toml"
+    rules.write_text(CATASTROPHIC)
+    code = (
+        "import sys\n"
+        "from logwatch_tui.ingest import check\n"
+        "check.MIN_BYTES = 0\n"
+        "from logwatch_tui.cli import main\n"
+        f"sys.exit(main(['check', '--json', '--rules', {str(rules)!r}, {str(path)!r}]))\n"
+    )
+
+    def run(columnar: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "LOGWATCH_TUI_COLUMNAR": columnar},
+        )
+
+    got, ref = run("1"), run("0")
+    assert got.returncode == ref.returncode and got.returncode in (0, 1), got.stderr
+    assert got.stdout == ref.stdout and got.stdout
