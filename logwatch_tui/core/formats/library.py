@@ -411,15 +411,17 @@ DECLARED: list[dict[str, Any]] = [
         "description": "Thunderbird supercomputer ('- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 "
         "dn228/dn228 crond[2915]: msg')",
         "regex": [
-            r"(?P<alert>\S+) (?P<ts>\d{10}) (?P<date>\d{4}\.\d\d\.\d\d) (?P<node>\S+) "
-            r"[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d (?P<location>\S+) (?P<message>.*)"
+            r"(?P<alert>\S+) (?P<epoch>\d{10}) (?P<ts>\d{4}\.\d\d\.\d\d) (?P<node>\S+) "
+            r"[A-Z][a-z]{2} +\d{1,2} (?P<ts_2>\d\d:\d\d:\d\d) (?P<location>\S+) (?P<message>.*)"
         ],
-        "timestamp": ["epoch"],
+        # the time as written (the node's wall clock, as Loghub and lnav show it), dated by
+        # the date column; the epoch column stays a field
+        "timestamp": ["%Y.%m.%d %H:%M:%S"],
         "samples": [
             {
                 "line": "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 "
                 "crond(pam_unix)[2915]: session closed for user root",
-                "ts": "2005-11-09T20:01:01+00:00",
+                "ts": "2005-11-09T12:01:01",
                 "message": "crond(pam_unix)[2915]: session closed for user root",
             }
         ],

@@ -22,7 +22,9 @@ Keys (``-`` and ``_`` are interchangeable):
 ``description``     one line, shown by ``formats list``
 ``regex``           one regex or a list; tried in order, each anchored at the line start.
                     Named groups: ``ts``, ``level``, ``message`` (``body`` is an alias);
-                    every other named group is a field.
+                    every other named group is a field. A timestamp written in two places
+                    (a date column, then a time later in the header) is read from ``ts`` and
+                    ``ts_2`` joined by a space.
 ``timestamp``       list of timestamp formats, tried in order: ``iso`` (ISO 8601 / RFC 3339,
                     ``T`` or space, ``,``/``.`` fraction, ``Z``/offset), ``epoch`` (seconds, or
                     ms/µs/ns — scaled by size), ``epoch-ms``, ``bsd`` (``Nov 20 10:00:00``), or a
@@ -726,6 +728,9 @@ class DeclaredFormat(LogFormat):
             return None
         gd = m.groupdict()
         t = gd.pop("ts", None)
+        t2 = gd.pop("ts_2", None)
+        if t and t2:
+            t = f"{t} {t2}"
         raw = gd.pop("level", None)
         msg = gd.pop("message", None)
         body = gd.pop("body", None)
@@ -772,6 +777,8 @@ class DeclaredFormat(LogFormat):
                 continue
             gi = m.re.groupindex
             t = m.group("ts") if "ts" in gi else None
+            if t and "ts_2" in gi and (t2 := m.group("ts_2")):
+                t = f"{t} {t2}"
             msg = m.group("message") if "message" in gi else m.group("body")
             if msg is None:
                 msg = ""
