@@ -211,6 +211,13 @@ class _Workers:
             self.pool = None
 
 
+def _lines_end_in_cr(path: str) -> bool:
+    from logwatch_tui.sources.content import CR_PROBE, lines_end_in_cr
+
+    with open(path, "rb") as f:
+        return bool(lines_end_in_cr(f.read(CR_PROBE)))
+
+
 def check_columnar(
     path: str,
     rules: list[Rule],
@@ -236,6 +243,8 @@ def check_columnar(
     except OSError:
         return None
     if size < (MIN_BYTES if min_bytes is None else min_bytes):
+        return None
+    if _lines_end_in_cr(path):  # workers cut at LF; the line path reads CR as LF
         return None
     pool = None
     if size > FIRST_CHUNK:

@@ -44,6 +44,20 @@ HEAD_BYTES = 1024
 """How many leading bytes identify a file's content (fingerprint, rotated-copy detection)."""
 TAIL_BYTES = 64
 """Bytes just before the read position that must match too (fingerprint)."""
+CR_PROBE = 64 << 10
+"""How many leading bytes decide whether a file's lines end in a lone CR."""
+_CR_TO_LF = bytes.maketrans(b"\r", b"\n")
+
+
+def lines_end_in_cr(head: bytes) -> bool | None:
+    """Whether a file whose first bytes are ``head`` ends its lines with a lone CR
+    (classic Mac OS, some serial consoles and embedded devices): a CR and no LF in
+    the first :data:`CR_PROBE` bytes. None while undecided (no line end yet)."""
+    if b"\n" in head:
+        return False
+    if b"\r" in head:
+        return True
+    return False if len(head) >= CR_PROBE else None
 
 
 class ContentGone(OSError):
@@ -81,7 +95,17 @@ class FileHandle:
     (descriptor closed) and is then re-found by inode for a rare re-read.
     """
 
-    __slots__ = ("__weakref__", "_fd", "_lock", "_released", "dev", "family", "ino", "path")
+    __slots__ = (
+        "__weakref__",
+        "_cr",
+        "_fd",
+        "_lock",
+        "_released",
+        "dev",
+        "family",
+        "ino",
+        "path",
+    )
 
     def __init__(self, path: str, fd: int) -> None:
         """Wrap an already open descriptor; the handle owns and closes it."""
@@ -94,6 +118,9 @@ class FileHandle:
         self._fd = fd
         self._released = False
         self._lock = threading.Lock()
+        self._cr: bool | None = None
+        """Lines end in a lone CR: every read returns them with LF instead (same
+        length, so offsets hold), so every reader cuts such a file into its lines."""
 
     @classmethod
     def open(cls, path: str, *, nonblock: bool = True) -> FileHandle:
@@ -133,7 +160,18 @@ class FileHandle:
             if self._released:
                 return self._pread_found(length, offset)
             raise ValueError(f"file handle for {self.path} is closed")
-        return os.pread(fd, length, offset)
+        data = os.pread(fd, length, offset)
+        cr = self._cr
+        if cr is None:
+            cr = self._cr = lines_end_in_cr(os.pread(fd, CR_PROBE, 0))
+        return data.translate(_CR_TO_LF) if cr else data
+
+    @property
+    def cr_line_ends(self) -> bool:
+        """Whether this file's lines end in a lone CR (read as LF); see :meth:`pread`."""
+        if self._cr is None and self._fd >= 0:
+            self._cr = lines_end_in_cr(os.pread(self._fd, CR_PROBE, 0))
+        return bool(self._cr)
 
     def fstat(self) -> os.stat_result:
         fd = self._fd
@@ -168,7 +206,8 @@ class FileHandle:
                 continue
             try:
                 self.path = path
-                return os.pread(fd, length, offset)
+                data = os.pread(fd, length, offset)
+                return data.translate(_CR_TO_LF) if self._cr else data
             finally:
                 os.close(fd)
         raise ContentGone(f"{self.path} is gone (deleted or rotated away)")
