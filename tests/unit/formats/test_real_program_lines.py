@@ -87,6 +87,64 @@ def test_structlog_console_renderer_with_colours() -> None:
     ]
 
 
+RICH_TRACEBACK = [
+    "╭───────────────────── Traceback (most recent call last) ──────────────────────╮",
+    "│ /work/wt-realprog/benchmarks/real_programs.py:210 in _raise_chained          │",
+    "│                                                                              │",
+    "│    207                                                                       │",
+    "│    208 def _raise_chained(i: int) -> None:                                   │",
+    "│    209 │   try:                                                              │",
+    '│ ❱  210 │   │   {}["missing"]                                                 │',
+    "│    211 │   except KeyError as exc:                                           │",
+    '│    212 │   │   raise RuntimeError(f"job {i} could not continue") from exc    │',
+    "│    213                                                                       │",
+    "│                                                                              │",
+    "│ ╭─ locals ─╮                                                                 │",
+    "│ │ i = 14   │                                                                 │",
+    "│ ╰──────────╯                                                                 │",
+    "╰──────────────────────────────────────────────────────────────────────────────╯",
+    "KeyError: 'missing'",
+    "",
+    "The above exception was the direct cause of the following exception:",
+    "",
+    "╭───────────────────── Traceback (most recent call last) ──────────────────────╮",
+    "│ /work/wt-realprog/benchmarks/real_programs.py:425 in call                    │",
+    "│                                                                              │",
+    "│    422 │   │   │   def call(ev: Event = ev, i: int = i, meth: Any = meth) -> │",
+    '│    423 │   │   │   │   if ev.kind in ("exc", "chained"):                     │',
+    "│    424 │   │   │   │   │   try:                                              │",
+    '│ ❱  425 │   │   │   │   │   │   (_raise_plain if ev.kind == "exc" else _raise │',
+    "│    426 │   │   │   │   │   except Exception:                                 │",
+    "│    427 │   │   │   │   │   │   meth(ev.message, exc_info=True)               │",
+    '│    428 │   │   │   │   elif ev.kind == "stack":                              │',
+    "│                                                                              │",
+    "│ ╭───────────────────────────────── locals ─────────────────────────────────╮ │",
+    "│ │   ev = Event(                                                            │ │",
+    "│ │        │   level=50,                                                     │ │",
+    "│ │        │   message='unhandled error in job 14',                          │ │",
+    "│ │        │   kind='chained',                                               │ │",
+    "│ │        │   extra={}                                                      │ │",
+]
+"""What structlog's ConsoleRenderer prints under a record when rich is installed."""
+
+
+def test_structlog_console_with_rich_tracebacks_is_detected() -> None:
+    """Box-drawn traceback lines outnumber the records; they are not detection samples."""
+    lines = []
+    for i in range(4):
+        lines += [
+            f"2026-12-05 06:14:3{i} [info     ] user alice logged in from 10.0.0.5",
+            f"2026-12-05 06:14:3{i} [critical ] unhandled error in job {i}",
+            *RICH_TRACEBACK,
+        ]
+    name, recs = records(lines)
+    assert name == "structlog_console"
+    assert [(r[1], r[3]) for r in recs] == [
+        (Level.INFO, 1),
+        (Level.CRITICAL, 1 + len(RICH_TRACEBACK)),
+    ] * 4
+
+
 # -- java.util.logging one-line SimpleFormatter formats ----------------------------------------
 
 JUL_BRACKETED = [
