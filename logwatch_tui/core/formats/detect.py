@@ -7,8 +7,9 @@ wins; equal scores go to the higher :attr:`~.base.LogFormat.specificity` (a narr
 shape), then to the name — never to a position in a list. A format must match at
 least :data:`MIN_SHARE` of the sample lines or the source is ``plain``.
 
-Lines shaped like continuations (indented, blank, ``at …``, ``Traceback …``) are left
-out of the sample: they belong to whatever record is above them in every format.
+Lines shaped like continuations (indented, blank, ``at …``, ``Traceback …``) and lines
+starting with a box-drawing character (rich's framed tracebacks) are left out of the
+sample: they belong to whatever record is above them in every format.
 
 **Bounded cost.** A sample line is scored once, when it arrives (running tallies per
 candidate), never re-scanned on later feeds; lines longer than
@@ -72,11 +73,21 @@ def fresh(fmt: LogFormat) -> LogFormat:
     return factory(*args)
 
 
+_BOX = re.compile("[\u2500-\u259f]")
+"""Box-drawing and block characters: a line starting with one is a drawn frame (rich's
+tracebacks under structlog's console lines), never a record's first line."""
+
+
 def sample_lines(lines: Iterable[str], limit: int | None = None) -> list[str]:
-    """The lines worth scoring (non-empty, not continuation-shaped, not huge); at most
-    ``limit`` of them, looking no further than needed."""
+    """The lines worth scoring (non-empty, not continuation-shaped, not a box-drawn frame,
+    not huge); at most ``limit`` of them, looking no further than needed."""
     cont = CONTINUATION_RE.match
-    wanted = (ln for ln in lines if ln and len(ln) <= MAX_SAMPLE_CHARS and cont(ln) is None)
+    box = _BOX.match
+    wanted = (
+        ln
+        for ln in lines
+        if ln and len(ln) <= MAX_SAMPLE_CHARS and cont(ln) is None and box(ln) is None
+    )
     if limit is None:
         return list(wanted)
     return list(islice(wanted, limit))

@@ -802,6 +802,55 @@ DECLARED: list[dict[str, Any]] = [
         ],
     },
     {
+        "name": "structlog_console",
+        "description": "structlog's default ConsoleRenderer ('2026-12-05 06:14:34 [info     ] "
+        "event   key=value'; colours are removed before parsing)",
+        "regex": [
+            r"(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) "
+            r"\[(?P<level>debug|info|warning|warn|error|critical|exception|fatal|notset|trace)"
+            r" *\] (?P<message>.*?) *$",
+            r"\[(?P<level>debug|info|warning|warn|error|critical|exception|fatal|notset|trace)"
+            r" *\] (?P<message>.*?) *$",
+        ],
+        "level-map": {"exception": "error", "notset": "unknown"},
+        "samples": [
+            {
+                "line": "2026-12-05 06:14:34 [info     ] résumé uploaded            n=3 user=bob",
+                "ts": "2026-12-05T06:14:34",
+                "level": "info",
+                "message": "résumé uploaded            n=3 user=bob",
+            },
+            {
+                "line": "2026-12-05T00:37:55.637536Z [warning  ] disk almost full     ",
+                "ts": "2026-12-05T00:37:55.637536+00:00",
+                "level": "warning",
+                "message": "disk almost full",
+            },
+            {"line": "[critical ] no timestamper configured", "ts": None, "level": "critical"},
+        ],
+    },
+    {
+        "name": "bracketed_ts_level",
+        "description": "bracketed time, then bracketed (padded) level ('[2026-12-05 06:14:39] "
+        "[WARNING] msg': java.util.logging's '[%1$tF %1$tT] [%4$-7s] %5$s%6$s%n' and others)",
+        "regex": [
+            r"\[(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?)\] "
+            r"\[ *(?P<level>(?i:trace|debug|info|notice|warn|warning|error|err|severe|critical|crit"
+            r"|fatal|panic|alert|emerg|fine|finer|finest|config|verbose)) *\] (?P<message>.*)"
+        ],
+        "samples": [
+            {
+                "line": "[2026-12-05 06:14:39] [SEVERE ] user alice logged in from 10.0.0.5",
+                "ts": "2026-12-05T06:14:39",
+                "level": "error",
+                "message": "user alice logged in from 10.0.0.5",
+            },
+            {"line": "[2026-12-05 06:14:39] [CONFIG ] loaded", "level": "debug"},
+            {"line": "[2026-12-05 06:14:40] [FINER  ] entering", "level": "trace"},
+            {"line": "[2026-12-05T06:14:40.120Z] [warn] slow", "level": "warning"},
+        ],
+    },
+    {
         "name": "jul",
         "description": "java.util.logging SimpleFormatter default (two lines: 'Dec 04, 2026 "
         "10:00:00 PM com.x.Main run' then 'SEVERE: msg')",

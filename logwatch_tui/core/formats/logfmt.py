@@ -6,7 +6,9 @@
 
 A header is a line that starts with a ``key=value`` pair and holds at least two
 of them. Time, level and message come from the same key aliases as JSON
-(``ts time timestamp @timestamp t`` / ``level lvl severity`` / ``msg message``);
+(``ts time timestamp @timestamp t when`` / ``level lvl severity at`` — Heroku's and
+logfmter's ``at=info`` — / ``msg message``); in a quoted value ``\\n``, ``\\t`` and ``\\r`` are
+a newline, a tab and a CR, and ``\\x`` is ``x`` (``\\"``, ``\\\\``);
 every other pair is a field (bare keys without ``=`` are fields set to True).
 A record without a message key shows its raw line. One line is one record.
 """
@@ -22,15 +24,22 @@ from logwatch_tui.core.levels import Level, parse_level
 
 _PAIR = re.compile(r'([^\s="]+)(?:=("(?:[^"\\]|\\.)*"|[^\s"]*))?')
 _HEAD = re.compile(r'[^\s="]+=(?:"(?:[^"\\]|\\.)*"|[^\s"]*)\s+[^\s="]+(?:\s+[^\s="]+)*=')
-_TS_KEYS = ("ts", "time", "timestamp", "@timestamp", "t")
-_LEVEL_KEYS = ("level", "lvl", "severity")
+_TS_KEYS = ("ts", "time", "timestamp", "@timestamp", "t", "when")
+_LEVEL_KEYS = ("level", "lvl", "severity", "at")
 _MSG_KEYS = ("msg", "message")
 _UNESCAPE = re.compile(r"\\(.)")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+
+
+def _unescape(m: re.Match[str]) -> str:
+    c = m.group(1)
+    return _ESCAPES.get(c, c)
 
 
 def _value(raw: str) -> str:
     if raw[:1] == '"':
-        return _UNESCAPE.sub(r"\1", raw[1:-1])
+        body = raw[1:-1]
+        return _UNESCAPE.sub(_unescape, body) if "\\" in body else body
     return raw
 
 

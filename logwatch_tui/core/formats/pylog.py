@@ -7,6 +7,8 @@ Recognised (tried in this order; one format, so a file mixing them still works):
     2026-11-20 10:00:00,123 - app.db - ERROR - message     %(asctime)s - %(name)s - %(levelname)s - %(message)s
     2026-11-20 10:00:00,123 ERROR app.db: message          %(asctime)s %(levelname)s %(name)s: %(message)s
     [2026-11-20 10:00:00,123] ERROR in views: message      Flask's default
+    2026-11-20 10:00:00,123 app.db       ERROR    message  the logging cookbook's
+                                                          %(asctime)s %(name)-12s %(levelname)-8s …
 
 ``asctime`` is local time (``,mmm`` or ``.mmm`` or none). Level names are
 Python's (``CRITICAL FATAL ERROR WARNING WARN INFO DEBUG NOTSET``) so the
@@ -42,6 +44,8 @@ _SHAPES: tuple[re.Pattern[str], ...] = (
     re.compile(_LVL + r":(?P<logger>[^ :]*):(?P<message>.*)$"),
     re.compile(_LVL + r":  +(?P<message>.*)$"),
     re.compile(_ASC + r":" + _LVL_ANY + r":(?:(?P<logger>[\w.]+):)?(?P<message>.*)$"),
+    # the logging cookbook's '%(asctime)s %(name)-12s %(levelname)-8s %(message)s'
+    re.compile(_ASC + r" (?P<logger>\w[\w.-]*) +" + _LVL_ANY + r" +(?P<message>.*)$"),
 )
 _LEVELS = {
     n: int(parse_level(n))

@@ -4,6 +4,8 @@
 
     Nov 20 10:00:00 web01 sshd[812]: Failed password for root from 10.0.0.9
     <34>Nov 20 10:00:00 web01 su: 'su root' failed      (with PRI, as sent on the wire)
+    Nov 20 10:00:00 web01 cron[24500] job started       (rsyslogd's file line of an RFC 5424
+                                                         message: no colon after app[pid])
     2026-11-20T10:00:00.123456+01:00 web01 cron[9]: ... (rsyslog's high-precision default)
 
 Level: a ``<PRI>`` gives the severity. File lines carry no PRI, so the level is
@@ -58,8 +60,11 @@ _BSD_TS = _MON + r" [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?"
 _ISO_TS = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)"
 
 # Only [ \t] and classes that exclude \n: the batch regexes run over lines joined by "\n".
+# The tag: "app: ", "app[pid]: ", or "app[pid] " (no colon: rsyslogd's file templates write
+# a message it received as RFC 5424 so) when the pid ends in a digit.
 _TAIL = (
-    r" (?P<host>[^ \n]++) (?:(?P<app>[^ \n:\[\]]++)(?:\[(?P<pid>[^\]\n]*+)\])?: )?"
+    r" (?P<host>[^ \n]++) (?:(?P<app>[^ \n:\[\]]++)"
+    r"(?:\[(?P<pid>[^\]\n]*+)\](?::|(?<=\d\]))|:) )?"
     r"(?=(?P<word>[^ \n]*+))(?P<message>.*+)"
 )
 LINE_3164 = re.compile(
@@ -77,7 +82,7 @@ def _batch_regex(ts: str) -> re.Pattern[str]:
     unconvertible timestamp are re-checked with LINE_3164, so results always equal
     LINE_3164's. The tail must stay _TAIL without names.
     """
-    tail = r" [^ \n]++ (?:[^ \n:\[\]]++(?:\[[^\]\n]*+\])?: )?(.*+)"
+    tail = r" [^ \n]++ (?:[^ \n:\[\]]++(?:\[[^\]\n]*+\](?::|(?<=\d\]))|:) )?(.*+)"
     return re.compile(r"^(?:" + ts + tail + r"|.*+)$", re.MULTILINE)
 
 
