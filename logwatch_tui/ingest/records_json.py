@@ -32,6 +32,7 @@ read on from the boundary in the same reads. Never a different answer.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections import deque
@@ -48,6 +49,8 @@ from logwatch_tui.core.formats.detect import SAMPLE
 from logwatch_tui.core.formats.syslog import LINE_3164
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.safe_text import json_bytes_inert
+
+_log = logging.getLogger(__name__)
 
 READ = 1 << 20
 """The line-by-line path's read size (``parse_json.CHUNK``)."""
@@ -275,10 +278,11 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def read_boundaries(path: str, start: int, size: int, step: int = RANGE_BYTES) -> list[int]:
+def read_boundaries(path: str, start: int, size: int, step: int | None = None) -> list[int]:
     """Ends of byte ranges after ``start``: each just past the last newline before a
     multiple of ``step`` (where a 1 MB read of the line-by-line path ends), the last
     at ``size``. A multiple with no newline in the 64 KB before it is skipped."""
+    step = step or RANGE_BYTES
     out: list[int] = []
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -384,6 +388,7 @@ def _write_ranges(
         if method == "fork":
             slots = _SLOTS = mmap.mmap(-1, depth * SLOT_BYTES)  # shared with the children
         pool = mp.get_context(method).Pool(w, initializer=_quiet_worker)
+    _log.info("%s: %d byte ranges through %d worker process(es)", path, len(starts), w)
     fd = os.open(path, os.O_RDONLY)
     try:
         line_no = next_line0
@@ -413,6 +418,8 @@ def _write_ranges(
                 res.lines == 0 or prev_epoch is None or res.first_epoch > prev_epoch - HALF_YEAR  # type: ignore[operator]
             )
             if not ok:
+                why = res.reason or "a year rollover at the range's start"
+                _log.info("%s: line by line from byte %d (%s)", path, starts[k], why)
                 if k == 0:
                     return False
                 _hand_back(path, writer, prev_last, starts[k], args[3], chunks)
