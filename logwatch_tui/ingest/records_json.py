@@ -271,6 +271,26 @@ def _task(args: tuple, slot: int | None = None) -> RangeJson:
     return res
 
 
+def _keep_freed_memory() -> None:
+    """glibc: serve big blocks from the heap and keep freed memory for reuse.
+
+    Each range allocates a few blocks of several MB (text, lines, output); by default
+    each is a fresh ``mmap`` whose pages fault in one by one and go back to the kernel
+    when freed — a third of the workers' time was that system time. Set before the
+    workers fork (they inherit it); a no-op elsewhere.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError, ImportError):
+        return
+    mallopt(-3, 64 << 20)  # M_MMAP_THRESHOLD: blocks below 64 MB come from the heap
+    mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD: keep up to 256 MB of freed heap
+    mallopt(-2, 16 << 20)  # M_TOP_PAD: grow the heap 16 MB at a time
+
+
 def _quiet_worker() -> None:
     """Ctrl-C is the parent's to handle (it stops the workers): no traceback per worker."""
     import signal
@@ -380,6 +400,7 @@ def _write_ranges(
     pool = None
     slots = None
     global _SLOTS
+    _keep_freed_memory()
     if w > 1:
         import mmap
         import multiprocessing as mp
