@@ -104,7 +104,7 @@ def json_bytes_inert(blob: bytes) -> bytes:
     The characters can only occur inside JSON strings, so ``\\uXXXX`` there is the
     same data. One C-level regex pass, skipped when the blob is plain ASCII.
     """
-    if blob.isascii():
+    if blob.isascii() and b"\x7f" not in blob:  # DEL is ASCII
         return blob
     return _JSON_ESCAPES_UTF8.sub(lambda m: _JSON_ESCAPES[ord(m.group().decode())].encode(), blob)
 
