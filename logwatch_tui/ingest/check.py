@@ -1,13 +1,18 @@
 """``check`` over one file through the columnar path: worker processes, then the engine.
 
-The first chunk (the same 1 MB the line-by-line path reads first) is parsed in this
-process by the source's own :class:`~logwatch_tui.core.formats.detect.SourceParser`:
-that settles the format (and syslog's year) exactly as the line-by-line path would,
-and the batch is fed to the engine as it is. If the format compiles for the columnar
-path (:func:`~logwatch_tui.core.formats.columnar.compile_columnar`), the rest of the
+The first lines (the :data:`FIRST_LINES` that ``check`` probes for timestamps) are
+parsed in this process by the source's own
+:class:`~logwatch_tui.core.formats.detect.SourceParser`: that settles the format (and
+syslog's year) exactly as the line-by-line path would — detection looks at the first
+:data:`~logwatch_tui.core.formats.detect.SAMPLE` lines, the year at the first
+timestamp — and answers ``check``'s question whether the file carries timestamps at
+all, on the same lines. The batch is fed to the engine as it is. If the format
+compiles for the columnar path
+(:func:`~logwatch_tui.core.formats.columnar.compile_columnar`), the rest of the
 file is cut into byte ranges on line boundaries and parsed by worker processes
 (:func:`~logwatch_tui.ingest.columns.parse_range`) into epochs and levels, with each
-rule's candidate lines pre-selected.
+rule's candidate lines pre-selected. The workers are forked first thing, so their
+start-up (numpy) overlaps this process's detection.
 
 The engine (:class:`~logwatch_tui.core.engine.RuleEngine`, unchanged) then sees, per
 range, a *compact* batch: the candidate lines as records with their text, message,
@@ -20,6 +25,9 @@ Any range the workers cannot cover (a continuation line, a line of another shape
 year rollover, non-ASCII text…) makes :func:`check_columnar` return None before
 anything is emitted: the caller then runs the line-by-line path. Never a different
 answer.
+
+Nothing here imports the pipeline, the sources' receivers or numpy: this process's
+start-up is part of every ``check``.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from dataclasses import dataclass, field
 from logwatch_tui.core.engine import RuleEngine, required_literal
 from logwatch_tui.core.formats import format_names, make_format
 from logwatch_tui.core.formats.columnar import HALF_YEAR, compile_columnar
-from logwatch_tui.core.formats.detect import SourceParser
+from logwatch_tui.core.formats.detect import SAMPLE, SourceParser
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.record import AlertEvent, LineBatch
 from logwatch_tui.core.rule_regex import pattern_risk, short_limit
@@ -42,8 +50,11 @@ from logwatch_tui.ingest.summary import RangeSummary, RuleProbe
 
 _log = logging.getLogger(__name__)
 
-FIRST_CHUNK = 1 << 20
-"""The line-by-line path's chunk size: the first chunk is parsed by it, here too."""
+FIRST_LINES = 2 * SAMPLE
+"""Lines parsed in this process: the lines ``check`` probes for timestamps
+(:data:`logwatch_tui.commands.timestamps.PROBE_LINES`), enough to settle detection."""
+PROBE_CHUNK = 256 << 10
+"""The probe reads this much first; :data:`FIRST_LINES` must lie within it."""
 RANGE_BYTES = 8 << 20
 """Byte range per worker task: big enough to amortise, small enough to bound memory."""
 MIN_BYTES = 16 << 20
@@ -185,7 +196,7 @@ def _parse_task(args: tuple) -> RangeSummary:
 
 
 class _Workers:
-    """Worker processes, started early: their imports overlap the parent's first chunk."""
+    """Worker processes, started early: their imports overlap the parent's detection."""
 
     def __init__(self, n: int) -> None:
         self.pool = None
@@ -223,12 +234,10 @@ def check_columnar(
 ) -> CheckResult | None:
     """Replay one file through the rules (as ``Pipeline.replay`` would), or None.
 
-    None: the file needs the line-by-line path (not a regular file, a format or a
-    shape the columnar path does not cover); nothing was emitted.
+    None: the file needs the line-by-line path (not a regular file, a compressed one,
+    first lines without any timestamp, a format or a shape the columnar path does not
+    cover); nothing was emitted.
     """
-    custom = custom_formats or []
-    forced = make_format(format_name, custom=custom) if format_name else None
-    cands = [make_format(n, custom=custom) for n in format_names(custom=custom)] if custom else None
     try:
         if not os.path.isfile(path):
             return None
@@ -237,15 +246,60 @@ def check_columnar(
         return None
     if size < (MIN_BYTES if min_bytes is None else min_bytes):
         return None
-    pool = None
-    if size > FIRST_CHUNK:
-        w = workers if workers is not None else workers_wanted()
-        pool = _Workers(min(w, -(-(size - FIRST_CHUNK) // range_bytes)))
+    from logwatch_tui.sources.compressed import is_compressed
+
+    if is_compressed(path):
+        return None
+    # Workers first: their start-up overlaps the detection below.
+    w = workers if workers is not None else workers_wanted()
+    pool = _Workers(min(w, -(-size // range_bytes)))
     try:
+        custom = custom_formats or []
+        forced = make_format(format_name, custom=custom) if format_name else None
+        cands = (
+            [make_format(n, custom=custom) for n in format_names(custom=custom)] if custom else None
+        )
         return _check(path, rules, size, forced, cands, pool, range_bytes)
     finally:
-        if pool is not None:
-            pool.close()
+        pool.close()
+
+
+def split_lines(data: bytes) -> list[str]:
+    """Complete lines of a chunk as text, exactly as the pipeline cuts them
+    (``logwatch_tui.pipeline.split_lines``, whose module is not imported here)."""
+    text = data.decode("utf-8", "replace")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if "\r" in text:
+        lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+    return lines
+
+
+def _first_lines(path: str) -> tuple[list[str], int] | None:
+    """The first :data:`FIRST_LINES` lines and the byte offset after them, or None.
+
+    Read as ``check``'s timestamp probe reads them (the first :data:`PROBE_CHUNK` of
+    the file, whole lines); None when they do not all lie in it (very long lines).
+    """
+    from logwatch_tui.sources.file import read_chunks
+
+    chunks = read_chunks(path, chunk_size=PROBE_CHUNK)
+    try:
+        first = next(chunks, None)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+    if first is None or first.offset != 0:
+        return None
+    data = first.data
+    end = -1
+    for _ in range(FIRST_LINES):
+        end = data.find(b"\n", end + 1)
+        if end == -1:
+            return None
+    return split_lines(data[: end + 1]), end + 1
 
 
 def _check(
@@ -254,30 +308,22 @@ def _check(
     size: int,
     forced,
     cands,
-    pool: _Workers | None,
+    pool: _Workers,
     range_bytes: int,
 ) -> CheckResult | None:
-    from logwatch_tui.pipeline import split_lines
-    from logwatch_tui.sources.file import read_chunks
-
-    chunks = read_chunks(path, chunk_size=FIRST_CHUNK)
-    first = next(chunks, None)
-    close = getattr(chunks, "close", None)
-    if close is not None:
-        close()
-    engine = RuleEngine(rules)
+    got = _first_lines(path)
+    if got is None:
+        return None
+    lines, rest = got
     parser = SourceParser(path, forced=forced, candidates=cands)
-    result = CheckResult(events=[], format_name=parser.format.name)
-    if first is None:
-        return result
-    lines = split_lines(first.data)
-    if not lines:
+    batch = parser.feed(lines, first_line=1)
+    if not parser.has_timestamps:  # ``check`` tells the user so: the line-by-line path
         return None
-    batch = parser.feed(lines, first_line=first.first_line)
-    rest = first.offset + len(first.data)
     plan = compile_columnar(parser) if rest < size else None
-    if rest < size and (plan is None or pool is None):
+    if rest < size and plan is None:
         return None
+    engine = RuleEngine(rules)
+    result = CheckResult(events=[], format_name=parser.format.name)
     events = result.events
     events.extend(engine.feed(batch))
     result.total_lines += len(batch.lines)
@@ -285,13 +331,12 @@ def _check(
         if h:
             result.counts[lvl] += 1
             result.total_records += 1
-    result.format_name = parser.format.name
     if rest < size:
-        assert plan is not None and pool is not None
+        assert plan is not None
         fmt = parser.format
         probes = probes_for(rules, path)
         ranges = line_ranges(path, rest, size, range_bytes)
-        _log.info("%s: columnar path, %d byte ranges after the first chunk", path, len(ranges))
+        _log.info("%s: columnar path, %d byte ranges after the first lines", path, len(ranges))
         last = plan.last_epoch
         for summary in pool.map([(path, a, b, plan, probes) for a, b in ranges]):
             if not summary.covered:
@@ -312,8 +357,8 @@ def _check(
             result.total_records += summary.lines
     events.extend(engine.finish())
     result.rule_notices = [n.message for n in engine.take_notices()]
-    result.notice = parser.notice  # the ranges were all headers: only the first chunk counts
+    result.notice = parser.notice  # the ranges were all headers: only the first lines count
     return result
 
 
-__all__ = ["CheckResult", "check_columnar", "line_ranges", "probes_for"]
+__all__ = ["CheckResult", "check_columnar", "line_ranges", "probes_for", "split_lines"]
