@@ -24,6 +24,21 @@ def format_alert_line(ev: AlertEvent) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    columnar = os.environ.get("LOGWATCH_TUI_COLUMNAR", "1") != "0"
+    workers = None
+    if columnar and len(args.sources) == 1:
+        from logwatch_tui.ingest.check import columnar_candidate, start_workers
+
+        if columnar_candidate(args.sources[0]):  # fork now: their start-up overlaps ours
+            workers = start_workers(args.sources[0])
+    try:
+        return _check(args, columnar, workers)
+    finally:
+        if workers is not None:
+            workers.close()
+
+
+def _check(args: argparse.Namespace, columnar: bool, workers) -> int:
     cfg = config_for(args)
     rules, _ = rules_for(args, required=True)
     paths = check_sources(args.sources)
@@ -39,12 +54,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         else:
             out.write(format_alert_line(ev) + "\n")
 
-    if len(paths) == 1 and os.environ.get("LOGWATCH_TUI_COLUMNAR", "1") != "0":
+    if len(paths) == 1 and columnar:
         # Worker processes and columns; None when the file needs the line-by-line path
         # (which includes a file without timestamps: the probe below says so).
         from logwatch_tui.ingest.check import check_columnar
 
-        res = check_columnar(paths[0], rules, format_name=args.format, custom_formats=cfg.formats)
+        same = workers is not None and os.path.abspath(args.sources[0]) == os.path.abspath(paths[0])
+        res = check_columnar(
+            paths[0],
+            rules,
+            format_name=args.format,
+            custom_formats=cfg.formats,
+            started=workers if same else None,
+        )
         if res is not None:
             for ev in res.events:
                 show(ev)

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 from logwatch_tui.core.engine import RuleEngine, required_literal
 from logwatch_tui.core.formats import format_names, make_format
-from logwatch_tui.core.formats.columnar import HALF_YEAR, compile_columnar
+from logwatch_tui.core.formats.columnar import HALF_YEAR, compile_columnar, guess_columnar
 from logwatch_tui.core.formats.detect import SAMPLE, SourceParser
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.record import AlertEvent, LineBatch
@@ -215,31 +215,78 @@ def _parse_task(args: tuple) -> RangeSummary:
         return RangeSummary(args[1], args[2], False, f"columnar parser failed: {exc!r}")
 
 
-class _Workers:
-    """Worker processes, started early: their imports overlap the parent's detection."""
+class Workers:
+    """Worker processes for one ``check``, started as early as possible.
+
+    Forked first thing (:func:`start_workers`), so their start-up (numpy) overlaps
+    this process's reading of rules and detection; :meth:`start` hands them all the
+    ranges at once and they begin at once.
+    """
 
     def __init__(self, n: int) -> None:
+        self.n = n
         self.pool = None
-        if n > 1:
+        self._spawn()
+
+    def _spawn(self) -> None:
+        if self.n > 1:
             import multiprocessing as mp
 
             # fork: workers start in ms and share the parent's imported modules; nothing
             # else runs in this process while check parses, so fork is safe here.
             method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-            self.pool = mp.get_context(method).Pool(n, initializer=_load_worker_modules)
+            self.pool = mp.get_context(method).Pool(self.n, initializer=_load_worker_modules)
+
+    @property
+    def parallel(self) -> bool:
+        return self.pool is not None
+
+    def start(self, tasks: list[tuple]) -> Iterator[RangeSummary]:
+        """The tasks' summaries in order; worker processes start on them now."""
+        if self.pool is None or len(tasks) <= 1:
+            return map(_parse_task, tasks)  # in this process, as they are asked for
+        return self.pool.imap(_parse_task, tasks)
 
     def map(self, tasks: list[tuple]) -> Iterator[RangeSummary]:
-        if self.pool is None or len(tasks) <= 1:
-            for t in tasks:
-                yield _parse_task(t)
-            return
-        yield from self.pool.imap(_parse_task, tasks)
+        return self.start(tasks)
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+
+    def restart(self) -> None:
+        """Drop whatever the workers were doing (their results are not wanted)."""
+        self.close()
+        self._spawn()
+
+
+def columnar_candidate(path: str, *, min_bytes: int | None = None) -> bool:
+    """Whether ``path`` is a file :func:`check_columnar` may take (regular, big, plain)."""
+    try:
+        if not os.path.isfile(path):
+            return False
+        size = os.stat(path).st_size
+    except OSError:
+        return False
+    if size < (MIN_BYTES if min_bytes is None else min_bytes):
+        return False
+    from logwatch_tui.sources.compressed import is_compressed
+
+    return not is_compressed(path)
+
+
+def start_workers(
+    path: str, *, workers: int | None = None, range_bytes: int = RANGE_BYTES
+) -> Workers:
+    """Fork the workers for ``check_columnar(path)`` now (before rules and detection)."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 0
+    w = workers if workers is not None else workers_wanted()
+    return Workers(min(w, max(1, -(-size // range_bytes))))
 
 
 def check_columnar(
@@ -251,37 +298,33 @@ def check_columnar(
     workers: int | None = None,
     range_bytes: int = RANGE_BYTES,
     min_bytes: int | None = None,
+    started: Workers | None = None,
 ) -> CheckResult | None:
     """Replay one file through the rules (as ``Pipeline.replay`` would), or None.
 
     None: the file needs the line-by-line path (not a regular file, a compressed one,
     first lines without any timestamp, a format or a shape the columnar path does not
-    cover); nothing was emitted.
+    cover); nothing was emitted. ``started``: workers from :func:`start_workers` (for
+    this path), which this call closes.
     """
+    pool = started
     try:
-        if not os.path.isfile(path):
+        if not columnar_candidate(path, min_bytes=min_bytes):
             return None
         size = os.stat(path).st_size
-    except OSError:
-        return None
-    if size < (MIN_BYTES if min_bytes is None else min_bytes):
-        return None
-    from logwatch_tui.sources.compressed import is_compressed
-
-    if is_compressed(path):
-        return None
-    # Workers first: their start-up overlaps the detection below.
-    w = workers if workers is not None else workers_wanted()
-    pool = _Workers(min(w, -(-size // range_bytes)))
-    try:
+        if pool is None:
+            pool = start_workers(path, workers=workers, range_bytes=range_bytes)
         custom = custom_formats or []
         forced = make_format(format_name, custom=custom) if format_name else None
         cands = (
             [make_format(n, custom=custom) for n in format_names(custom=custom)] if custom else None
         )
         return _check(path, rules, size, forced, cands, pool, range_bytes)
+    except OSError:
+        return None
     finally:
-        pool.close()
+        if pool is not None:
+            pool.close()
 
 
 def split_lines(data: bytes) -> list[str]:
@@ -328,20 +371,30 @@ def _check(
     size: int,
     forced,
     cands,
-    pool: _Workers,
+    pool: Workers,
     range_bytes: int,
 ) -> CheckResult | None:
     got = _first_lines(path)
     if got is None:
         return None
     lines, rest = got
+    probes = probes_for(rules, path)
+    ranges = line_ranges(path, rest, size, range_bytes) if rest < size else []
+    running = None
+    guess = guess_columnar(lines) if ranges and pool.parallel and forced is None else None
+    if guess is not None:  # the workers start now, while the format is being detected
+        running = pool.start([(path, a, b, guess, probes) for a, b in ranges])
     parser = SourceParser(path, forced=forced, candidates=cands)
     batch = parser.feed(lines, first_line=1)
     if not parser.has_timestamps:  # ``check`` tells the user so: the line-by-line path
         return None
-    plan = compile_columnar(parser) if rest < size else None
-    if rest < size and plan is None:
+    plan = compile_columnar(parser) if ranges else None
+    if ranges and plan is None:
         return None
+    if plan is not None and (guess is None or guess.work() != plan.work()):
+        if running is not None:  # guessed wrong: those results are not this plan's
+            pool.restart()
+        running = pool.start([(path, a, b, plan, probes) for a, b in ranges])
     engine = RuleEngine(rules)
     result = CheckResult(events=[], format_name=parser.format.name)
     events = result.events
@@ -351,14 +404,11 @@ def _check(
         if h:
             result.counts[lvl] += 1
             result.total_records += 1
-    if rest < size:
-        assert plan is not None
+    if plan is not None and running is not None:
         fmt = parser.format
-        probes = probes_for(rules, path)
-        ranges = line_ranges(path, rest, size, range_bytes)
         _log.info("%s: columnar path, %d byte ranges after the first lines", path, len(ranges))
         last = plan.last_epoch
-        for summary in pool.map([(path, a, b, plan, probes) for a, b in ranges]):
+        for summary in running:
             if not summary.covered:
                 _log.info(
                     "%s: line-by-line path (%s at byte %d)", path, summary.reason, summary.offset
@@ -381,4 +431,13 @@ def _check(
     return result
 
 
-__all__ = ["CheckResult", "check_columnar", "line_ranges", "probes_for", "split_lines"]
+__all__ = [
+    "CheckResult",
+    "Workers",
+    "check_columnar",
+    "columnar_candidate",
+    "line_ranges",
+    "probes_for",
+    "split_lines",
+    "start_workers",
+]
