@@ -138,8 +138,10 @@ _PREFIX = "Aaa 00 00:00:00 "
 _PREFIX_LO = np.frombuffer(_PREFIX.encode(), np.uint8).copy()
 _PREFIX_SPAN = np.array([25, 25, 25, 0, 0, 9, 0, 9, 9, 0, 9, 9, 0, 9, 9, 0], np.uint8)
 WINDOW = 64
-"""Bytes per line after the prefix in which host, tag and first word are looked for."""
-_WCOLS = np.arange(WINDOW, dtype=np.uint8)
+"""Bytes per line after the prefix in which host, tag and first word are looked for
+(one bit per byte in a 64-bit word)."""
+_ONE = np.uint64(1)
+_ALL = np.uint64((1 << 64) - 1)
 
 
 def _rows(padded: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
@@ -150,10 +152,25 @@ def _rows(padded: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
     return view[at]
 
 
-def _first(mask: np.ndarray) -> np.ndarray:
-    """Per row, the column of the first True; -1 where there is none."""
-    i = mask.argmax(axis=1)
-    return np.where(mask[np.arange(len(i)), i], i, -1)
+def _bits(mask: np.ndarray) -> np.ndarray:
+    """An (n, 64) bool matrix as one uint64 per row (bit k: column k)."""
+    return np.packbits(mask, axis=1, bitorder="little").view("<u8").ravel()
+
+
+def _from(bits: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """``bits`` with the columns before ``k`` cleared (all cleared where k >= 64)."""
+    return np.where(k < 64, bits & (_ALL << np.minimum(k, 63).astype(np.uint64)), 0)
+
+
+def _lowest(bits: np.ndarray) -> np.ndarray:
+    """Column of the lowest set bit per row; -1 where none is set."""
+    low = bits & (~bits + _ONE)
+    return np.frexp(low.astype(np.float64))[1].astype(np.int64) - 1  # exact: powers of two
+
+
+def _bit(bits: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Whether column ``k`` (0-63) is set, per row."""
+    return ((bits >> np.clip(k, 0, 63).astype(np.uint64)) & _ONE).astype(bool)
 
 
 def _syslog_words(
@@ -165,10 +182,11 @@ def _syslog_words(
     the host (bytes up to the next space, at least one), a space, then an optional tag
     — a run of bytes other than space, newline, ``:[]`` (at least one), an optional
     ``[…]`` (no ``]`` or newline inside) and ``": "`` — and the word (bytes up to the
-    next space or newline, at least one here). Rows whose host, tag or word do not end
-    inside :data:`WINDOW` are matched with the regex itself.
+    next space or newline, at least one here). The :data:`WINDOW` bytes after the
+    prefix become one bit mask per separator, and each "next separator from here" is
+    the lowest set bit of a mask. Rows whose host, tag or word do not end inside the
+    window are matched with the regex itself.
     """
-    n = len(starts)
     if int((nl - starts).min()) < 18:  # prefix, a host byte, a space, a word byte
         return "a line that is not a plain RFC 3164 header"
     pre = _rows(padded, starts, 16)
@@ -180,32 +198,30 @@ def _syslog_words(
     ):
         return "a line that is not a plain RFC 3164 header"
     win = _rows(padded, starts + 16, WINDOW)
-    space = win == 32
-    newline = win == 10
+    space = _bits(win == 32)
+    newline = _bits(win == 10)
+    colon = _bits(win == 58)
+    opening = _bits(win == 91)
+    closing = _bits(win == 93)
     blank = space | newline
-    he = _first(blank)  # host end
-    r = np.arange(n)
-    bad = (he <= 0) | newline[r, he]  # no host byte, or the line ends in the host
-    t0 = (he + 1).astype(np.uint8)  # tag (or word) start
-    after = t0[:, None] <= _WCOLS
-    stop = blank | (win == 58) | (win == 91) | (win == 93)
-    a = _first(stop & after)  # end of the tag's name
+    he = _lowest(blank)  # host end
+    bad = (he <= 0) | _bit(newline, he)  # no host byte, or the line ends in the host
+    t0 = he + 1  # tag (or word) start
+    a = _lowest(_from(blank | colon | opening | closing, t0))  # end of the tag's name
     bad |= a < 0
-    a = np.maximum(a, 0)
+    named = a > t0
     c = a.copy()  # where ": " must be
-    bracket = (win[r, a] == 91) & (a > t0)
+    bracket = named & _bit(opening, a)
     if bracket.any():
-        b = _first(((win == 93) | newline) & (a.astype(np.uint8)[:, None] < _WCOLS))
+        b = _lowest(_from(closing | newline, a + 1))
         bad |= bracket & (b < 0)
-        closed = bracket & (b >= 0) & (win[r, np.maximum(b, 0)] == 93)
+        closed = bracket & (b >= 0) & _bit(closing, b)
         c = np.where(closed, b + 1, c)
-    cc = np.minimum(c, WINDOW - 2)
-    tag = (a > t0) & (c <= WINDOW - 2) & (win[r, cc] == 58) & (win[r, cc + 1] == 32)
-    # a tag that might continue past the window: decided by the regex
-    bad |= (a > t0) & ~tag & (c > WINDOW - 2)
+    tag = named & (c <= WINDOW - 2) & _bit(colon, c) & _bit(space, c + 1)
+    bad |= named & ~tag & (c > WINDOW - 2)  # ": " might follow past the window
     ws = np.where(tag, c + 2, t0)
-    we = _first(blank & (ws.astype(np.uint8)[:, None] <= _WCOLS))
-    bad |= (we < 0) | (ws >= WINDOW)
+    we = _lowest(_from(blank, ws))
+    bad |= we < 0
     base = starts + 16
     ws = base + ws
     we = base + we
@@ -227,23 +243,26 @@ _KEY_BYTES = 24
 def _word_levels(text: str, padded: np.ndarray, ws: np.ndarray, we: np.ndarray, wm) -> np.ndarray:
     """``wm[word]`` per line, asking the map once per distinct word.
 
-    Words are keyed by their bytes (three masked 8-byte words and the length), hashed,
-    grouped with ``np.unique``; every member of a group is checked to have the same
-    key as its representative, so a hash collision costs speed, never a wrong level.
+    Words are keyed by their bytes (up to three masked 8-byte words and the length),
+    hashed, grouped with ``np.unique``; every member of a group is checked to have the
+    same key as its representative, so a hash collision costs speed, never a wrong level.
     """
     n = len(ws)
     length = we - ws
+    chunks = min(_KEY_BYTES, int(length.max())) + 7 >> 3
     keys = []
     h = length.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    for j in range(0, _KEY_BYTES, 8):
+    for j in range(0, 8 * chunks, 8):
         k = _rows(padded, ws + j, 8).view("<u8").ravel()
         k = k & _MASKS[np.clip(length - j, 0, 8)]
         keys.append(k)
         h ^= k
         h *= np.uint64(0xFF51AFD7ED558CCD)
         h ^= h >> np.uint64(29)
-    _, rep_of, inv = np.unique(h, return_index=True, return_inverse=True)
+    _, inv = np.unique(h, return_inverse=True)
     inv = inv.ravel()
+    rep_of = np.empty(int(inv.max()) + 1, np.int64)
+    rep_of[inv] = np.arange(n)  # one line per group (the last one)
     same = length == length[rep_of][inv]
     for k in keys:
         same &= k == k[rep_of][inv]
