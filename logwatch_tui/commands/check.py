@@ -24,24 +24,26 @@ def format_alert_line(ev: AlertEvent) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from logwatch_tui.pipeline import Pipeline, PipelineUpdate
+    columnar = os.environ.get("LOGWATCH_TUI_COLUMNAR", "1") != "0"
+    workers = None
+    if columnar and len(args.sources) == 1:
+        from logwatch_tui.ingest.check import columnar_candidate, start_workers
 
+        if columnar_candidate(args.sources[0]):  # fork now: their start-up overlaps ours
+            workers = start_workers(args.sources[0])
+    try:
+        return _check(args, columnar, workers)
+    finally:
+        if workers is not None:
+            workers.close()
+
+
+def _check(args: argparse.Namespace, columnar: bool, workers) -> int:
     cfg = config_for(args)
     rules, _ = rules_for(args, required=True)
     paths = check_sources(args.sources)
     fired = 0
     out = sys.stdout
-    from logwatch_tui.commands.timestamps import untimed_files
-
-    untimed = untimed_files(paths, format_name=args.format, custom=cfg.formats)
-    for p, fmt in untimed.items():  # windows over made-up times would raise false alerts
-        err(
-            f"{p}: no timestamps in its lines (format {fmt}); time-window rules are not "
-            "evaluated on it. Use --format or a [[formats]] entry with a 'ts' group."
-        )
-    paths = [p for p in paths if p not in untimed]
-    if not paths:
-        return 2
 
     def show(ev: AlertEvent) -> None:
         nonlocal fired
@@ -52,11 +54,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         else:
             out.write(format_alert_line(ev) + "\n")
 
-    if len(paths) == 1 and os.environ.get("LOGWATCH_TUI_COLUMNAR", "1") != "0":
-        # Worker processes and columns; None when the file needs the line-by-line path.
+    if len(paths) == 1 and columnar:
+        # Worker processes and columns; None when the file needs the line-by-line path
+        # (which includes a file without timestamps: the probe below says so).
         from logwatch_tui.ingest.check import check_columnar
 
-        res = check_columnar(paths[0], rules, format_name=args.format, custom_formats=cfg.formats)
+        same = workers is not None and os.path.abspath(args.sources[0]) == os.path.abspath(paths[0])
+        res = check_columnar(
+            paths[0],
+            rules,
+            format_name=args.format,
+            custom_formats=cfg.formats,
+            started=workers if same else None,
+        )
         if res is not None:
             for ev in res.events:
                 show(ev)
@@ -68,6 +78,19 @@ def cmd_check(args: argparse.Namespace) -> int:
                 fmts = f"{paths[0]}: {res.format_name}"
                 _summary(out, res.total_records, res.total_lines, fmts, res.counts, fired)
             return 1 if fired else 0
+
+    from logwatch_tui.commands.timestamps import untimed_files
+
+    untimed = untimed_files(paths, format_name=args.format, custom=cfg.formats)
+    for p, fmt in untimed.items():  # windows over made-up times would raise false alerts
+        err(
+            f"{p}: no timestamps in its lines (format {fmt}); time-window rules are not "
+            "evaluated on it. Use --format or a [[formats]] entry with a 'ts' group."
+        )
+    paths = [p for p in paths if p not in untimed]
+    if not paths:
+        return 2
+    from logwatch_tui.pipeline import Pipeline, PipelineUpdate
 
     def sink(upd: PipelineUpdate) -> None:
         for notice in upd.notices:

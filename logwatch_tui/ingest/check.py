@@ -1,13 +1,18 @@
 """``check`` over one file through the columnar path: worker processes, then the engine.
 
-The first chunk (the same 1 MB the line-by-line path reads first) is parsed in this
-process by the source's own :class:`~logwatch_tui.core.formats.detect.SourceParser`:
-that settles the format (and syslog's year) exactly as the line-by-line path would,
-and the batch is fed to the engine as it is. If the format compiles for the columnar
-path (:func:`~logwatch_tui.core.formats.columnar.compile_columnar`), the rest of the
+The first lines (the :data:`FIRST_LINES` that ``check`` probes for timestamps) are
+parsed in this process by the source's own
+:class:`~logwatch_tui.core.formats.detect.SourceParser`: that settles the format (and
+syslog's year) exactly as the line-by-line path would — detection looks at the first
+:data:`~logwatch_tui.core.formats.detect.SAMPLE` lines, the year at the first
+timestamp — and answers ``check``'s question whether the file carries timestamps at
+all, on the same lines. The batch is fed to the engine as it is. If the format
+compiles for the columnar path
+(:func:`~logwatch_tui.core.formats.columnar.compile_columnar`), the rest of the
 file is cut into byte ranges on line boundaries and parsed by worker processes
 (:func:`~logwatch_tui.ingest.columns.parse_range`) into epochs and levels, with each
-rule's candidate lines pre-selected.
+rule's candidate lines pre-selected. The workers are forked first thing, so their
+start-up (numpy) overlaps this process's detection.
 
 The engine (:class:`~logwatch_tui.core.engine.RuleEngine`, unchanged) then sees, per
 range, a *compact* batch: the candidate lines as records with their text, message,
@@ -20,6 +25,9 @@ Any range the workers cannot cover (a continuation line, a line of another shape
 year rollover, non-ASCII text…) makes :func:`check_columnar` return None before
 anything is emitted: the caller then runs the line-by-line path. Never a different
 answer.
+
+Nothing here imports the pipeline, the sources' receivers or numpy: this process's
+start-up is part of every ``check``.
 """
 
 from __future__ import annotations
@@ -32,8 +40,8 @@ from dataclasses import dataclass, field
 
 from logwatch_tui.core.engine import RuleEngine, required_literal
 from logwatch_tui.core.formats import format_names, make_format
-from logwatch_tui.core.formats.columnar import HALF_YEAR, compile_columnar
-from logwatch_tui.core.formats.detect import SourceParser
+from logwatch_tui.core.formats.columnar import HALF_YEAR, compile_columnar, guess_columnar
+from logwatch_tui.core.formats.detect import SAMPLE, SourceParser
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.record import AlertEvent, LineBatch
 from logwatch_tui.core.rule_regex import pattern_risk, short_limit
@@ -42,8 +50,11 @@ from logwatch_tui.ingest.summary import RangeSummary, RuleProbe
 
 _log = logging.getLogger(__name__)
 
-FIRST_CHUNK = 1 << 20
-"""The line-by-line path's chunk size: the first chunk is parsed by it, here too."""
+FIRST_LINES = 2 * SAMPLE
+"""Lines parsed in this process: the lines ``check`` probes for timestamps
+(:data:`logwatch_tui.commands.timestamps.PROBE_LINES`), enough to settle detection."""
+PROBE_CHUNK = 256 << 10
+"""The probe reads this much first; :data:`FIRST_LINES` must lie within it."""
 RANGE_BYTES = 8 << 20
 """Byte range per worker task: big enough to amortise, small enough to bound memory."""
 MIN_BYTES = 16 << 20
@@ -172,7 +183,27 @@ def _load_worker_modules() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _keep_freed_memory()
     import logwatch_tui.ingest.columns  # noqa: F401
+
+
+def _keep_freed_memory() -> None:
+    """glibc: keep the arrays of one range for the next instead of giving them back.
+
+    Each range allocates the same few large blocks (its bytes, its windows and columns);
+    by default glibc maps and unmaps each one, and every range pays page faults again
+    (a third of the workers' CPU time, measured). A worker's memory is its peak either way.
+    """
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc: nothing to tune
+        return
+    m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3
+    mallopt(m_mmap_threshold, 32 << 20)  # glibc's largest allowed value
+    mallopt(m_trim_threshold, 1 << 30)
+    mallopt(m_top_pad, 64 << 20)
 
 
 def _parse_task(args: tuple) -> RangeSummary:
@@ -184,31 +215,79 @@ def _parse_task(args: tuple) -> RangeSummary:
         return RangeSummary(args[1], args[2], False, f"columnar parser failed: {exc!r}")
 
 
-class _Workers:
-    """Worker processes, started early: their imports overlap the parent's first chunk."""
+class Workers:
+    """Worker processes for one ``check``, started as early as possible.
+
+    Forked first thing (:func:`start_workers`), so their start-up (numpy) overlaps
+    this process's reading of rules and detection; :meth:`start` hands them all the
+    ranges at once and they begin at once.
+    """
 
     def __init__(self, n: int) -> None:
+        self.n = n
         self.pool = None
-        if n > 1:
+        self._spawn()
+
+    def _spawn(self) -> None:
+        if self.n > 1:
             import multiprocessing as mp
 
             # fork: workers start in ms and share the parent's imported modules; nothing
             # else runs in this process while check parses, so fork is safe here.
             method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-            self.pool = mp.get_context(method).Pool(n, initializer=_load_worker_modules)
+            self.pool = mp.get_context(method).Pool(self.n, initializer=_load_worker_modules)
+
+    @property
+    def parallel(self) -> bool:
+        return self.pool is not None
+
+    def start(self, tasks: list[tuple]) -> Iterator[RangeSummary]:
+        """The tasks' summaries in order; worker processes start on them now."""
+        if self.pool is None or len(tasks) <= 1:
+            return map(_parse_task, tasks)  # in this process, as they are asked for
+        return self.pool.imap(_parse_task, tasks)
 
     def map(self, tasks: list[tuple]) -> Iterator[RangeSummary]:
-        if self.pool is None or len(tasks) <= 1:
-            for t in tasks:
-                yield _parse_task(t)
-            return
-        yield from self.pool.imap(_parse_task, tasks)
+        return self.start(tasks)
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+
+    def restart(self) -> None:
+        """Drop whatever the workers were doing (their results are not wanted)."""
+        self.close()
+        self._spawn()
+
+
+def columnar_candidate(path: str, *, min_bytes: int | None = None) -> bool:
+    """Whether ``path`` is a file :func:`check_columnar` may take (regular, big, plain)."""
+    try:
+        if not os.path.isfile(path):
+            return False
+        size = os.stat(path).st_size
+    except OSError:
+        return False
+    if size < (MIN_BYTES if min_bytes is None else min_bytes):
+        return False
+    from logwatch_tui.sources.compressed import is_compressed
+
+    # workers cut at LF; a file whose lines end in a lone CR takes the line path
+    return not is_compressed(path) and not _lines_end_in_cr(path)
+
+
+def start_workers(
+    path: str, *, workers: int | None = None, range_bytes: int = RANGE_BYTES
+) -> Workers:
+    """Fork the workers for ``check_columnar(path)`` now (before rules and detection)."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 0
+    w = workers if workers is not None else workers_wanted()
+    return Workers(min(w, max(1, -(-size // range_bytes))))
 
 
 def _lines_end_in_cr(path: str) -> bool:
@@ -227,34 +306,71 @@ def check_columnar(
     workers: int | None = None,
     range_bytes: int = RANGE_BYTES,
     min_bytes: int | None = None,
+    started: Workers | None = None,
 ) -> CheckResult | None:
     """Replay one file through the rules (as ``Pipeline.replay`` would), or None.
 
-    None: the file needs the line-by-line path (not a regular file, a format or a
-    shape the columnar path does not cover); nothing was emitted.
+    None: the file needs the line-by-line path (not a regular file, a compressed one,
+    first lines without any timestamp, a format or a shape the columnar path does not
+    cover); nothing was emitted. ``started``: workers from :func:`start_workers` (for
+    this path), which this call closes.
     """
-    custom = custom_formats or []
-    forced = make_format(format_name, custom=custom) if format_name else None
-    cands = [make_format(n, custom=custom) for n in format_names(custom=custom)] if custom else None
+    pool = started
     try:
-        if not os.path.isfile(path):
+        if not columnar_candidate(path, min_bytes=min_bytes):
             return None
         size = os.stat(path).st_size
+        if pool is None:
+            pool = start_workers(path, workers=workers, range_bytes=range_bytes)
+        custom = custom_formats or []
+        forced = make_format(format_name, custom=custom) if format_name else None
+        cands = (
+            [make_format(n, custom=custom) for n in format_names(custom=custom)] if custom else None
+        )
+        return _check(path, rules, size, forced, cands, pool, range_bytes)
     except OSError:
         return None
-    if size < (MIN_BYTES if min_bytes is None else min_bytes):
-        return None
-    if _lines_end_in_cr(path):  # workers cut at LF; the line path reads CR as LF
-        return None
-    pool = None
-    if size > FIRST_CHUNK:
-        w = workers if workers is not None else workers_wanted()
-        pool = _Workers(min(w, -(-(size - FIRST_CHUNK) // range_bytes)))
-    try:
-        return _check(path, rules, size, forced, cands, pool, range_bytes)
     finally:
         if pool is not None:
             pool.close()
+
+
+def split_lines(data: bytes) -> list[str]:
+    """Complete lines of a chunk as text, exactly as the pipeline cuts them
+    (``logwatch_tui.pipeline.split_lines``, whose module is not imported here)."""
+    text = data.decode("utf-8", "replace")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if "\r" in text:
+        lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+    return lines
+
+
+def _first_lines(path: str) -> tuple[list[str], int] | None:
+    """The first :data:`FIRST_LINES` lines and the byte offset after them, or None.
+
+    Read as ``check``'s timestamp probe reads them (the first :data:`PROBE_CHUNK` of
+    the file, whole lines); None when they do not all lie in it (very long lines).
+    """
+    from logwatch_tui.sources.file import read_chunks
+
+    chunks = read_chunks(path, chunk_size=PROBE_CHUNK)
+    try:
+        first = next(chunks, None)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+    if first is None or first.offset != 0:
+        return None
+    data = first.data
+    end = -1
+    for _ in range(FIRST_LINES):
+        end = data.find(b"\n", end + 1)
+        if end == -1:
+            return None
+    return split_lines(data[: end + 1]), end + 1
 
 
 def _check(
@@ -263,30 +379,32 @@ def _check(
     size: int,
     forced,
     cands,
-    pool: _Workers | None,
+    pool: Workers,
     range_bytes: int,
 ) -> CheckResult | None:
-    from logwatch_tui.pipeline import split_lines
-    from logwatch_tui.sources.file import read_chunks
-
-    chunks = read_chunks(path, chunk_size=FIRST_CHUNK)
-    first = next(chunks, None)
-    close = getattr(chunks, "close", None)
-    if close is not None:
-        close()
-    engine = RuleEngine(rules)
+    got = _first_lines(path)
+    if got is None:
+        return None
+    lines, rest = got
+    probes = probes_for(rules, path)
+    ranges = line_ranges(path, rest, size, range_bytes) if rest < size else []
+    running = None
+    guess = guess_columnar(lines) if ranges and pool.parallel and forced is None else None
+    if guess is not None:  # the workers start now, while the format is being detected
+        running = pool.start([(path, a, b, guess, probes) for a, b in ranges])
     parser = SourceParser(path, forced=forced, candidates=cands)
+    batch = parser.feed(lines, first_line=1)
+    if not parser.has_timestamps:  # ``check`` tells the user so: the line-by-line path
+        return None
+    plan = compile_columnar(parser) if ranges else None
+    if ranges and plan is None:
+        return None
+    if plan is not None and (guess is None or guess.work() != plan.work()):
+        if running is not None:  # guessed wrong: those results are not this plan's
+            pool.restart()
+        running = pool.start([(path, a, b, plan, probes) for a, b in ranges])
+    engine = RuleEngine(rules)
     result = CheckResult(events=[], format_name=parser.format.name)
-    if first is None:
-        return result
-    lines = split_lines(first.data)
-    if not lines:
-        return None
-    batch = parser.feed(lines, first_line=first.first_line)
-    rest = first.offset + len(first.data)
-    plan = compile_columnar(parser) if rest < size else None
-    if rest < size and (plan is None or pool is None):
-        return None
     events = result.events
     events.extend(engine.feed(batch))
     result.total_lines += len(batch.lines)
@@ -294,15 +412,11 @@ def _check(
         if h:
             result.counts[lvl] += 1
             result.total_records += 1
-    result.format_name = parser.format.name
-    if rest < size:
-        assert plan is not None and pool is not None
+    if plan is not None and running is not None:
         fmt = parser.format
-        probes = probes_for(rules, path)
-        ranges = line_ranges(path, rest, size, range_bytes)
-        _log.info("%s: columnar path, %d byte ranges after the first chunk", path, len(ranges))
+        _log.info("%s: columnar path, %d byte ranges after the first lines", path, len(ranges))
         last = plan.last_epoch
-        for summary in pool.map([(path, a, b, plan, probes) for a, b in ranges]):
+        for summary in running:
             if not summary.covered:
                 _log.info(
                     "%s: line-by-line path (%s at byte %d)", path, summary.reason, summary.offset
@@ -321,8 +435,17 @@ def _check(
             result.total_records += summary.lines
     events.extend(engine.finish())
     result.rule_notices = [n.message for n in engine.take_notices()]
-    result.notice = parser.notice  # the ranges were all headers: only the first chunk counts
+    result.notice = parser.notice  # the ranges were all headers: only the first lines count
     return result
 
 
-__all__ = ["CheckResult", "check_columnar", "line_ranges", "probes_for"]
+__all__ = [
+    "CheckResult",
+    "Workers",
+    "check_columnar",
+    "columnar_candidate",
+    "line_ranges",
+    "probes_for",
+    "split_lines",
+    "start_workers",
+]

@@ -3,10 +3,14 @@
 A range is read with ``os.pread`` and cut into lines with one numpy pass over its
 bytes; no Python object is made per line where it can be avoided:
 
-* **bsd-syslog**: one ``findall`` over the range's text captures each line's first
-  message word (the only per-line objects, made in C), mapped to levels through the
-  format's word map; timestamps are the first 15 bytes of each line — compared as
-  byte columns to find where the second changes, converted once per distinct second;
+* **bsd-syslog**: the header (``Mmm dd hh:mm:ss host app[pid]: word``) is read with
+  array operations on a byte window per line — the fixed 16-byte prefix checked
+  column by column, host, tag and the message's first word found as the first
+  separator in each row — and the first words are grouped by their bytes, so the
+  format's word map is asked once per distinct word (a line whose header does not fit
+  the window is read with the regex); timestamps are the first 15 bytes of each line,
+  compared as byte columns to find where the minute changes, converted once per
+  distinct minute;
 * **json**: the format's own batch parse (one ``orjson`` load of the whole range).
 
 The range is *covered* only when every line is a header of the format with a
@@ -96,14 +100,15 @@ def line_starts(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _syslog_epochs(arr: np.ndarray, starts: np.ndarray, year: int) -> np.ndarray | None:
     """Epochs from the first 15 bytes of each line, converted once per distinct minute.
 
-    The 15 bytes are compared as two overlapping 8-byte words per line (bytes 0-7 and
-    7-14) to find where the second changes; ``hh:mm:ss`` within one minute is the
-    minute's epoch plus the seconds (local-time shifts happen on whole minutes).
+    Bytes 0-11 (``Mmm dd hh:mm``) are compared as two overlapping 8-byte words per
+    line (bytes 0-7 and 4-11) to find where the minute changes; ``ss`` is added as
+    an array (local-time shifts happen on whole minutes). The caller checked that
+    bytes 13-14 are digits.
     """
     n = len(starts)
     rows = np.lib.stride_tricks.as_strided(arr, shape=(len(arr) - 7, 8), strides=(1, 1))
     lo = rows[starts].view("<u8").ravel()
-    hi = rows[starts + 7].view("<u8").ravel()
+    hi = rows[starts + 4].view("<u8").ravel()
     changed = np.empty(n, bool)
     changed[0] = True
     np.not_equal(lo[1:], lo[:-1], out=changed[1:])
@@ -113,29 +118,176 @@ def _syslog_epochs(arr: np.ndarray, starts: np.ndarray, year: int) -> np.ndarray
     vals = np.empty(len(pos), np.float64)
     minutes: dict[bytes, float | None] = {}
     for j, p in enumerate(starts[pos].tolist()):
-        key = bytes(arr[p : p + 15])
-        ss = int(key[13:15])
-        if ss > 59:
-            return None
-        base = minutes.get(key[:12], -1.0)
+        key = arr[p : p + 12].tobytes()
+        base = minutes.get(key, -1.0)
         if base == -1.0:
-            base = convert(key[:12].decode("ascii") + ":00")
-            minutes[key[:12]] = base
+            base = convert(key.decode("ascii") + ":00")
+            minutes[key] = base
         if base is None:
             return None
-        vals[j] = base + ss
-    return np.repeat(vals, np.diff(np.append(pos, n)))
+        vals[j] = base
+    ss = (arr[starts + 13].astype(np.int64) - 48) * 10 + (arr[starts + 14] - 48)
+    if n and int(ss.max()) > 59:
+        return None
+    return np.repeat(vals, np.diff(np.append(pos, n))) + ss
+
+
+# The fixed prefix "Mmm dd hh:mm:ss " of a header, per column: bytes from LO to LO+SPAN
+# (column 4, the day's tens, is a space or a digit: checked on its own).
+_PREFIX = "Aaa 00 00:00:00 "
+_PREFIX_LO = np.frombuffer(_PREFIX.encode(), np.uint8).copy()
+_PREFIX_SPAN = np.array([25, 25, 25, 0, 0, 9, 0, 9, 9, 0, 9, 9, 0, 9, 9, 0], np.uint8)
+WINDOW = 64
+"""Bytes per line after the prefix in which host, tag and first word are looked for
+(one bit per byte in a 64-bit word)."""
+_ONE = np.uint64(1)
+_ALL = np.uint64((1 << 64) - 1)
+
+
+def _rows(padded: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
+    """``padded[at[i] : at[i] + width]`` for every i, as an (n, width) copy."""
+    view = np.lib.stride_tricks.as_strided(
+        padded, shape=(len(padded) - width + 1, width), strides=(1, 1)
+    )
+    return view[at]
+
+
+def _bits(mask: np.ndarray) -> np.ndarray:
+    """An (n, 64) bool matrix as one uint64 per row (bit k: column k)."""
+    return np.packbits(mask, axis=1, bitorder="little").view("<u8").ravel()
+
+
+def _from(bits: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """``bits`` with the columns before ``k`` cleared (all cleared where k >= 64)."""
+    return np.where(k < 64, bits & (_ALL << np.minimum(k, 63).astype(np.uint64)), 0)
+
+
+def _lowest(bits: np.ndarray) -> np.ndarray:
+    """Column of the lowest set bit per row; -1 where none is set."""
+    low = bits & (~bits + _ONE)
+    return np.frexp(low.astype(np.float64))[1].astype(np.int64) - 1  # exact: powers of two
+
+
+def _bit(bits: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Whether column ``k`` (0-63) is set, per row."""
+    return ((bits >> np.clip(k, 0, 63).astype(np.uint64)) & _ONE).astype(bool)
+
+
+def _syslog_words(
+    text: str, padded: np.ndarray, starts: np.ndarray, nl: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | str:
+    r"""(start, end) of every line's first message word, or why a line is no plain header.
+
+    Exactly :data:`_BSD_WORDS`: ``[A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d``, a space,
+    the host (bytes up to the next space, at least one), a space, then an optional tag
+    — a run of bytes other than space, newline, ``:[]`` (at least one), an optional
+    ``[…]`` (no ``]`` or newline inside) and ``": "`` — and the word (bytes up to the
+    next space or newline, at least one here). The :data:`WINDOW` bytes after the
+    prefix become one bit mask per separator, and each "next separator from here" is
+    the lowest set bit of a mask. Rows whose host, tag or word do not end inside the
+    window are matched with the regex itself.
+    """
+    if int((nl - starts).min()) < 18:  # prefix, a host byte, a space, a word byte
+        return "a line that is not a plain RFC 3164 header"
+    pre = _rows(padded, starts, 16)
+    day = pre[:, 4].copy()
+    pre[:, 4] = 48  # the day's tens: a space or a digit
+    if (
+        not ((pre - _PREFIX_LO) <= _PREFIX_SPAN).all()
+        or not ((day == 32) | ((day - 48) <= 9)).all()
+    ):
+        return "a line that is not a plain RFC 3164 header"
+    win = _rows(padded, starts + 16, WINDOW)
+    space = _bits(win == 32)
+    newline = _bits(win == 10)
+    colon = _bits(win == 58)
+    opening = _bits(win == 91)
+    closing = _bits(win == 93)
+    blank = space | newline
+    he = _lowest(blank)  # host end
+    bad = (he <= 0) | _bit(newline, he)  # no host byte, or the line ends in the host
+    t0 = he + 1  # tag (or word) start
+    a = _lowest(_from(blank | colon | opening | closing, t0))  # end of the tag's name
+    bad |= a < 0
+    named = a > t0
+    c = a.copy()  # where ": " must be
+    bracket = named & _bit(opening, a)
+    if bracket.any():
+        b = _lowest(_from(closing | newline, a + 1))
+        bad |= bracket & (b < 0)
+        closed = bracket & (b >= 0) & _bit(closing, b)
+        c = np.where(closed, b + 1, c)
+    tag = named & (c <= WINDOW - 2) & _bit(colon, c) & _bit(space, c + 1)
+    bad |= named & ~tag & (c > WINDOW - 2)  # ": " might follow past the window
+    ws = np.where(tag, c + 2, t0)
+    we = _lowest(_from(blank, ws))
+    bad |= we < 0
+    base = starts + 16
+    ws = base + ws
+    we = base + we
+    for i in np.flatnonzero(bad).tolist():
+        m = _BSD_WORDS.match(text, int(starts[i]), int(nl[i]))
+        if m is None or m.end() != int(nl[i]):
+            return "a line that is not a plain RFC 3164 header"
+        ws[i], we[i] = m.span(1)
+    if not (we > ws).all():
+        return "a message starting with a space or empty"
+    return ws, we
+
+
+_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], np.uint64)
+_KEY_BYTES = 24
+"""Words up to this long are grouped by their bytes; longer ones are looked up one by one."""
+
+
+def _word_levels(text: str, padded: np.ndarray, ws: np.ndarray, we: np.ndarray, wm) -> np.ndarray:
+    """``wm[word]`` per line, asking the map once per distinct word.
+
+    Words are keyed by their bytes (up to three masked 8-byte words and the length),
+    hashed, grouped with ``np.unique``; every member of a group is checked to have the
+    same key as its representative, so a hash collision costs speed, never a wrong level.
+    """
+    n = len(ws)
+    length = we - ws
+    chunks = min(_KEY_BYTES, int(length.max())) + 7 >> 3
+    keys = []
+    h = length.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    for j in range(0, 8 * chunks, 8):
+        k = _rows(padded, ws + j, 8).view("<u8").ravel()
+        k = k & _MASKS[np.clip(length - j, 0, 8)]
+        keys.append(k)
+        h ^= k
+        h *= np.uint64(0xFF51AFD7ED558CCD)
+        h ^= h >> np.uint64(29)
+    _, inv = np.unique(h, return_inverse=True)
+    inv = inv.ravel()
+    rep_of = np.empty(int(inv.max()) + 1, np.int64)
+    rep_of[inv] = np.arange(n)  # one line per group (the last one)
+    same = length == length[rep_of][inv]
+    for k in keys:
+        same &= k == k[rep_of][inv]
+    levels = np.empty(n, np.int16)
+    if same.all():
+        s, e = ws[rep_of].tolist(), we[rep_of].tolist()
+        lv = np.fromiter((wm[text[a:b]] for a, b in zip(s, e)), np.int16, len(s))
+        levels[:] = lv[inv]
+        long = np.flatnonzero(length > _KEY_BYTES)
+    else:  # a collision: every word on its own
+        long = np.arange(n)
+    for i in long.tolist():
+        levels[i] = wm[text[int(ws[i]) : int(we[i])]]
+    return levels
 
 
 def _parse_syslog(
     text: str, arr: np.ndarray, starts: np.ndarray, nl: np.ndarray, plan: ColumnarPlan
 ) -> tuple[np.ndarray, np.ndarray, str]:
     n = len(starts)
-    words = _BSD_WORDS.findall(text)
-    if len(words) != n:
-        return None, None, "a line that is not a plain RFC 3164 header"  # type: ignore[return-value]
-    if "" in words:
-        return None, None, "a message starting with a space or empty"  # type: ignore[return-value]
+    padded = np.concatenate([arr, np.zeros(WINDOW + _KEY_BYTES, np.uint8)])
+    got = _syslog_words(text, padded, starts, nl)
+    if isinstance(got, str):
+        return None, None, got  # type: ignore[return-value]
+    ws, we = got
     assert plan.year is not None
     epochs = _syslog_epochs(arr, starts, plan.year)
     if epochs is None:
@@ -143,15 +295,11 @@ def _parse_syslog(
     if n > 1 and float(np.diff(epochs).min()) <= -HALF_YEAR:
         return None, None, "a year rollover"  # type: ignore[return-value]
     wm = syslog_words()
-    levels = np.fromiter(map(wm.__getitem__, words), np.int16, n)
+    levels = _word_levels(text, padded, ws, we, wm)
     further = np.flatnonzero(levels == LOOK_FURTHER)
     if len(further):
-        match = BSD_HEADER.match
-        for i in further.tolist():
-            m = match(text, int(starts[i]), int(nl[i]))
-            if m is None:  # cannot happen: the line matched the same shape above
-                return None, None, "a line the header regex refuses"  # type: ignore[return-value]
-            levels[i] = wm.level_of(m.group("message"))
+        for i in further.tolist():  # the message starts at its first word
+            levels[i] = wm.level_of(text[int(ws[i]) : int(nl[i])])
     return epochs, levels.astype(np.int8), ""
 
 

@@ -41,6 +41,8 @@ def split_specs(specs: list[str]) -> tuple[list[str], list[str]]:
 def check_specs(specs: list[str]) -> None:
     """Raise a one-line OSError/ValueError now for a special spec that can't work
     (bad syntax, missing journal directory, port taken or privileged, TLS files)."""
+    if not specs:  # plain files (the usual case): no receiver module to load
+        return
     from logwatch_tui.sources.journald import journal_args, journalctl_path
     from logwatch_tui.sources.syslog_receiver import check_endpoint
 

@@ -345,3 +345,71 @@ def test_a_catastrophic_rule_regex_cannot_stall_the_workers(generated, tmp_path:
     got, ref = run("1"), run("0")
     assert got.returncode == ref.returncode and got.returncode in (0, 1), got.stderr
     assert got.stdout == ref.stdout and got.stdout
+
+
+@pytest.mark.parametrize("wrong", ["year", "kind", "none"])
+def test_workers_started_on_a_wrong_guess_cost_time_not_the_answer(
+    capsys, monkeypatch, generated, rules_file: Path, wrong: str
+) -> None:
+    """Workers start on the ranges before detection ends, with a guessed plan; when the
+    detected plan differs, their results are thrown away and the ranges parsed again."""
+    import json
+    from dataclasses import replace
+
+    from logwatch_tui.core.formats import columnar
+
+    real_guess = columnar.guess_columnar
+
+    def bad_guess(lines):
+        plan = real_guess(lines)
+        assert plan is not None and plan.kind == "bsd-syslog"
+        if wrong == "year":
+            return replace(plan, year=plan.year - 1)
+        if wrong == "kind":
+            return columnar.ColumnarPlan("json", "json")
+        return None
+
+    monkeypatch.setattr(ingest_check, "guess_columnar", bad_guess)
+    path = str(generated["syslog"])
+    _, ref, _ = _check(
+        capsys, monkeypatch, "--json", "--rules", str(rules_file), path, columnar=False
+    )
+    res = check_columnar(path, load_rules(rules_file), workers=2, range_bytes=100_000)
+    assert res is not None
+    got = "".join(json.dumps(ev.to_json(), ensure_ascii=False) + "\n" for ev in res.events)
+    assert got == ref
+
+
+@pytest.mark.parametrize("fmt", ["syslog", "json"])
+def test_the_guess_is_the_detected_plan_on_generated_files(generated, fmt: str) -> None:
+    from logwatch_tui.core.formats.columnar import compile_columnar, guess_columnar
+    from logwatch_tui.core.formats.detect import SourceParser
+
+    lines = ingest_check.split_lines(generated[fmt].read_bytes())[: ingest_check.FIRST_LINES]
+    parser = SourceParser(str(generated[fmt]))
+    parser.feed(lines, first_line=1)
+    plan = compile_columnar(parser)
+    guess = guess_columnar(lines)
+    assert plan is not None and guess is not None and guess.work() == plan.work()
+
+
+def test_the_first_lines_are_the_lines_check_probes_for_timestamps() -> None:
+    from logwatch_tui.commands.timestamps import PROBE_LINES
+
+    assert ingest_check.FIRST_LINES == PROBE_LINES
+
+
+@pytest.mark.parametrize("untimed", [450, 100])
+def test_a_file_whose_first_lines_carry_no_time_is_told_as_before(
+    capsys, monkeypatch, generated, rules_file: Path, tmp_path: Path, untimed: int
+) -> None:
+    """The columnar path's first lines are ``check``'s timestamp probe: a file whose
+    probe finds no time is reported (and left out) exactly as before."""
+    path = tmp_path / "late-times.log"
+    head = "".join(f"plain words only, line {i}\n" for i in range(untimed))
+    path.write_bytes(head.encode() + generated["syslog"].read_bytes())
+    code, _, err = _check(
+        capsys, monkeypatch, "--rules", str(rules_file), str(path), columnar=False
+    )
+    assert (code == 2 and "no timestamps" in err) == (untimed >= 400)
+    _same_as_reference(capsys, monkeypatch, "--rules", str(rules_file), str(path))

@@ -48,6 +48,10 @@ class ColumnarPlan:
     last_epoch: float | None = None
     """bsd-syslog: epoch of the last line parsed before the ranges."""
 
+    def work(self) -> tuple[str, int | None]:
+        """What a worker's result depends on: two plans with the same work parse alike."""
+        return (self.kind, self.year)
+
 
 def compile_columnar(parser: SourceParser) -> ColumnarPlan | None:
     """The columnar plan for the rest of ``parser``'s source, or None (line-by-line)."""
@@ -61,6 +65,31 @@ def compile_columnar(parser: SourceParser) -> ColumnarPlan | None:
     if type(fmt) is JsonFormat:
         return ColumnarPlan("json", fmt.name)
     return None
+
+
+def guess_columnar(lines: list[str]) -> ColumnarPlan | None:
+    """The plan :func:`compile_columnar` will most likely return for a source starting
+    with ``lines``, from a cheap look at them (no detection), or None.
+
+    Lets workers start on the rest of a file while the source's parser still detects
+    its format; the caller compares the real plan's :meth:`ColumnarPlan.work` with
+    this one's and throws the workers' results away when they differ.
+    """
+    if not lines:
+        return None
+    first = lines[0].lstrip("\ufeff")
+    if first.startswith("{"):
+        return ColumnarPlan("json", JsonFormat.name)
+    if not first[:1].isalpha():
+        return None
+    fmt = Rfc3164Format()
+    ts: list[float | None] = []
+    lv: list[int] = []
+    ms: list[str | None] = []
+    fmt.parse_columns([first, *lines[1:]], ts, lv, ms)
+    if fmt._year is None:
+        return None
+    return ColumnarPlan("bsd-syslog", fmt.name, fmt._year, fmt._last_epoch)
 
 
 def bsd_epoch(year: int) -> Callable[[str], float | None]:
@@ -95,6 +124,7 @@ __all__ = [
     "ColumnarPlan",
     "bsd_epoch",
     "compile_columnar",
+    "guess_columnar",
     "syslog_words",
 ]
 
