@@ -14,8 +14,8 @@ history is late, not lost. The first problem is reported once through
 
 from __future__ import annotations
 
-import queue
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -23,17 +23,24 @@ from logwatch_tui.core.record import AlertEvent
 from logwatch_tui.history.store import AlertHistory, HistoryError
 
 MAX_QUEUED = 20_000
-"""Writes waiting for the database; past this, new ones are dropped (and reported)."""
+"""Rows waiting for the database; past this, new ones are dropped (and reported)."""
 MAX_BATCH = 500
-"""Rows written in one transaction."""
+"""Rows written in one transaction (at least: a caller's list is never split)."""
 RETRY_EVERY = 0.5
 """Seconds between tries while the database is locked by another process."""
-
-_STOP = object()
+GATHER = 0.05
+"""Seconds the writer lets rows gather after it is woken: fewer, bigger transactions and
+fewer wake-ups of this thread competing with ingest for the GIL."""
 
 
 class HistoryWriter:
-    """One thread that owns the writes to an :class:`AlertHistory`."""
+    """One thread that owns the writes to an :class:`AlertHistory`.
+
+    Callers hand over whole lists (a pipeline update's alerts): one deque
+    append and at most one wake-up per list, never per alert. The thread
+    builds the rows and inserts each batch with one ``executemany`` in one
+    transaction.
+    """
 
     def __init__(
         self,
@@ -41,43 +48,57 @@ class HistoryWriter:
         *,
         on_error: Callable[[str], None] | None = None,
         max_queued: int = MAX_QUEUED,
+        gather: float = GATHER,
     ) -> None:
         self.history = history
         self.on_error = on_error
-        self._queue: queue.Queue[Any] = queue.Queue(maxsize=max_queued)
-        self._thread = threading.Thread(target=self._run, name="logwatch-history", daemon=True)
+        self._max_queued = max_queued
+        self._gather = gather
+        self._items: deque[tuple[str, Any, int]] = deque()
+        self._queued = 0
+        """Rows in ``_items`` plus the batch being written (guarded by ``_lock``)."""
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
         self._idle = threading.Event()
         self._idle.set()
-        self._pending = 0
-        self._lock = threading.Lock()
+        self._stopping = False
         self.dropped = 0
         """Writes dropped because the queue was full (the database stayed locked)."""
         self.errors = 0
         self._reported = False
         self._closing = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="logwatch-history", daemon=True)
         self._thread.start()
 
     # -- what callers queue (never blocks) ---------------------------------------------------
     def events(self, events: list[AlertEvent]) -> None:
-        for ev in events:
-            if ev.status in ("firing", "resolved"):
-                self._put(("event", ev))
+        rows = [ev for ev in events if ev.status in ("firing", "resolved")]
+        if rows:
+            self._put("events", rows, len(rows))
 
     def outcome(self, outcome: Any) -> None:
-        self._put(("outcome", outcome))
+        self._put("outcome", outcome, 1)
 
     def action(self, kind: str, fingerprint: str, **kw: Any) -> None:
-        self._put(("action", (kind, fingerprint, kw)))
+        self._put("action", (kind, fingerprint, kw), 1)
 
-    def _put(self, item: tuple[str, Any]) -> None:
+    def _put(self, kind: str, payload: Any, n: int) -> None:
+        dropped = 0
         with self._lock:
-            self._pending += 1
-            self._idle.clear()
-        try:
-            self._queue.put_nowait(item)
-        except queue.Full:
-            self.dropped += 1
-            self._done(1)
+            room = self._max_queued - self._queued
+            if n > room:
+                if kind != "events" or room <= 0:
+                    dropped, n = n, 0
+                else:
+                    dropped, n, payload = n - room, room, payload[:room]
+            if n:
+                self._queued += n
+                self._idle.clear()
+                self._items.append((kind, payload, n))
+            self.dropped += dropped
+        if n:
+            self._wake.set()
+        if dropped:
             self._report(
                 f"{self.history.path}: alert history is not keeping up (locked by another "
                 "process?); some alert events not recorded"
@@ -85,9 +106,9 @@ class HistoryWriter:
 
     def _done(self, n: int) -> None:
         with self._lock:
-            self._pending -= n
-            if self._pending <= 0:
-                self._pending = 0
+            self._queued -= n
+            if self._queued <= 0:
+                self._queued = 0
                 self._idle.set()
 
     def _report(self, message: str) -> None:
@@ -107,43 +128,47 @@ class HistoryWriter:
 
     def close(self, timeout: float = 2.0) -> None:
         """Write what is queued (for at most ``timeout`` s), then close the database."""
+        self._stopping = True
         self._closing.set()
-        try:
-            self._queue.put(_STOP, timeout=timeout)
-        except queue.Full:
-            pass
+        self._wake.set()
         self._thread.join(timeout)
         if not self._thread.is_alive():
             self.history.close()
 
     # -- the thread --------------------------------------------------------------------------
+    def _take(self) -> tuple[list[tuple[str, Any]], int]:
+        """Items from the front of the queue, up to about MAX_BATCH rows."""
+        batch: list[tuple[str, Any]] = []
+        rows = 0
+        items = self._items
+        while items and rows < MAX_BATCH:
+            kind, payload, n = items.popleft()
+            batch.append((kind, payload))
+            rows += n
+        return batch, rows
+
     def _run(self) -> None:
-        get = self._queue.get
         while True:
-            item = get()
-            if item is _STOP:
-                return
-            batch = [item]
-            stop = False
-            while len(batch) < MAX_BATCH:
+            self._wake.wait()
+            if self._gather > 0 and not self._closing.is_set():
+                self._closing.wait(self._gather)  # let rows gather: one bigger transaction
+            self._wake.clear()
+            while True:
+                batch, rows = self._take()
+                if not batch:
+                    break
                 try:
-                    nxt = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if nxt is _STOP:
-                    stop = True
-                    break
-                batch.append(nxt)
-            self._write(batch)
-            self._done(len(batch))
-            if stop:
+                    self._write(batch)
+                finally:
+                    self._done(rows)
+            if self._stopping and not self._items:
                 return
 
     def _write(self, batch: list[tuple[str, Any]]) -> None:
         events: list[AlertEvent] = []
         for kind, payload in batch:
-            if kind == "event":
-                events.append(payload)
+            if kind == "events":
+                events.extend(payload)
                 continue
             self._flush_events(events)
             events = []

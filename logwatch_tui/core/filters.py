@@ -34,6 +34,7 @@ from operator import gt, le, or_, truth
 from typing import TYPE_CHECKING, Literal
 from weakref import WeakKeyDictionary
 
+from logwatch_tui.core.rule_regex import search_guard
 from logwatch_tui.core.search import (
     Cancel,
     LineTest,
@@ -106,6 +107,24 @@ class FilterSet:
     """Source ids to show (``store.sources`` values); None = every source."""
     source_labels: tuple[str, ...] = field(default=(), compare=False)
     """Names of the shown sources, for :meth:`describe` only."""
+
+    @property
+    def needs_time_limit(self) -> bool:
+        """Some enabled regex may backtrack badly (``(a+)+$``): it runs with a time
+        budget per line (core/rule_regex.py), so callers keep it off the UI's thread."""
+        return any(
+            search_guard(compile_search(f.pattern)).risk is not None
+            for f in self.filters
+            if f.enabled
+        )
+
+    def turn_off(self, pattern: str) -> FilterSet:
+        """Every enabled filter with this regex, disabled (cut off by its time budget)."""
+        fs = tuple(
+            Filter(f.kind, f.pattern, False) if f.enabled and f.pattern == pattern else f
+            for f in self.filters
+        )
+        return replace(self, filters=fs)
 
     # -- editing (each returns a new set) ---------------------------------------------------
     def add(self, kind: FilterKind, pattern: str, enabled: bool = True) -> FilterSet:

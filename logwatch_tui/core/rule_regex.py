@@ -16,7 +16,9 @@ So: :func:`pattern_risk` parses the pattern (the stdlib's own parser) and
 finds what makes backtracking explode — a quantifier inside a quantified
 group (``(a+)+``), a quantified alternation (``(a|aa)+``), a backreference
 (exponential: always the guarded engine), or ``k`` >= 2 open-ended
-quantifiers (``.*a.*b``: polynomial, ~n^(k+1) steps). ``re`` matches a
+quantifiers (``.*a.*b``: polynomial, ~n^(k+1) steps). A small bounded
+quantifier (``x?``, ``\\d{1,3}``) is not open-ended: it multiplies the steps
+by its count whatever the message's length, so it only lowers the limit. ``re`` matches a
 message when its worst case for the pattern stays under
 :data:`STEP_BUDGET` (:func:`short_limit`: 2000 characters for at most one
 open-ended quantifier, 391 for two, 124 for three…). Everything else — an
@@ -32,6 +34,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 SHORT_TEXT = 2000
@@ -43,13 +46,15 @@ TIMEOUT = 0.5
 class RegexTimeout(TimeoutError):
     """A rule's regex ran out of its time budget on one message."""
 
-    def __init__(self, pattern: str, seconds: float, length: int, *, why: str = "") -> None:
+    def __init__(
+        self, pattern: str, seconds: float, length: int, *, why: str = "", subject: str = "message"
+    ) -> None:
         self.pattern = pattern
         self.seconds = seconds
         self.length = length
         super().__init__(
             f"regex {_short(pattern)!r} "
-            + (why or f"took more than {seconds:g}s on a message of {length} characters")
+            + (why or f"took more than {seconds:g}s on a {subject} of {length} characters")
         )
 
 
@@ -61,10 +66,19 @@ class Risk:
     warn: bool
     degree: int = 0
     """For polynomial risk: the open-ended quantifiers in a row (0: exponential)."""
+    choices: int = 1
+    """Product of the small bounded quantifiers' counts (``x?`` 2, ``\\d{1,3}`` 3): a
+    constant factor on the steps, not a power of the message length."""
 
 
 STEP_BUDGET = 10_000_000
 """Backtracking steps stdlib ``re`` may take on one message (~0.1-0.2 s, measured)."""
+MAX_BOUNDED = 16
+"""A quantifier with at most this many repeats (``?``, ``{1,3}``) is a constant factor,
+not an open-ended one."""
+MAX_CHOICES = 1024
+"""Past this product of bounded choices (``a?`` twelve times…) a pattern is treated as
+exponential: always the time-limited engine."""
 
 
 def short_limit(risk: Risk | None) -> int:
@@ -80,7 +94,7 @@ def short_limit(risk: Risk | None) -> int:
     if risk.degree <= 0:
         return 0
     k = risk.degree + 1
-    return min(SHORT_TEXT, int((STEP_BUDGET * math.factorial(k)) ** (1 / k)))
+    return min(SHORT_TEXT, int((STEP_BUDGET * math.factorial(k) / risk.choices) ** (1 / k)))
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -108,9 +122,10 @@ def pattern_risk(pattern: str, flags: int = 0) -> Risk | None:
         repeats.add(possessive)
     found: dict[str, Risk] = {}
     open_ended = 0
+    choices = 1
 
     def walk(items: Any, in_repeat: bool, times: int = 1) -> None:
-        nonlocal open_ended
+        nonlocal open_ended, choices
         for op, av in items:
             if op in repeats:
                 lo, hi, sub = av
@@ -127,7 +142,10 @@ def pattern_risk(pattern: str, flags: int = 0) -> Risk | None:
                             warn=True,
                         ),
                     )
-                if variable:
+                if variable and hi <= MAX_BOUNDED:
+                    # x?, \d{1,3}: at most hi-lo+1 ways, whatever the message's length
+                    choices = min(choices * (hi - lo + 1) ** min(times, 20), MAX_CHOICES + 1)
+                elif variable:
                     open_ended += times
                 walk(sub, in_repeat or hi > 1, times)
             elif op is c.BRANCH:
@@ -161,11 +179,16 @@ def pattern_risk(pattern: str, flags: int = 0) -> Risk | None:
     for name in ("nested", "branch", "backref"):
         if name in found:
             return found[name]
-    if open_ended >= 2:
+    if choices > MAX_CHOICES:
+        return Risk("many optional parts (like a?a?a?…) can take exponential time", warn=False)
+    # No open-ended quantifier: ~n * choices steps (linear). One: ~n^2/2 * choices.
+    if open_ended >= 2 or (open_ended == 1 and choices * SHORT_TEXT**2 // 2 > STEP_BUDGET):
+        ways = f" and optional parts ({choices} ways)" if choices > 1 else ""
         return Risk(
-            f"{open_ended} variable quantifiers can take polynomial time",
+            f"{open_ended} variable quantifiers{ways} can take polynomial time",
             warn=False,
-            degree=open_ended,
+            degree=max(open_ended, 1),
+            choices=choices,
         )
     return None
 
@@ -186,9 +209,21 @@ class GuardedPattern:
     from :meth:`finder`.
     """
 
-    __slots__ = ("re", "pattern", "flags", "groupindex", "risk", "limit", "timeout", "_slow")
+    __slots__ = (
+        "re",
+        "pattern",
+        "flags",
+        "groupindex",
+        "risk",
+        "limit",
+        "timeout",
+        "subject",
+        "_slow",
+    )
 
-    def __init__(self, compiled: re.Pattern[str], *, timeout: float = TIMEOUT) -> None:
+    def __init__(
+        self, compiled: re.Pattern[str], *, timeout: float = TIMEOUT, subject: str = "message"
+    ) -> None:
         self.re = compiled
         self.pattern = compiled.pattern
         self.flags = compiled.flags
@@ -197,6 +232,8 @@ class GuardedPattern:
         self.limit = short_limit(self.risk)
         """Messages up to this length go to stdlib ``re`` (bounded by STEP_BUDGET)."""
         self.timeout = timeout
+        self.subject = subject
+        """What the texts are, for the timeout's message ("message", "line")."""
         self._slow: Any = None
 
     def _slow_pattern(self) -> Any:
@@ -219,7 +256,9 @@ class GuardedPattern:
         try:
             return slow.search(text, timeout=self.timeout)
         except TimeoutError:
-            raise RegexTimeout(self.pattern, self.timeout, len(text)) from None
+            raise RegexTimeout(
+                self.pattern, self.timeout, len(text), subject=self.subject
+            ) from None
 
     def search(self, text: str) -> Any:
         if len(text) <= self.limit:
@@ -232,12 +271,48 @@ class GuardedPattern:
             return self.re.search
         return self.search if self.limit else self.guarded_search
 
+    def finditer(self, text: str) -> list[Any]:
+        """Every match in ``text`` (as ``finditer``), bounded like :meth:`search`."""
+        if len(text) <= self.limit:
+            return list(self.re.finditer(text))
+        try:
+            slow = self._slow_pattern()
+        except Exception as exc:
+            raise RegexTimeout(
+                self.pattern, 0, len(text), why=f"cannot run with a time limit ({exc})"
+            ) from None
+        try:
+            return list(slow.finditer(text, timeout=self.timeout))
+        except TimeoutError:
+            raise RegexTimeout(
+                self.pattern, self.timeout, len(text), subject=self.subject
+            ) from None
+
 
 def guard(compiled: re.Pattern[str] | None) -> GuardedPattern | None:
     return GuardedPattern(compiled) if compiled is not None else None
 
 
+SEARCH_TIMEOUT = 0.25
+"""Seconds a search or filter typed in the TUI may take on one line before it is stopped."""
+HIGHLIGHT_TIMEOUT = 0.05
+"""Seconds highlighting a search may take on one shown line (on the UI's event loop)."""
+
+
+@lru_cache(maxsize=128)
+def search_guard(compiled: re.Pattern[str], timeout: float = SEARCH_TIMEOUT) -> GuardedPattern:
+    """The guard of a search or filter pattern, analysed once per pattern (not per block).
+
+    The same protection as rules: stdlib ``re`` where the pattern can't
+    backtrack badly on the text's length, else ``regex`` with ``timeout`` per
+    line (it releases the GIL, so the UI keeps running meanwhile).
+    """
+    return GuardedPattern(compiled, timeout=timeout, subject="line")
+
+
 __all__ = [
+    "HIGHLIGHT_TIMEOUT",
+    "SEARCH_TIMEOUT",
     "SHORT_TEXT",
     "TIMEOUT",
     "GuardedPattern",
@@ -246,4 +321,5 @@ __all__ = [
     "guard",
     "pattern_risk",
     "regex_warning",
+    "search_guard",
 ]

@@ -24,6 +24,8 @@ from itertools import compress, islice, repeat
 from operator import contains, or_, sub
 from typing import TYPE_CHECKING, Protocol
 
+from logwatch_tui.core.rule_regex import HIGHLIGHT_TIMEOUT, RegexTimeout, search_guard
+
 if TYPE_CHECKING:
     from logwatch_tui.core.store import LineStore
 
@@ -104,8 +106,7 @@ def line_test(pattern: str | re.Pattern[str]) -> LineTest:
         raise SearchError("search patterns are text, not bytes")
     fold = bool(rx.flags & re.IGNORECASE)
     if fold and (is_case_sensitive(p) or "(?" in p or _CHAR_ESCAPE.search(p)):
-        search = rx.search
-        return lambda texts: map(search, texts)
+        return _bounded_test(rx, lower=False)
     literal = not any(c in _META for c in p)
     # "timeout|refused": a few substring tests beat one regex alternation by far
     words = p.split("|")
@@ -120,14 +121,31 @@ def line_test(pattern: str | re.Pattern[str]) -> LineTest:
             return lambda texts: map(contains, map(str.lower, texts), repeat(needle))
         if alternation:
             return _any_substring([w.lower() for w in words], lower=True)
-        cs = re.compile(p, rx.flags & ~re.IGNORECASE).search
-        return lambda texts: map(cs, map(str.lower, texts))
+        return _bounded_test(re.compile(p, rx.flags & ~re.IGNORECASE), lower=True)
     if literal:
         return lambda texts: map(contains, texts, repeat(p))
     if alternation:
         return _any_substring(words, lower=False)
-    search = rx.search
-    return lambda texts: map(search, texts)
+    return _bounded_test(rx, lower=False)
+
+
+def _bounded_test(rx: re.Pattern[str], *, lower: bool) -> LineTest:
+    """``map(rx.search, texts)`` that can't freeze the UI (see :mod:`~.rule_regex`).
+
+    The pattern is analysed once; per block, the longest text picks the
+    engine: stdlib ``re`` (as fast as before) when the pattern can't backtrack
+    badly on texts that long, else the ``regex`` module with a time budget per
+    line, which releases the GIL. A line that runs out of time raises
+    :class:`~logwatch_tui.core.rule_regex.RegexTimeout` (the search or filter stops).
+    """
+    guard = search_guard(rx)
+
+    def test(texts: list[str]) -> Iterator[object]:
+        if lower:
+            texts = list(map(str.lower, texts))
+        return map(guard.finder(max(map(len, texts), default=0)), texts)
+
+    return test
 
 
 def _any_substring(words: list[str], *, lower: bool) -> LineTest:
@@ -146,15 +164,24 @@ def match_spans(pattern: str | re.Pattern[str], text: str) -> list[tuple[int, in
 
     Empty matches (``a*`` between letters) are skipped: there is nothing to paint.
     """
-    rx = _regex(pattern)
     spans: list[tuple[int, int]] = []
-    for m in rx.finditer(text):
+    for m in bounded_finditer(_regex(pattern), text):
         s, e = m.span()
         if e > s:
             spans.append((s, e))
             if len(spans) >= MAX_SPANS:
                 break
     return spans
+
+
+def bounded_finditer(rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """``rx.finditer(text)`` for highlighting on the UI's thread: bounded by
+    :data:`~logwatch_tui.core.rule_regex.HIGHLIGHT_TIMEOUT`; no highlight
+    (an empty list) rather than a frozen screen when a line runs out of time."""
+    try:
+        return search_guard(rx, HIGHLIGHT_TIMEOUT).finditer(text)
+    except RegexTimeout:
+        return []
 
 
 def _clusters(lines: Sequence[int]) -> Iterator[tuple[int, int]]:
@@ -279,6 +306,7 @@ __all__ = [
     "Cancel",
     "Progress",
     "SearchError",
+    "bounded_finditer",
     "compile_search",
     "find_matches",
     "is_case_sensitive",

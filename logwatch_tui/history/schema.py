@@ -262,6 +262,8 @@ def _text(value: object, limit: int = MAX_TEXT) -> str:
     lone surrogate becomes one U+FFFD, so what comes back is always printable
     UTF-8 (a terminal or Textual never chokes on a history row).
     """
+    if type(value) is str and value.isascii() and len(value) <= limit:
+        return value  # the common case, decided in O(1): ASCII holds no surrogate
     s = value if isinstance(value, str) else str(value)
     try:
         s.encode("utf-8")
@@ -272,14 +274,18 @@ def _text(value: object, limit: int = MAX_TEXT) -> str:
     return s
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+"""One encoder for every row (``json.dumps`` with options builds a new one per call)."""
+
+
 def _json(value: object) -> str:
     # ensure_ascii keeps the stored text pure ASCII: lone surrogates and NULs
     # round-trip exactly through json.loads, and binding can never fail.
-    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return _ENCODE(value)
 
 
 def _samples_json(samples: Iterable[str]) -> str:
-    return _json([_text(s) for s in list(samples)[:MAX_SAMPLES]])
+    return _ENCODE([_text(s) for s in list(samples)[:MAX_SAMPLES]])
 
 
 def _key_json(key: Iterable[tuple[str, str]]) -> str:

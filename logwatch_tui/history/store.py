@@ -273,12 +273,12 @@ class AlertHistory:
             conn = self._require_open()
             try:
                 if len(rows) == 1:
-                    cur = conn.execute(INSERT_EVENT, rows[0])
+                    last = int(conn.execute(INSERT_EVENT, rows[0]).lastrowid or 0)
                 else:
                     conn.execute("BEGIN IMMEDIATE")
                     try:
-                        for row in rows:
-                            cur = conn.execute(INSERT_EVENT, row)
+                        conn.executemany(INSERT_EVENT, rows)  # one statement, bound in C
+                        last = int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
                         conn.execute("COMMIT")
                     except BaseException:
                         if conn.in_transaction:
@@ -286,7 +286,6 @@ class AlertHistory:
                         raise
             except sqlite3.Error as exc:
                 raise self._write_error(exc, len(rows)) from None
-            last = int(cur.lastrowid or 0)
             self._writes_since_prune += len(rows)
             due = (
                 self._writes_since_prune >= RETENTION_EVERY_WRITES

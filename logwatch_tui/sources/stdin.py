@@ -18,6 +18,7 @@ import select
 from collections.abc import Iterator
 
 from logwatch_tui.sources.content import RawChunk
+from logwatch_tui.sources.lines import CUT_MARKER, LINE_CAP
 from logwatch_tui.sources.stream import StreamSource
 
 STDIN_SPEC = "-"
@@ -88,17 +89,43 @@ def _read_blocks(fd: int, stop=None) -> Iterator[bytes]:
         yield data
 
 
-def _whole_lines(blocks: Iterator[bytes]) -> Iterator[bytes]:
-    """Blocks cut back to line ends; a last line without newline gets one at EOF."""
-    pending = b""
+def _whole_lines(blocks: Iterator[bytes], cap: int = LINE_CAP) -> Iterator[bytes]:
+    """Blocks cut back to line ends; a last line without newline gets one at EOF.
+
+    Memory and time stay bounded on a stream without newlines: only new data is
+    searched for a newline, the unfinished line grows in place, and a line that
+    reaches ``cap`` bytes is delivered at once as its first ``cap`` bytes and
+    :data:`~.lines.CUT_MARKER` (what a file's line cutter keeps too); the rest of
+    it, up to its newline, is skipped.
+    """
+    pending = bytearray()
+    skipping = False
     for data in blocks:
-        buf = pending + data if pending else data
-        cut = buf.rfind(b"\n") + 1
+        pos = 0
+        if skipping:
+            j = data.find(b"\n")
+            if j < 0:
+                continue
+            skipping = False
+            pos = j + 1
+        cut = data.rfind(b"\n", pos) + 1
         if cut:
-            yield buf[:cut]
-        pending = buf[cut:]
+            if pending:
+                pending += data[pos:cut]
+                yield bytes(pending)
+                pending = bytearray()
+            else:
+                yield data if pos == 0 and cut == len(data) else data[pos:cut]
+            pos = cut
+        pending += data[pos:]
+        if len(pending) >= cap:
+            del pending[cap:]
+            pending += CUT_MARKER + b"\n"
+            yield bytes(pending)
+            pending = bytearray()
+            skipping = True
     if pending:
-        yield pending + b"\n"
+        yield bytes(pending) + b"\n"
 
 
 def replay_stdin() -> Iterator[RawChunk]:

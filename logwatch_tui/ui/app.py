@@ -27,6 +27,7 @@ from logwatch_tui.config import AppConfig, save_ui_setting
 from logwatch_tui.core.alerts import AlertItem
 from logwatch_tui.core.formats import make_format
 from logwatch_tui.core.formats.base import LogFormat, ParsedLine
+from logwatch_tui.core.rule_regex import RegexTimeout
 from logwatch_tui.core.rules import Rule, rule_summary
 from logwatch_tui.core.stats import StatsSnapshot
 from logwatch_tui.core.store import LineStore
@@ -411,6 +412,13 @@ class LogwatchApp(App[int]):
         self._report_failure(message.worker)
 
     def _report_failure(self, worker: Worker[object]) -> None:
+        if isinstance(worker.error, RegexTimeout):  # a typed regex cut off by its budget
+            if worker.group == "search":
+                self.investigation.search_cut_off(worker.error)
+                return
+            if worker.group == "logview-filter":
+                self.investigation.filter_cut_off(worker.error)
+                return
         log_failure(worker)
         self.log.error(failure_text(worker))
         if worker.group == "search":
@@ -420,6 +428,10 @@ class LogwatchApp(App[int]):
         self.notify(failure_text(worker), title="Error", severity="error", timeout=10, markup=False)
 
     # -- log view messages ------------------------------------------------------------------------
+    @on(LogView.FilterCutOff)
+    def _on_filter_cut_off(self, event: LogView.FilterCutOff) -> None:
+        self.investigation.filter_cut_off(event.error)
+
     @on(LogView.FollowChanged)
     def _on_follow(self, event: LogView.FollowChanged) -> None:
         self.header.follow = event.follow

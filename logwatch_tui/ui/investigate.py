@@ -19,6 +19,7 @@ from textual.message import Message
 
 from logwatch_tui.analysis.export import export_lines, record_at
 from logwatch_tui.core.filters import FilterSet
+from logwatch_tui.core.rule_regex import RegexTimeout
 from logwatch_tui.core.search import SearchError, compile_search, find_matches
 from logwatch_tui.core.timespec import parse_time_spec
 from logwatch_tui.ui.screens.filters import FiltersScreen
@@ -27,6 +28,9 @@ from logwatch_tui.ui.screens.record_detail import RecordDetailScreen
 
 if TYPE_CHECKING:
     from logwatch_tui.ui.app import LogwatchApp
+
+
+REWRITE_HINT = "Nested quantifiers like (a+)+ backtrack without end; rewrite the pattern"
 
 
 class SearchProgress(Message):
@@ -154,6 +158,35 @@ class Investigation:
         self.view.set_search(None)
         self.app.header.search = f"/{self.search_pattern} failed"
 
+    def search_cut_off(self, error: RegexTimeout) -> None:
+        """The search regex ran out of its time budget on a line: stop it and say why."""
+        if self._search_cancel is not None:
+            self._search_cancel.set()
+        self._search_cancel = None
+        self._search_generation += 1
+        self.view.set_search(None)
+        self.app.header.search = f"/{self.search_pattern} stopped"
+        self.app.notify(
+            f"Search stopped: {error}. {REWRITE_HINT}",
+            title="Search",
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
+
+    def filter_cut_off(self, error: RegexTimeout) -> None:
+        """A filter regex ran out of its time budget on a line: turn it off and say why."""
+        if not any(f.enabled and f.pattern == error.pattern for f in self.filters.filters):
+            return  # already off (several blocks may report the same filter)
+        self.set_filters(self.filters.turn_off(error.pattern))
+        self.app.notify(
+            f"Filter /{error.pattern}/ turned off: {error}. {REWRITE_HINT}",
+            title="Filter",
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
+
     def on_search_progress(self, message: SearchProgress) -> None:
         if message.total and self._search_cancel is not None:
             self.app.header.search = f"/{self.search_pattern} {message.done / message.total:.0%}"
@@ -165,7 +198,12 @@ class Investigation:
         matches = message.matches
         n = len(self.app.store)
         if message.upto < n:  # lines that arrived while searching
-            matches.extend(find_matches(self.app.store, message.rx, start=message.upto, stop=n))
+            try:
+                more = find_matches(self.app.store, message.rx, start=message.upto, stop=n)
+            except RegexTimeout as exc:
+                self.search_cut_off(exc)
+                return
+            matches.extend(more)
         self.view.set_search(message.rx, matches)
         self._show_count()
         if matches:
@@ -176,7 +214,11 @@ class Investigation:
     def lines_appended(self, new: range) -> None:
         rx = self.view.search_rx
         if rx is not None and self._search_cancel is None and new:
-            more = find_matches(self.app.store, rx, start=new.start, stop=new.stop)
+            try:
+                more = find_matches(self.app.store, rx, start=new.start, stop=new.stop)
+            except RegexTimeout as exc:
+                self.search_cut_off(exc)
+                return
             if more:
                 self.view.search_matches.extend(more)
                 self._show_count()

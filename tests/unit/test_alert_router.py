@@ -114,3 +114,52 @@ def test_live_counts_update_while_firing() -> None:
     item = next(iter(router.book))
     assert item.count == 5 and item.samples == ("a", "b")
     assert time.time() > 0
+
+
+class CountingHistory(AlertHistory):
+    """A real history that counts its write transactions."""
+
+    def __init__(self, *a, **kw) -> None:
+        super().__init__(*a, **kw)
+        self.transactions: list[int] = []
+
+    def record_events(self, events) -> int:
+        self.transactions.append(len(events))
+        return super().record_events(events)
+
+
+def test_one_update_of_alerts_is_one_hand_over_and_one_transaction(tmp_path: Path) -> None:
+    """The writer wakes per update, not per alert (before: one queue item, wake-up and
+    row-at-a-time insert per alert: 2000 alerts were at least 4 transactions, and the
+    writer thread competed with ingest for the GIL 2000 times)."""
+    history = CountingHistory(tmp_path / "history.sqlite3")
+    router = AlertRouter([])
+    router.attach_history(history)
+    events = [make_event(time.time() - i, key=(("n", str(i)),)) for i in range(2000)]
+    router.route([], events)
+    assert router.writer is not None and router.writer.wait_idle(timeout=60)
+    assert history.transactions == [2000]
+    assert _rows(tmp_path / "history.sqlite3") == 2000
+    router.stop()
+
+
+def test_a_full_queue_drops_the_excess_and_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "history.sqlite3"
+    from logwatch_tui.alerting.history_writer import HistoryWriter
+
+    problems: list[str] = []
+    other = sqlite3.connect(db, isolation_level=None)
+    writer = HistoryWriter(
+        AlertHistory(db, busy_timeout=0.05), on_error=problems.append, max_queued=100
+    )
+    other.execute("BEGIN IMMEDIATE")  # locked: nothing drains
+    try:
+        writer.events([make_event(time.time() - i, key=(("n", str(i)),)) for i in range(150)])
+        assert writer.dropped == 50
+        assert any("not keeping up" in p for p in problems)
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    assert writer.wait_idle(timeout=60)
+    assert _rows(db) == 100
+    writer.close()

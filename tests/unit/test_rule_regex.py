@@ -173,3 +173,32 @@ def test_polynomial_patterns_use_re_only_on_short_messages() -> None:
     assert fixed.risk is not None and not fixed.risk.warn and fixed.limit > 0
     # A long hostile message goes to the bounded engine (stdlib re would take ~n^4 steps).
     assert g.search("a" * 20_000) is None
+
+
+def test_optional_parts_are_a_constant_factor_not_an_open_ended_quantifier() -> None:
+    """``x?`` and ``\\d{1,3}`` can't grow with the message: stdlib re keeps longer messages.
+
+    Before, ``(?:invalid user )?`` counted as an open-ended quantifier: the
+    example rule's limit was 124 characters, and every longer syslog message
+    it was checked on went to the slower time-limited engine.
+    """
+    import re
+
+    from logwatch_tui.core.rule_regex import short_limit
+
+    login = GuardedPattern(
+        re.compile(r"Failed password for (?:invalid user )?(?P<user>\S+) from (?P<ip>\S+)")
+    )
+    assert login.risk is not None and login.risk.degree == 2 and login.risk.choices == 2
+    assert login.limit == short_limit(login.risk) > 300
+    assert pattern_risk(r"(?i)(refused|timed? ?out)") is None  # two `?`: 4 ways, no more
+    # no open-ended quantifier at all: linear, whatever the bounded ones
+    assert pattern_risk(r"from \d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3} port") is None
+    one = GuardedPattern(re.compile(r"(?:user )?(?:id )?(?:x )?\S+ from"))  # 8 ways, one `+`
+    assert one.risk is not None and one.risk.degree == 1 and 1000 < one.limit < SHORT_TEXT
+    # ...but many optional parts in a row are exponential: always the bounded engine
+    many = GuardedPattern(re.compile("a?" * 12 + "a" * 12))
+    assert many.limit == 0
+    assert many.search("a" * 12) is not None
+    # and a bounded quantifier inside a repeat is still a nested quantifier
+    assert pattern_risk(r"(ab?)+$") is not None

@@ -14,6 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 
 from logwatch_tui.core.levels import Level
+from logwatch_tui.core.search import bounded_finditer
 from logwatch_tui.ui.safe_text import inert
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def highlight(view: LogView, message: str, style: Style | None) -> list[Segment]
     match_style = view._style("logview--match")
     rx = view.search_rx
     assert rx is not None
-    for n, m in enumerate(rx.finditer(message)):
+    for n, m in enumerate(bounded_finditer(rx, message)):  # bounded: see core/rule_regex
         a, b = m.span()
         if b == a:
             if n > MAX_HIGHLIGHTS:

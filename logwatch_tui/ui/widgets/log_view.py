@@ -34,6 +34,7 @@ from logwatch_tui.core.rowquery import (
     restriction_mask,
     row_of,
 )
+from logwatch_tui.core.rule_regex import RegexTimeout
 from logwatch_tui.core.store import LineStore
 from logwatch_tui.ui.widgets.log_columns import LogColumns
 from logwatch_tui.ui.widgets.log_navigation import LogNavigation
@@ -167,6 +168,13 @@ class LogView(LogColumns, LogNavigation, ScrollView, can_focus=True):
             super().__init__()
             self.text = text
 
+    class FilterCutOff(Message):
+        """A filter's regex ran out of its time budget on a line (the app turns it off)."""
+
+        def __init__(self, error: RegexTimeout) -> None:
+            super().__init__()
+            self.error = error
+
     class _FilterDone(Message):
         def __init__(
             self,
@@ -273,7 +281,7 @@ class LogView(LogColumns, LogNavigation, ScrollView, can_focus=True):
         A big store's rows are computed in the filter worker; the switch happens
         when they are ready, so the screen never stalls on millions of lines.
         """
-        if len(store) > SYNC_FILTER_LIMIT:
+        if len(store) > SYNC_FILTER_LIMIT or self._filters_need_time_limit():
             self._filter_generation += 1
             self._filter_worker(self.row_query, len(store), self._filter_generation, store)
             return
@@ -299,7 +307,7 @@ class LogView(LogColumns, LogNavigation, ScrollView, can_focus=True):
             self._max_width = width
         pending = range(upto, len(store))
         if pending:
-            self.row_query.append_rows(store, rows, pending)
+            self._append_rows(store, rows, pending)
             self._grow_width(pending)
         self._update_date_format()
         self._update_virtual_size()
@@ -309,7 +317,7 @@ class LogView(LogColumns, LogNavigation, ScrollView, can_focus=True):
         if not new:
             return
         before = len(self.rows)
-        if not self.row_query.append_rows(self.store, self.rows, new):
+        if not self._append_rows(self.store, self.rows, new):
             # lines older than the newest shown row (merged sources): re-sort, throttled
             self._schedule_resort()
         self._check_sources()
@@ -408,12 +416,25 @@ class LogView(LogColumns, LogNavigation, ScrollView, can_focus=True):
         self._filter_generation += 1
         query = self.row_query
         n = len(self.store)
-        if n <= SYNC_FILTER_LIMIT:
+        if n <= SYNC_FILTER_LIMIT and not self._filters_need_time_limit():
             self._apply_filter(query.rows(self.store, stop=n), n)
             self._post_filter_changed()
         else:
             self.filtering = True
             self._filter_worker(query, n, self._filter_generation)
+
+    def _filters_need_time_limit(self) -> bool:
+        """A filter regex that may backtrack badly runs in the worker, never on the event loop."""
+        return bool(getattr(self.filters, "needs_time_limit", False))
+
+    def _append_rows(self, store: LineStore, rows: array, new: range) -> bool:
+        """``append_rows`` on the event loop (new lines): a filter cut off by its
+        time budget is reported (the app turns it off and filters again)."""
+        try:
+            return self.row_query.append_rows(store, rows, new)
+        except RegexTimeout as exc:
+            self.post_message(self.FilterCutOff(exc))
+            return True
 
     def _post_filter_changed(self) -> None:
         self.post_message(
@@ -457,7 +478,7 @@ class LogView(LogColumns, LogNavigation, ScrollView, can_focus=True):
         screen_offset = self.cursor - int(self.scroll_y)
         self.rows = visible
         pending = range(upto, len(self.store))
-        if pending and not self.row_query.append_rows(self.store, visible, pending):
+        if pending and not self._append_rows(self.store, visible, pending):
             self._schedule_resort()
         self._check_sources()
         self._update_date_format()
