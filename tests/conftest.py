@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import compileall
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -17,6 +19,18 @@ os.environ.setdefault("COLUMNS", "120")
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the package once, before the xdist workers start.
+
+    With PYTHONDONTWRITEBYTECODE set (as on the CI machine), no process writes
+    bytecode, so every ``logwatch-tui`` the tests start (hundreds) would compile the
+    package from source again: a third of a short command's CPU time. The
+    controller (or a run without xdist) compiles it once; everyone then reads it.
+    """
+    if sys.dont_write_bytecode and not hasattr(config, "workerinput"):
+        compileall.compile_dir(ROOT / "logwatch_tui", quiet=1)
 
 
 @pytest.fixture(autouse=True)
@@ -40,3 +54,26 @@ def wait_until(predicate, timeout: float = 10.0, interval: float = 0.02) -> bool
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+# Per-test CPU accounting, to find where the suite's time goes:
+#   LW_TEST_CPU=/tmp/cpu.tsv python -m pytest
+# writes one line per test: CPU seconds of the test process, of its waited-for
+# children (subprocesses, pools), wall seconds, node id.
+_CPU_LOG = os.environ.get("LW_TEST_CPU")
+if _CPU_LOG:
+    import resource
+
+    def _cpu(who: int) -> float:
+        usage = resource.getrusage(who)
+        return usage.ru_utime + usage.ru_stime
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(item, nextitem):
+        own, kids = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
+        wall = time.monotonic()
+        yield
+        own, kids = _cpu(resource.RUSAGE_SELF) - own, _cpu(resource.RUSAGE_CHILDREN) - kids
+        wall = time.monotonic() - wall
+        with open(_CPU_LOG, "a", encoding="utf-8") as out:
+            out.write(f"{own + kids:.3f}\t{own:.3f}\t{kids:.3f}\t{wall:.3f}\t{item.nodeid}\n")
