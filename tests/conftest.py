@@ -44,6 +44,12 @@ def _isolated_dirs(
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
+    # Toasts without a timeout of their own vanish after 5 s, and reading
+    # app._notifications drops the expired ones: on a loaded machine a test could
+    # look for a toast after it went. Tests keep them for two minutes.
+    textual_app = sys.modules.get("textual.app")
+    if textual_app is not None:
+        monkeypatch.setattr(textual_app.App, "NOTIFICATION_TIMEOUT", 120)
 
 
 def wait_until(predicate, timeout: float = 10.0, interval: float = 0.02) -> bool:
