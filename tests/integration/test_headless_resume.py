@@ -103,7 +103,7 @@ def test_four_restarts_under_a_1k_lines_per_second_writer_announce_every_line_on
     runs: list[Headless] = []
     run = Headless(log, rules, env)
     runs.append(run)
-    assert run.ready.wait(30), run.stderr
+    assert run.ready.wait(90), run.stderr
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(log), str(stop_writer), "1000"])
     try:
         for _ in range(4):
@@ -114,7 +114,7 @@ def test_four_restarts_under_a_1k_lines_per_second_writer_announce_every_line_on
             assert wait_until(lambda m=mark: written(log) >= m + 400, timeout=60)  # down a while
             run = Headless(log, rules, env)
             runs.append(run)
-            assert run.ready.wait(30), run.stderr
+            assert run.ready.wait(90), run.stderr
         stop_writer.touch()
         assert writer.wait(timeout=120) == 0
         total = written(log)
@@ -149,7 +149,7 @@ def test_rotation_while_down_loses_nothing_and_repeats_nothing(tmp_path: Path) -
 
     log.write_text(lines(0, 5))  # history: not announced
     run = Headless(log, rules, env)
-    assert run.ready.wait(30), run.stderr
+    assert run.ready.wait(90), run.stderr
     with log.open("a") as f:
         f.write(lines(5, 10))
     assert wait_until(lambda: len(run.seqs) >= 5, timeout=30), run.stderr

@@ -66,3 +66,11 @@ HIGH_ERROR_RATE = rule_from_dict(
         "severity": "error",
     }
 )
+
+
+async def quiet(pilot: Pilot, timeout: float = 10.0) -> None:
+    """Wait until no worker of the app or its screens is pending or running, then until
+    the screen has handled what they posted: what a picture or a check may rely on."""
+    app = pilot.app
+    await wait_for(pilot, lambda: all(w.is_finished for w in app.workers), timeout)
+    await pilot.pause()

@@ -17,6 +17,8 @@ from logwatch_tui.analysis.pattern_index import PatternIndex
 from logwatch_tui.ui.app import LogwatchApp
 from logwatch_tui.ui.screens.patterns import PatternsScreen
 
+from .helpers import quiet
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_REL = "tests/ui/fixtures/sample.log"
 
@@ -38,7 +40,7 @@ async def open_patterns(pilot: Pilot, *keys: str) -> None:
         await pilot.pause(0.05)
     if keys:
         await pilot.press(*keys)
-    await pilot.pause(0.2)
+    await quiet(pilot)
     await pilot.wait_for_scheduled_animations()
 
 

@@ -28,7 +28,13 @@ async def test_rule_created_in_the_modal_fires_on_appended_lines(tmp_path: Path)
         ed = app.screen
         ed.query_one("#f-name", Input).value = "Payment failed"
         ed.query_one("#f-match", Input).value = r"payment \S+ failed"
-        await pilot.pause(0.2)
+        await wait_for(
+            pilot,
+            lambda: (
+                ed.current is not None
+                and (ed.current.name, ed.current.match) == ("Payment failed", r"payment \S+ failed")
+            ),
+        )
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, RulesScreen))
         await wait_for(pilot, lambda: rules_path.exists())
@@ -53,7 +59,7 @@ async def test_new_rule_from_selected_line(tmp_path: Path) -> None:
         await wait_loaded(pilot, 1)
         await pilot.press("A")
         await wait_for(pilot, lambda: isinstance(app.screen, RuleEditor))
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.screen.current is not None)
         await pilot.press("ctrl+s")  # two keys: the suggestion is good as it is
         await wait_for(pilot, lambda: rules_path.exists())
         (rule,) = load_rules(rules_path)

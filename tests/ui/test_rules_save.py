@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
 from logwatch_tui.core.rules import load_rules
+from logwatch_tui.ui.screens.rule_editor import RuleEditor
 from logwatch_tui.ui.screens.rules import RulesScreen
 
 from .helpers import wait_for
@@ -81,23 +83,32 @@ async def test_renaming_each_rule_in_the_editor_changes_only_its_name_line(
     tmp_path: Path,
 ) -> None:
     """Through the real editor: every field is read back from the form, and still only
-    the line the user changed is written (spike options, durations, quoting stay)."""
+    the line the user changed is written (spike options, durations, quoting stay).
+
+    Every example rule (all conditions) opens without errors and comes back equal but
+    for its name: the editor round-trips each of them (this replaces the separate
+    open-and-save-untouched round trip, which opened the same editors again)."""
     path = example_copy(tmp_path)
     before = path.read_text()
     rules = load_rules(path)
+    assert {r.condition for r in rules} >= {"threshold", "absence"}
     app = Host(lambda: RulesScreen(path, load_rules(path)))
     async with app.run_test(size=(120, 40)) as pilot:
         for row in range(len(rules)):
             table = app.screen.query_one(DataTable)
             table.move_cursor(row=row)
             await pilot.press("e")
-            await wait_for(pilot, lambda: not isinstance(app.screen, RulesScreen))
+            await wait_for(pilot, lambda: isinstance(app.screen, RuleEditor))
+            await pilot.pause()
+            assert app.screen.errors == {}, rules[row]
             name = app.screen.query_one("#f-name", Input)
             name.value = name.value + " (renamed)"
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda row=row: len(app.changes) == row + 1)
+            renamed = replace(rules[row], name=rules[row].name + " (renamed)")
+            assert app.changes[row].rules[row] == renamed
     changed = changed_lines(before, path.read_text())
     assert sorted(changed) == sorted(
         [f'-name = "{r.name}"' for r in rules] + [f'+name = "{r.name} (renamed)"' for r in rules]
     )
-    assert [r.id for r in load_rules(path)] == [r.id for r in rules]
+    assert load_rules(path) == [replace(r, name=r.name + " (renamed)") for r in rules]

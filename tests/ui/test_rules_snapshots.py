@@ -24,6 +24,8 @@ from logwatch_tui.core.rules import Rule, rule_from_dict, save_rules
 from logwatch_tui.ui.screens.rule_editor import RuleEditor
 from logwatch_tui.ui.screens.rules import RulesScreen
 
+from .helpers import quiet
+
 SAMPLE = Path(__file__).parent / "fixtures" / "sample.log"
 
 RULES: list[Rule] = [
@@ -96,7 +98,7 @@ async def steady(pilot: Pilot) -> None:
         ):
             await pilot.pause(0.05)
         assert screen.backtest_settled
-    await pilot.pause(0.1)
+    await quiet(pilot)
     await pilot.wait_for_scheduled_animations()
 
 

@@ -15,7 +15,7 @@ from logwatch_tui.ui.screens.confirm import ConfirmScreen
 from logwatch_tui.ui.screens.silence import SilenceScreen
 from logwatch_tui.ui.widgets.stats_panel import StatsPanel
 
-from .helpers import wait_for
+from .helpers import quiet, wait_for
 from .test_snapshots import ROOT, make_app, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
@@ -31,9 +31,9 @@ def press(*keys: str):
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
         await pilot.press(*keys)
-        await pilot.pause(0.2)
+        await quiet(pilot)
         pilot.app.clear_notifications()  # a 2 s toast must not decide the picture
-        await pilot.pause(0.1)
+        await pilot.pause()
         await pilot.wait_for_scheduled_animations()
 
     return run_before
@@ -64,7 +64,7 @@ def test_alert_detail(snap_compare, size) -> None:
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
         pilot.app.action_alert_detail()
-        await pilot.pause(0.2)
+        await quiet(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
 
@@ -75,7 +75,7 @@ def test_silence_choice(snap_compare, size) -> None:
         await settle(pilot)
         app: LogwatchApp = pilot.app  # type: ignore[assignment]
         app.push_screen(SilenceScreen(next(iter(app.book))))
-        await pilot.pause(0.2)
+        await quiet(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
 
@@ -87,7 +87,7 @@ def test_delete_confirm(snap_compare, size) -> None:
         pilot.app.push_screen(
             ConfirmScreen("Delete rule 'High Error Rate'?", yes="Delete", no="Keep")
         )
-        await pilot.pause(0.2)
+        await quiet(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
 
@@ -99,9 +99,9 @@ def test_filters_screen(snap_compare, size) -> None:
         app: LogwatchApp = pilot.app  # type: ignore[assignment]
         app.investigation.submit("filter-out", "heartbeat")
         app.investigation.submit("filter-in", "pay|cache")
-        await pilot.pause(0.1)
+        await quiet(pilot)
         await pilot.press("F")
-        await pilot.pause(0.2)
+        await quiet(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
 
@@ -116,7 +116,7 @@ def test_empty_filtered_view_says_why(snap_compare, size) -> None:
         await pilot.press("i")
         app.prompt_bar.query_one(Input).value = "no-such-thing"
         await pilot.press("enter", "plus")
-        await pilot.pause(0.2)
+        await quiet(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
 

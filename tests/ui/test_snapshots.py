@@ -17,7 +17,7 @@ from textual.widgets import Input
 from logwatch_tui.ui.app import LogwatchApp
 from logwatch_tui.ui.widgets.stats_panel import StatsPanel
 
-from .helpers import HIGH_ERROR_RATE
+from .helpers import HIGH_ERROR_RATE, quiet
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_REL = "tests/ui/fixtures/sample.log"
@@ -47,7 +47,7 @@ async def settle(pilot: Pilot) -> None:
     stats = getattr(app, "_latest_stats", None)
     if stats is not None:
         app.query_one(StatsPanel).snapshot = stats
-    await pilot.pause(0.3)
+    await quiet(pilot)
     await pilot.wait_for_scheduled_animations()
 
 
@@ -117,6 +117,6 @@ def test_search_highlights_and_filter_bar(snap_compare, monkeypatch) -> None:
             if time.monotonic() > deadline:
                 break
             await pilot.pause(0.05)
-        await pilot.pause(0.2)
+        await quiet(pilot)
 
     assert snap_compare(make_app(), terminal_size=(120, 30), run_before=run_before)
