@@ -282,6 +282,8 @@ STDLIB_FORMATS = [
     ("asctime [levelname] name:", "%(asctime)s [%(levelname)s] %(name)s: %(message)s", 1e-3),
     ("asctime levelname-8", "%(asctime)s %(levelname)-8s %(message)s", 1e-3),
     ("cookbook name-12 levelname-8", "%(asctime)s %(name)-12s %(levelname)-8s %(message)s", 1e-3),
+    ("Flask default", "[%(asctime)s] %(levelname)s in %(module)s: %(message)s", 1e-3),
+    ("HOWTO asctime message (no level)", "%(asctime)s %(message)s", 1e-3),
 ]
 
 
@@ -290,17 +292,19 @@ def gen_stdlib(out: Path, count: int) -> list[Case]:
 
     cases = []
     for k, (config, fmt, prec) in enumerate(STDLIB_FORMATS):
-        cases.append(
-            _stdlib_case(
-                out,
-                "stdlib logging",
-                config,
-                logging.Formatter(fmt),
-                events(count, 100 + k),
-                prec=prec,
-                whole_message=False,
-            )
+        case = _stdlib_case(
+            out,
+            "stdlib logging",
+            config,
+            logging.Formatter(fmt),
+            events(count, 100 + k),
+            prec=prec,
+            whole_message=False,
         )
+        if "levelname" not in fmt:  # the configuration writes no level
+            for e in case.expected:
+                e.level = "UNKNOWN"
+        cases.append(case)
     return cases
 
 

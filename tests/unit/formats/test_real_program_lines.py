@@ -288,3 +288,23 @@ def test_rsyslog_traditional_file_of_rfc5424_messages() -> None:
         (Level.CRITICAL, "PANIC: kernel oops"),
         (Level.CRITICAL, "[crit] raid array degraded"),
     ]
+
+
+def test_python_logging_howto_format_without_level() -> None:
+    """``%(asctime)s %(message)s`` (the logging HOWTO): a message starting with a word that
+    is a level only in java.util.logging's upper case ("config", "fine") keeps it."""
+    name, recs = records(
+        [
+            '2026-12-05 06:28:42,647 config loaded from "/etc/app/config.toml"',
+            "2026-12-05 06:28:42,648 fine tuning finished in 3 s",
+            "2026-12-05 06:28:42,649 user alice logged in from 10.0.0.5",
+            "2026-12-05 06:28:42,650 verbose mode is on",
+        ]
+    )
+    assert name == "generic"
+    assert [(r[1], r[2]) for r in recs] == [
+        (Level.UNKNOWN, 'config loaded from "/etc/app/config.toml"'),
+        (Level.UNKNOWN, "fine tuning finished in 3 s"),
+        (Level.UNKNOWN, "user alice logged in from 10.0.0.5"),
+        (Level.UNKNOWN, "verbose mode is on"),
+    ]
