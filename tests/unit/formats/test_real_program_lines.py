@@ -308,3 +308,20 @@ def test_python_logging_howto_format_without_level() -> None:
         (Level.UNKNOWN, "user alice logged in from 10.0.0.5"),
         (Level.UNKNOWN, "verbose mode is on"),
     ]
+
+
+def test_unpadded_bracketed_level_lines_stay_generic() -> None:
+    """structlog_console must not take ``ts [info] logger - msg`` lines from generic, which
+    reads the logger (structlog pads its levels; unpadded lines tie, and generic is the
+    broader-known shape)."""
+    name, recs = records(
+        [
+            "2026-11-20 10:00:00.120 [info] com.example.shop.Api - slow request",
+            "2026-11-20 10:00:01.120 [error] com.example.shop.Db - connection refused",
+        ]
+    )
+    assert name == "generic"
+    assert [(r[1], r[2]) for r in recs] == [
+        (Level.INFO, "slow request"),
+        (Level.ERROR, "connection refused"),
+    ]
