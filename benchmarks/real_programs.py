@@ -250,31 +250,43 @@ def _stdlib_case(
 
     k = len(os.listdir(out))
     path = out / f"{program.replace(' ', '-')}-{k}.log"
-    logger = logging.getLogger(LOGGER_NAMES[k % len(LOGGER_NAMES)])
-    logger.propagate = False
-    logger.setLevel(logging.DEBUG)
+    # an application logs through several loggers into one file: each event uses the next
+    loggers = [logging.getLogger(n) for n in LOGGER_NAMES]
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(formatter)
     created = _Created()
     handler.addFilter(created)
-    logger.addHandler(handler)
+    for lg in loggers:
+        lg.propagate = False
+        lg.setLevel(logging.DEBUG)
+        lg.addHandler(handler)
     rec = Recorder(path, handler.flush)
     try:
         for i, ev in enumerate(evs):
+            lg = loggers[i % len(loggers)]
             rec.emit(
-                lambda ev=ev, i=i: log_stdlib(logger, ev, i),
+                lambda ev=ev, i=i, lg=lg: log_stdlib(lg, ev, i),
                 level=PY_LEVELS[ev.level],
                 message=ev.message if whole_message else first_line(ev.message),
                 exact=lambda: created.last,
                 prec=prec,
             )
     finally:
-        logger.removeHandler(handler)
+        for lg in loggers:
+            lg.removeHandler(handler)
         handler.close()
     return Case(program, config, str(path), rec.records)
 
 
-LOGGER_NAMES = ["shop.api", "__main__", "app.db", "uvicorn.error", "sqlalchemy.engine.Engine"]
+LOGGER_NAMES = [
+    "shop.api",
+    "__main__",
+    "app.db",
+    "uvicorn.error",
+    "sqlalchemy.engine.Engine",
+    "root",
+    "celery",
+]
 STDLIB_FORMATS = [
     ("basicConfig default", "%(levelname)s:%(name)s:%(message)s", None),
     ("asctime levelname name:", "%(asctime)s %(levelname)s %(name)s: %(message)s", 1e-3),

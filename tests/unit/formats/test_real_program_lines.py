@@ -325,3 +325,26 @@ def test_unpadded_bracketed_level_lines_stay_generic() -> None:
         (Level.INFO, "slow request"),
         (Level.ERROR, "connection refused"),
     ]
+
+
+def test_python_logging_bracketed_level_any_logger_name() -> None:
+    """``%(asctime)s [%(levelname)s] %(name)s: %(message)s`` with loggers named ``__main__``
+    or ``root`` (no dot): the name is the logger, not the start of the message."""
+    name, recs = records(
+        [
+            "2026-12-05 06:39:20,425 [INFO] __main__: Shutting down: received SIGTERM",
+            "2026-12-05 06:39:20,426 [WARNING] root: retrying in 2 s (attempt 3/5)",
+            "2026-12-05 06:39:20,427 [ERROR] sqlalchemy.engine.Engine: connection lost",
+            "Traceback (most recent call last):",
+            '  File "/work/app.py", line 205, in _raise_plain',
+            "ValueError: bad order 4",
+            "2026-12-05 06:39:20,428 [DEBUG] celery: queue depth 1,024 > threshold 1000",
+        ]
+    )
+    assert name == "python"
+    assert [(r[1], r[2], r[3]) for r in recs] == [
+        (Level.INFO, "Shutting down: received SIGTERM", 1),
+        (Level.WARNING, "retrying in 2 s (attempt 3/5)", 1),
+        (Level.ERROR, "connection lost", 4),
+        (Level.DEBUG, "queue depth 1,024 > threshold 1000", 1),
+    ]
