@@ -58,6 +58,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -770,8 +771,8 @@ http {{
     access: dict[Path, list[Expected]] = {acc: [], acc_main: []}
     try:
         wait(lambda: listening(port) and listening(port2), "did not start")
-        # probing connections leave no access lines (no request); they may log info lines
-        wait(lambda: True, "")
+        # the probing connections leave no access lines (no request), only error-log info
+        # lines, which belong to the start-up window
         windows.append((0, err_lines(), t_start, time.time()))
         rnd = random.Random(7)
         agents = [
@@ -847,8 +848,6 @@ http {{
             proc.wait()
     # The error log: level and message are nginx's own (its "[level]" and the text after
     # "pid#tid: *N "); the time must fall in the window of the request that caused the line.
-    import re
-
     rx = re.compile(r"(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) \[(\w+)\] \d+#\d+: (?:\*\d+ )?(.*)")
     lv = {
         "emerg": "CRITICAL",
