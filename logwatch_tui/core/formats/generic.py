@@ -40,6 +40,13 @@ _LEVELS = (
     "|FINE|FINER|FINEST|CONFIG|DEBUG[1-5]|VERBOSE"
 )
 _LEVEL_ANY = "(?i:" + _LEVELS + ")"
+# In any case when bare: the words loggers write in lower case too ("info", "Error"). Not
+# java.util.logging's SEVERE/CONFIG/FINE/FINER/FINEST or VERBOSE: only upper case (or in
+# brackets) are they levels; "config loaded" after a timestamp is a message.
+_LEVELS_ANY_CASE = (
+    "trace|debug|info|notice|warn|warning|error|err|critical|crit|fatal|panic|emerg|alert"
+    "|debug[1-5]"
+)
 
 _GENERIC = re.compile(
     r"(?P<ts>\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z| ?[+-]\d\d:?\d\d)?)[ \t]+"
@@ -49,7 +56,7 @@ _GENERIC = re.compile(
     + r")\]|(?P<level>(?:"
     + _LEVELS
     + r")|(?i:"
-    + _LEVELS.lower()
+    + _LEVELS_ANY_CASE
     + r")))"
     r"(?=[ \t:\]]|$):?[ \t]*"
     r"(?:(?P<pid>\d+) +--- +)?"

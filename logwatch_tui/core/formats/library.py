@@ -813,6 +813,10 @@ DECLARED: list[dict[str, Any]] = [
             r" *\] (?P<message>.*?) *$",
         ],
         "level-map": {"exception": "error", "notset": "unknown"},
+        # below generic's 20: an unpadded 'ts [info] a.b.C - msg' line explains as much in
+        # both, and generic also reads its logger; structlog pads its levels ('[info     ]'),
+        # which generic does not explain
+        "specificity": 15,
         "samples": [
             {
                 "line": "2026-12-05 06:14:34 [info     ] résumé uploaded            n=3 user=bob",

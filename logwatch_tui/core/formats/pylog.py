@@ -6,6 +6,7 @@ Recognised (tried in this order; one format, so a file mixing them still works):
     INFO:     127.0.0.1:5000 - "GET / HTTP/1.1" 200       uvicorn
     2026-11-20 10:00:00,123 - app.db - ERROR - message     %(asctime)s - %(name)s - %(levelname)s - %(message)s
     2026-11-20 10:00:00,123 ERROR app.db: message          %(asctime)s %(levelname)s %(name)s: %(message)s
+    2026-11-20 10:00:00,123 [ERROR] __main__: message     %(asctime)s [%(levelname)s] %(name)s: …
     [2026-11-20 10:00:00,123] ERROR in views: message      Flask's default
     2026-11-20 10:00:00,123 app.db       ERROR    message  the logging cookbook's
                                                           %(asctime)s %(name)-12s %(levelname)-8s …
@@ -44,6 +45,8 @@ _SHAPES: tuple[re.Pattern[str], ...] = (
     re.compile(_LVL + r":(?P<logger>[^ :]*):(?P<message>.*)$"),
     re.compile(_LVL + r":  +(?P<message>.*)$"),
     re.compile(_ASC + r":" + _LVL_ANY + r":(?:(?P<logger>[\w.]+):)?(?P<message>.*)$"),
+    # '%(asctime)s [%(levelname)s] %(name)s: %(message)s' (any logger name, '__main__' too)
+    re.compile(_ASC + r" \[" + _LVL_ANY + r"\] (?P<logger>[^ :\[\]]+): (?P<message>.*)$"),
     # the logging cookbook's '%(asctime)s %(name)-12s %(levelname)-8s %(message)s'
     re.compile(_ASC + r" (?P<logger>\w[\w.-]*) +" + _LVL_ANY + r" +(?P<message>.*)$"),
 )

@@ -288,3 +288,63 @@ def test_rsyslog_traditional_file_of_rfc5424_messages() -> None:
         (Level.CRITICAL, "PANIC: kernel oops"),
         (Level.CRITICAL, "[crit] raid array degraded"),
     ]
+
+
+def test_python_logging_howto_format_without_level() -> None:
+    """``%(asctime)s %(message)s`` (the logging HOWTO): a message starting with a word that
+    is a level only in java.util.logging's upper case ("config", "fine") keeps it."""
+    name, recs = records(
+        [
+            '2026-12-05 06:28:42,647 config loaded from "/etc/app/config.toml"',
+            "2026-12-05 06:28:42,648 fine tuning finished in 3 s",
+            "2026-12-05 06:28:42,649 user alice logged in from 10.0.0.5",
+            "2026-12-05 06:28:42,650 verbose mode is on",
+        ]
+    )
+    assert name == "generic"
+    assert [(r[1], r[2]) for r in recs] == [
+        (Level.UNKNOWN, 'config loaded from "/etc/app/config.toml"'),
+        (Level.UNKNOWN, "fine tuning finished in 3 s"),
+        (Level.UNKNOWN, "user alice logged in from 10.0.0.5"),
+        (Level.UNKNOWN, "verbose mode is on"),
+    ]
+
+
+def test_unpadded_bracketed_level_lines_stay_generic() -> None:
+    """structlog_console must not take ``ts [info] logger - msg`` lines from generic, which
+    reads the logger (structlog pads its levels; unpadded lines tie, and generic is the
+    broader-known shape)."""
+    name, recs = records(
+        [
+            "2026-11-20 10:00:00.120 [info] com.example.shop.Api - slow request",
+            "2026-11-20 10:00:01.120 [error] com.example.shop.Db - connection refused",
+        ]
+    )
+    assert name == "generic"
+    assert [(r[1], r[2]) for r in recs] == [
+        (Level.INFO, "slow request"),
+        (Level.ERROR, "connection refused"),
+    ]
+
+
+def test_python_logging_bracketed_level_any_logger_name() -> None:
+    """``%(asctime)s [%(levelname)s] %(name)s: %(message)s`` with loggers named ``__main__``
+    or ``root`` (no dot): the name is the logger, not the start of the message."""
+    name, recs = records(
+        [
+            "2026-12-05 06:39:20,425 [INFO] __main__: Shutting down: received SIGTERM",
+            "2026-12-05 06:39:20,426 [WARNING] root: retrying in 2 s (attempt 3/5)",
+            "2026-12-05 06:39:20,427 [ERROR] sqlalchemy.engine.Engine: connection lost",
+            "Traceback (most recent call last):",
+            '  File "/work/app.py", line 205, in _raise_plain',
+            "ValueError: bad order 4",
+            "2026-12-05 06:39:20,428 [DEBUG] celery: queue depth 1,024 > threshold 1000",
+        ]
+    )
+    assert name == "python"
+    assert [(r[1], r[2], r[3]) for r in recs] == [
+        (Level.INFO, "Shutting down: received SIGTERM", 1),
+        (Level.WARNING, "retrying in 2 s (attempt 3/5)", 1),
+        (Level.ERROR, "connection lost", 4),
+        (Level.DEBUG, "queue depth 1,024 > threshold 1000", 1),
+    ]
