@@ -28,7 +28,7 @@ from itertools import compress
 from operator import sub
 from typing import Any
 
-from logwatch_tui.core.record import LineBatch
+from logwatch_tui.core.record import LineBatch, PackedLines
 
 _MINUS_ONE = (-1).__add__
 
@@ -84,8 +84,10 @@ class LineStore:
             self._segment_keys[id(handle)] = seg
         return seg
 
-    def append(self, batch: LineBatch) -> range:
+    def append(self, batch: LineBatch | PackedLines) -> range:
         """Add a batch; returns the range of new line numbers."""
+        if isinstance(batch, PackedLines):
+            return self.append_packed(batch)
         start = len(self.levels)
         n = len(batch.lines)
         if not n:
@@ -114,6 +116,29 @@ class LineStore:
         self.ts.extend(batch.ts)
         self.sources.extend(bytes([min(batch.source_id, 255)]) * n)
         self.heads.extend(batch.heads)
+        return range(start, start + n)
+
+    def append_packed(self, packed: PackedLines) -> range:
+        """Add lines parsed into packed columns (C-level copies: a few ms per 100k lines)."""
+        start = len(self.levels)
+        n = packed.count
+        if not n:
+            return range(start, start)
+        while len(self.source_names) <= packed.source_id:
+            self.source_names.append("")
+            self.formats.append("")
+        self.source_names[packed.source_id] = packed.source
+        self.formats[packed.source_id] = packed.format
+        seg = self._segment_for(packed.handle)
+        if seg == 0xFFFF:
+            raise ValueError("packed lines need the handle of the file that holds them")
+        self.offsets.frombytes(packed.offsets)
+        self.lengths.frombytes(packed.lengths)
+        self.ts.frombytes(packed.ts)
+        self.levels += packed.levels
+        self.segments.extend(array("H", [seg]) * n)
+        self.sources += bytes([min(packed.source_id, 255)]) * n
+        self.heads += b"\x01" * n
         return range(start, start + n)
 
     def text(self, i: int) -> str:

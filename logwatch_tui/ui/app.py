@@ -205,6 +205,8 @@ class LogwatchApp(App[int]):
         self.set_interval(2.0, self.rule_editing.check_file)
 
     def start_pipeline(self) -> None:
+        from logwatch_tui.ingest.existing import replay_packed
+
         self.pipeline = Pipeline(
             self.sources,
             sink=self._post_update,
@@ -214,6 +216,7 @@ class LogwatchApp(App[int]):
             tail_lines=self.tail_lines,
             want_offsets=True,
             use_watchdog=self.use_watchdog,
+            index_existing=replay_packed,
         )
         self.pipeline.start()
 
