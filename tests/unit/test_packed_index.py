@@ -20,7 +20,7 @@ import pytest
 from logwatch_tui.core.record import PackedLines
 from logwatch_tui.core.rules import load_rules
 from logwatch_tui.core.store import LineStore
-from logwatch_tui.ingest.existing import replay_packed
+from logwatch_tui.ingest.existing import EarlyIndex, replay_packed
 from logwatch_tui.pipeline import Pipeline
 from tests.unit.test_ingest_check import RULES, _generate
 
@@ -44,7 +44,9 @@ def rules(tmp_path: Path):
 class Run:
     """A pipeline following ``path`` into a store, as the app does."""
 
-    def __init__(self, path: Path, rules, *, packed: bool, range_bytes: int = 50_000) -> None:
+    def __init__(
+        self, path: Path, rules, *, packed: bool, range_bytes: int = 50_000, early=None
+    ) -> None:
         self.store = LineStore()
         self.alerts: list = []
         self.stats = None
@@ -52,7 +54,9 @@ class Run:
         self.caught_up = threading.Event()
         self.lock = threading.Lock()
         index = (
-            functools.partial(replay_packed, min_bytes=0, range_bytes=range_bytes, workers=2)
+            functools.partial(
+                replay_packed, min_bytes=0, range_bytes=range_bytes, workers=2, early=early
+            )
             if packed
             else None
         )
@@ -179,4 +183,46 @@ def test_follows_on_after_the_index(tmp_path, generated, rules) -> None:
         assert store.offsets[n] == len(body)
         assert store.text(n - 1) == body.rstrip(b"\n").rsplit(b"\n", 1)[1].decode()
     finally:
+        got.close()
+
+
+def test_early_index_from_launch_is_used_and_identical(generated, rules, caplog) -> None:
+    """Ranges parsed while the UI starts are taken by the pipeline: same answer."""
+    caplog.set_level("INFO", logger="logwatch_tui.ingest.existing")
+    path = generated["syslog"]
+    early = EarlyIndex.for_sources([str(path)], rules=rules, min_bytes=0, range_bytes=50_000)
+    assert early is not None
+    ref = Run(path, rules, packed=False)
+    got = Run(path, rules, packed=True, early=early)
+    try:
+        assert "columnar index from launch" in caplog.text
+        assert got.packed_batches > 5
+        assert_same(got, ref)
+    finally:
+        ref.close()
+        got.close()
+
+
+def test_early_index_of_another_content_is_not_used(tmp_path, generated, rules, caplog) -> None:
+    """The file was replaced between launch and the pipeline's open: its own index."""
+    caplog.set_level("INFO", logger="logwatch_tui.ingest.existing")
+    path = tmp_path / "replaced.log"
+    body = generated["syslog"].read_bytes()
+    path.write_bytes(body)
+    # the new content starts with the same bytes (same first chunk, same plan), then differs
+    cut = body.index(b"\n", len(body) // 4) + 1
+    other = body[:cut] + body[cut:].replace(b" INFO ", b" WARNING ")
+    early = EarlyIndex.for_sources([str(path)], rules=rules, min_bytes=0, range_bytes=50_000)
+    assert early is not None
+    assert early.started(timeout=30)
+    path.unlink()
+    path.write_bytes(other)  # a new inode, other content
+    ref = Run(path, rules, packed=False)
+    got = Run(path, rules, packed=True, early=early)
+    try:
+        assert "columnar index from launch" not in caplog.text
+        assert got.packed_batches > 5
+        assert_same(got, ref)
+    finally:
+        ref.close()
         got.close()
