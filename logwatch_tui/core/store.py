@@ -37,6 +37,9 @@ UNREADABLE = "\u2026[line no longer readable]"
 more: truncated without a copy, or a deleted file the source let go. Never
 another line's text: the source checks a content's fingerprint before a re-read."""
 
+BLOCK_LINES = 1 << 17
+"""Lines per C-level pass in whole-store scans (each a few ms: the GIL changes hands)."""
+
 MAX_LINE_BYTES = 64 * 1024
 """Longer lines are cut to this when read back for display (the marker says so)."""
 
@@ -260,10 +263,23 @@ class LineStore:
             n = len(mask)
             both = int.from_bytes(mask, "little") & int.from_bytes(smask, "little")
             mask = both.to_bytes(n, "little")
-        idx = array("q", compress(range(start, start + len(mask)), mask))
+        # in blocks: each C-level pass is a few ms, so a thread computing millions of rows
+        # lets the UI's event loop run between them (the GIL changes hands per block)
+        idx = array("q")
+        for a in range(0, len(mask), BLOCK_LINES):
+            b = min(a + BLOCK_LINES, len(mask))
+            idx.extend(compress(range(start + a, start + b), mask[a:b]))
         if extra is not None:
             idx = array("q", filter(extra, idx))
         return idx
+
+    def longest(self, start: int = 0, stop: int | None = None) -> int:
+        """Length in bytes of the longest line in ``[start, stop)`` (0 if none); in blocks."""
+        stop = len(self.lengths) if stop is None else min(stop, len(self.lengths))
+        best = 0
+        for a in range(start, stop, BLOCK_LINES):
+            best = max(best, max(self.lengths[a : min(a + BLOCK_LINES, stop)], default=0))
+        return best
 
     def find_level(
         self, from_line: int, min_level: int, forward: bool, max_level: int = 255
