@@ -88,6 +88,7 @@ class PipelineUpdate:
 
 Sink = Callable[[PipelineUpdate], None]
 IndexExisting = Callable[["Pipeline", LineCutter, int, threading.Event], bool]
+IndexLive = Callable[["Pipeline", RawChunk, Callable[[RawChunk], "RawChunk | None"]], bool]
 
 
 def source_size(path: str, limit: int | None) -> int:
@@ -189,12 +190,17 @@ class Pipeline:
         use_watchdog: bool = True,
         poll_interval: float = 0.25,
         index_existing: IndexExisting | None = None,
+        index_live: IndexLive | None = None,
     ) -> None:
         self.specs = list(specs)
         self.index_existing = index_existing
         """Replays one big file's existing content another way (the TUI passes
         :func:`logwatch_tui.ingest.existing.replay_packed`: worker processes, packed
         columns); False from it: the line path goes on from where the cutter stands."""
+        self.index_live = index_live
+        """Takes a big appended chunk (and the contiguous ones queued after it, through
+        the callable it gets) the same way; False: the line path parses the chunk."""
+        self._pushback: object | None = None
         self.sink = sink
         self.engine = RuleEngine(rules)
         self.stats = Stats()
@@ -294,7 +300,9 @@ class Pipeline:
         if self.engine.notices:
             pending.notices.extend(self.engine.take_notices())
 
-    def consume_packed(self, packed: PackedLines, candidates: LineBatch) -> None:
+    def consume_packed(
+        self, packed: PackedLines, candidates: LineBatch, *, live: bool = False
+    ) -> None:
         """Lines parsed by worker processes: the engine sees their ``candidates`` (the
         lines some rule may count, with the others' times between them), the sink gets
         the columns. The caller folds the stats from the workers' counts."""
@@ -302,7 +310,7 @@ class Pipeline:
         pending = self._pending
         pending.batches.append(packed)
         if alerts:
-            pending.history_alerts.extend(alerts)
+            (pending.alerts if live else pending.history_alerts).extend(alerts)
         if self.engine.notices:
             pending.notices.extend(self.engine.take_notices())
 
@@ -610,6 +618,27 @@ class Pipeline:
             except queue.Full:
                 continue
 
+    def _next_chunk(self, prev: RawChunk) -> RawChunk | None:
+        """The chunk queued right after ``prev`` if it continues ``prev``'s content
+        (for :attr:`index_live`); anything else stays first in line."""
+        if self._pushback is not None:
+            return None
+        try:
+            item = self._queue.get_nowait()
+        except queue.Empty:
+            return None
+        if (
+            isinstance(item, RawChunk)
+            and item.path == prev.path
+            and item.handle is prev.handle
+            and item.offset == prev.end_offset
+            and not item.cut
+            and item.initial == prev.initial
+        ):
+            return item
+        self._pushback = item
+        return None
+
     def _run(self) -> None:
         try:
             self._start_follower(self._replay_existing())
@@ -624,12 +653,20 @@ class Pipeline:
         last_tick = time.monotonic()
         while not self._stop.is_set():
             wait = self.flush_interval if self._pending else self.tick_interval
-            try:
-                item = get(timeout=wait)
-            except queue.Empty:
-                item = None
+            if self._pushback is not None:
+                item, self._pushback = self._pushback, None
+            else:
+                try:
+                    item = get(timeout=wait)
+                except queue.Empty:
+                    item = None
             if isinstance(item, RawChunk):
-                self.process_chunk(item, live=not item.initial)
+                if (
+                    self.index_live is None
+                    or self.resume is not None  # (it notes every chunk it saves)
+                    or not self.index_live(self, item, self._next_chunk)
+                ):
+                    self.process_chunk(item, live=not item.initial)
                 if self.resume is not None:
                     self.resume.note(item)
             elif isinstance(item, SourceEvent):

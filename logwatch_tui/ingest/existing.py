@@ -134,7 +134,8 @@ def compact_batch(rng: PackedRange, source: str, fmt) -> LineBatch:
     )
 
 
-def _spawn(n: int):
+def spawn_workers(n: int):
+    """``n`` worker processes for :func:`~logwatch_tui.ingest.packed.pack_task` (None: cannot)."""
     from logwatch_tui.ingest.packed import pack_task
     from logwatch_tui.ingest.workers import WorkerSet
 
@@ -174,7 +175,9 @@ def replay_packed(
         if early is not None:
             early.cancel()
         return False
-    pool = _spawn(n) if early is None else None  # now: their start-up overlaps the first chunk
+    pool = (
+        spawn_workers(n) if early is None else None
+    )  # now: their start-up overlaps the first chunk
     try:
         if early is None and pool is None:
             return False
@@ -199,7 +202,7 @@ def replay_packed(
         if end - cutter.offset < min_bytes:  # (what grew since launch) the line path reads it
             return False
         if pool is None:
-            pool = _spawn(n)
+            pool = spawn_workers(n)
             if pool is None:
                 return False
         reader = _reader_path(cutter)
@@ -385,7 +388,7 @@ class EarlyIndex:
                 (reader, a, b, plan, probes, self._bucket, LINE_CAP)
                 for a, b in line_ranges(reader, cut, end, range_bytes)
             ]
-            pool = _spawn(wanted_workers() if workers is None else workers)
+            pool = spawn_workers(wanted_workers() if workers is None else workers)
             if pool is None:
                 return
             self.end = end
@@ -454,4 +457,12 @@ class EarlyIndex:
             pass
 
 
-__all__ = ["MIN_BYTES", "RANGE_BYTES", "EarlyIndex", "compact_batch", "replay_packed"]
+__all__ = [
+    "MIN_BYTES",
+    "RANGE_BYTES",
+    "EarlyIndex",
+    "compact_batch",
+    "replay_packed",
+    "spawn_workers",
+    "wanted_workers",
+]

@@ -13,6 +13,7 @@ here.
 from __future__ import annotations
 
 import os
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,6 +56,9 @@ class PackedRange:
     """Largest time among the lines after the last candidate (None: no such line)."""
     last_line: str = ""
     """The range's last line (a fallback after it re-primes the format's year state)."""
+    crc: int = 0
+    """CRC-32 of the bytes parsed (appended lines: the pipeline checks they are the bytes
+    the follower read, not what a truncation put there since)."""
 
 
 def pack_range(
@@ -128,6 +132,7 @@ def pack_range(
         cands,
         float(cummax[-1]) if prev < n - 1 else None,
         buf[last_a : int(nl[-1])].decode("utf-8", "replace"),
+        zlib.crc32(buf),
     )
 
 

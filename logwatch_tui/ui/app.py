@@ -32,6 +32,7 @@ from logwatch_tui.core.stats import StatsSnapshot
 from logwatch_tui.core.store import LineStore
 from logwatch_tui.core.tomlio import ConfigError
 from logwatch_tui.ingest.existing import EarlyIndex
+from logwatch_tui.ingest.live import LiveIndex
 from logwatch_tui.pipeline import Pipeline, PipelineUpdate, preview_store
 from logwatch_tui.ui.alerting import AlertController, DeliveryUpdate, HistoryLoaded
 from logwatch_tui.ui.commands import LEVEL_KEYS, palette_commands
@@ -126,6 +127,7 @@ class LogwatchApp(App[int]):
     ) -> None:
         super().__init__()
         self.early_index = early_index
+        self._live_index: LiveIndex | None = None
         """A big file's ranges parsed by worker processes since launch (the pipeline
         takes them if they are of the content it opens)."""
         self.sources = list(sources)
@@ -214,6 +216,7 @@ class LogwatchApp(App[int]):
 
         from logwatch_tui.ingest.existing import replay_packed
 
+        self._live_index = LiveIndex()
         self.pipeline = Pipeline(
             self.sources,
             sink=self._post_update,
@@ -224,6 +227,7 @@ class LogwatchApp(App[int]):
             want_offsets=True,
             use_watchdog=self.use_watchdog,
             index_existing=functools.partial(replay_packed, early=self.early_index),
+            index_live=self._live_index,
         )
         self.pipeline.start()
 
@@ -237,6 +241,8 @@ class LogwatchApp(App[int]):
             self.early_index.cancel()
         if self.pipeline is not None:
             self.pipeline.stop()
+        if self._live_index is not None:
+            self._live_index.close()
         self.alerting.stop()
 
     def _sources_label(self) -> str:

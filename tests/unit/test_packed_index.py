@@ -21,6 +21,7 @@ from logwatch_tui.core.record import PackedLines
 from logwatch_tui.core.rules import load_rules
 from logwatch_tui.core.store import LineStore
 from logwatch_tui.ingest.existing import EarlyIndex, replay_packed
+from logwatch_tui.ingest.live import LiveIndex
 from logwatch_tui.pipeline import Pipeline
 from tests.unit.test_ingest_check import RULES, _generate
 
@@ -68,6 +69,7 @@ class Run:
             index_existing=index,
             use_watchdog=False,
             poll_interval=0.05,
+            tick_interval=3600.0,  # no wall-clock ticks: both runs see the same lines only
         )
         self.pipe.start()
         assert self.caught_up.wait(60), "the existing content was never all read"
@@ -223,6 +225,65 @@ def test_early_index_of_another_content_is_not_used(tmp_path, generated, rules, 
         assert "columnar index from launch" not in caplog.text
         assert got.packed_batches > 5
         assert_same(got, ref)
+    finally:
+        ref.close()
+        got.close()
+
+
+class LiveRun(Run):
+    """Follows a small file; a big block is appended at once (a burst for the workers)."""
+
+    def __init__(self, path: Path, rules, *, live: bool) -> None:
+        self.live = LiveIndex(workers=2, min_chunk=64 << 10) if live else None
+        self.store = LineStore()
+        self.alerts = []
+        self.stats = None
+        self.packed_batches = 0
+        self.caught_up = threading.Event()
+        self.lock = threading.Lock()
+        self.pipe = Pipeline(
+            [str(path)],
+            sink=self.sink,
+            rules=rules,
+            want_offsets=True,
+            index_live=self.live,
+            use_watchdog=False,
+            poll_interval=0.05,
+            tick_interval=3600.0,  # no wall-clock ticks: both runs see the same lines only
+        )
+        self.pipe.start()
+        assert self.caught_up.wait(60)
+
+    def close(self) -> None:
+        super().close()
+        if self.live is not None:
+            self.live.close()
+
+
+def test_big_append_is_parsed_by_workers_and_identical(tmp_path, generated, rules) -> None:
+    body = generated["syslog"].read_bytes()
+    cut = body.index(b"\n", 200_000) + 1
+    runs = []
+    for live in (False, True):
+        path = tmp_path / f"append-{live}.log"
+        path.write_bytes(body[:cut])
+        run = LiveRun(path, rules, live=live)
+        runs.append(run)
+        run.wait_lines(body[:cut].count(b"\n"))
+        with path.open("ab") as fh:
+            fh.write(body[cut:])
+        run.wait_lines(body.count(b"\n"))
+    ref, got = runs
+    try:
+        assert ref.packed_batches == 0
+        assert got.packed_batches >= 1, "the appended block must reach the workers"
+        assert columns(got.store) == columns(ref.store)
+        assert got.store.text(len(body[:cut].split(b"\n"))) == ref.store.text(
+            len(body[:cut].split(b"\n"))
+        )
+        assert got.alerts == ref.alerts and ref.alerts
+        g, r = got.stats, ref.stats
+        assert (g.total_lines, g.counts, g.series) == (r.total_lines, r.counts, r.series)
     finally:
         ref.close()
         got.close()
