@@ -67,6 +67,11 @@ def rss_bytes(pid: int | None) -> int:
     return 0
 
 
+TOOLS = {"ours": "logwatch-tui", "ours-line": "line path", "lnav": "lnav"}
+"""``ours-line``: logwatch-tui with ``LOGWATCH_INGEST_WORKERS=0`` (no worker processes:
+the line-by-line path of the previous wave), to see before/after in one run."""
+
+
 def command(tool: str, path: Path) -> str:
     if tool == "lnav":
         home = lnav_env()["HOME"]
@@ -75,7 +80,8 @@ def command(tool: str, path: Path) -> str:
     state = Path(tempfile.gettempdir()) / "logwatch-bench-state"  # no config, no history
     return (
         f"exec env TEXTUAL_ANIMATIONS=none LOGWATCH_CONFIG_DIR={shlex.quote(str(state))} "
-        f"XDG_STATE_HOME={shlex.quote(str(state))} {shlex.quote(str(exe))} {shlex.quote(str(path))}"
+        + ("LOGWATCH_INGEST_WORKERS=0 " if tool == "ours-line" else "")
+        + f"XDG_STATE_HOME={shlex.quote(str(state))} {shlex.quote(str(exe))} {shlex.quote(str(path))}"
     )
 
 
@@ -176,6 +182,20 @@ def ratio(ours: float | None, lnav: float | None) -> str:
     return f"{lnav / ours:5.2f}x"
 
 
+README = ROOT / "README.md"
+START = "<!-- tui-vs-lnav:start (written by benchmarks/tui_tmux.py --readme) -->"
+END = "<!-- tui-vs-lnav:end -->"
+
+
+def write_readme(lines: list[str]) -> None:
+    text = README.read_text()
+    a, b = text.find(START), text.find(END)
+    if a < 0 or b < a:
+        raise SystemExit(f"README.md has no {START!r} … {END!r} block")
+    README.write_text(text[: a + len(START)] + "\n" + "\n".join(lines) + "\n" + text[b:])
+    print(f"wrote the table into {README}", file=sys.stderr)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lines", type=int, default=5_000_000)
@@ -183,65 +203,83 @@ def main() -> int:
     ap.add_argument("--format", default="syslog")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--skip", nargs="*", default=[], choices=["open", "append", "lnav"])
+    ap.add_argument(
+        "--line-path", action="store_true", help="also time logwatch-tui without worker processes"
+    )
+    ap.add_argument("--readme", action="store_true", help="write the table into README.md")
     args = ap.parse_args()
     if shutil.which("tmux") is None:
         print("tmux is not installed", file=sys.stderr)
         return 2
-    tools = ["ours"] + ([] if "lnav" in args.skip or shutil.which("lnav") is None else ["lnav"])
+    tools = ["ours"] + (["ours-line"] if args.line_path else [])
+    if "lnav" not in args.skip and shutil.which("lnav") is not None:
+        tools.append("lnav")
     try:
         load = os.getloadavg()[0]
     except OSError:
         load = float("nan")
-    print(f"logwatch-tui vs lnav in a {COLS}x{ROWS} tmux pane, medians of {args.runs} runs")
-    print(f"  {os.cpu_count()} CPUs, load average {load:.1f} at start; {ROOT.name}")
+    lnav_v = ""
+    if "lnav" in tools:
+        lnav_v = subprocess.run(["lnav", "-V"], capture_output=True, text=True).stdout.strip()
+    argv = " ".join(["python", "benchmarks/tui_tmux.py", *sys.argv[1:]])
+    head = (
+        f"Measured {time.strftime('%Y-%m-%d')} by `{argv}` (a {COLS}x{ROWS} tmux pane, "
+        f"medians of {args.runs} runs, tools interleaved; {os.cpu_count()} CPUs, load average "
+        f"{load:.1f} at start; Python {sys.version.split()[0]}, {lnav_v or 'no lnav'}). "
+        "Times from process launch. Ratio = lnav's median / ours (above 1: we are faster)."
+    )
+    md = [head, ""]
+    cols = [TOOLS[t] for t in tools]
+    md.append("| | " + " | ".join(cols) + (" | ratio (lnav/ours) |" if "lnav" in tools else " |"))
+    md.append("|---|" + "---:|" * len(cols) + ("---:|" if "lnav" in tools else ""))
+
+    def row(label: str, vals: dict[str, float | None], unit: str = "s") -> None:
+        cells = []
+        for t in tools:
+            v = vals.get(t)
+            cells.append("—" if v is None else (f"{v:.2f} s" if unit == "s" else f"{v:.0f} B"))
+        line = f"| {label} | " + " | ".join(cells) + " |"
+        if "lnav" in tools:
+            r = ratio(vals.get("ours"), vals.get("lnav")).strip() if unit == "s" else ""
+            line += f" {r or '—'} |"
+        md.append(line)
+
+    print(head)
     if "open" not in args.skip:
         path = data_file(args.format, args.lines)
         res: dict[str, list[dict]] = {t: [] for t in tools}
         for _ in range(args.runs):
-            for t in tools:  # interleaved: both tools see the same machine load
+            for t in tools:  # interleaved: the tools see the same machine load
                 res[t].append(bench_open(t, path, args.lines))
         size = path.stat().st_size / 1e6
-        print(f"open {path.name} ({args.lines:,} lines, {size:.0f} MB), from launch")
-        rows = {
-            t: {k: med([r[k] for r in res[t]]) for k in ("first", "full", "per_line")}
-            for t in tools
-        }
-        o, lv = rows["ours"], rows.get("lnav", {})
-        print(f"  {'':24}{'logwatch-tui':>12}{'lnav':>12}{'lnav/ours':>11}")
-        for key, label in (("first", "first screen"), ("full", "whole file indexed")):
-            print(
-                f"  {label:24}{fmt_s(o[key]):>12}{fmt_s(lv.get(key)):>12}"
-                f"{ratio(o[key], lv.get(key)):>11}"
-            )
-        print(
-            f"  {'RSS per line':24}{(o['per_line'] or 0):9.1f} B {(lv.get('per_line') or 0):9.1f} B"
-        )
+        what = f"{args.lines:,}-line {args.format} file ({size:.0f} MB)"
+        meds = {k: {t: med([r[k] for r in res[t]]) for t in tools} for k in ("first", "full")}
+        per_line = {t: med([r["per_line"] for r in res[t]]) for t in tools}
+        row(f"{what}: first screen", meds["first"])
+        row(f"{what}: whole file indexed / loaded", meds["full"])
+        row("process RSS then, per line", per_line, unit="B")
         for t in tools:
-            runs = ", ".join(fmt_s(r["full"]).strip() for r in res[t])
-            print(f"  runs {t}: indexed {runs}")
+            print(f"  runs {t}: indexed " + ", ".join(fmt_s(r["full"]).strip() for r in res[t]))
     if "append" not in args.skip:
         source = data_file(args.format, max(args.append_lines, 10_000))
         marker = f"appended-block-end-{os.getpid()}"
-        last = source.read_bytes()
-        block_lines = last.split(b"\n", args.append_lines)
-        block = b"\n".join(block_lines[: args.append_lines])
-        if not block.endswith(b"\n"):
-            block += b"\n"
+        block_lines = source.read_bytes().split(b"\n", args.append_lines)
+        block = b"\n".join(block_lines[: args.append_lines]) + b"\n"
         first_line = block_lines[0].decode()
         block += (first_line.rsplit(" ", 1)[0] + " " + marker + "\n").encode()
         res2: dict[str, list[dict]] = {t: [] for t in tools}
         for _ in range(args.runs):
             for t in tools:
                 res2[t].append(bench_append(t, source, 10_000, block, marker))
-        o2 = med([r["shown"] for r in res2["ours"]])
-        l2 = med([r["shown"] for r in res2.get("lnav", [])])
-        print(
-            f"append {args.append_lines:,} lines at once to a followed file, until the last is shown"
+        row(
+            f"{args.append_lines:,} lines appended at once → last one shown",
+            {t: med([r["shown"] for r in res2[t]]) for t in tools},
         )
-        print(f"  {'':24}{fmt_s(o2):>12}{fmt_s(l2):>12}{ratio(o2, l2):>11}")
         for t in tools:
-            runs = ", ".join(fmt_s(r["shown"]).strip() for r in res2[t])
-            print(f"  runs {t}: {runs}")
+            print(f"  runs {t}: appended " + ", ".join(fmt_s(r["shown"]).strip() for r in res2[t]))
+    print("\n".join(md[1:]))
+    if args.readme:
+        write_readme(md)
     return 0
 
 

@@ -33,6 +33,8 @@ _log = logging.getLogger(__name__)
 
 MIN_CHUNK = 512 << 10
 """Smaller appended chunks stay on the line path."""
+MIN_BURST = 8 << 20
+"""Bytes queued at once that make it worth starting the workers (~0.3 s of CPU each)."""
 BURST = 16
 """Chunks (~1 MB each) sent to the workers in one round."""
 
@@ -40,9 +42,16 @@ BURST = 16
 class LiveIndex:
     """The pipeline's ``index_live`` hook (see :class:`~logwatch_tui.pipeline.Pipeline`)."""
 
-    def __init__(self, *, workers: int | None = None, min_chunk: int = MIN_CHUNK) -> None:
+    def __init__(
+        self,
+        *,
+        workers: int | None = None,
+        min_chunk: int = MIN_CHUNK,
+        min_burst: int = MIN_BURST,
+    ) -> None:
         self._n = wanted_workers() if workers is None else workers
         self._min_chunk = min_chunk
+        self._min_burst = min_burst
         self._pool = None
         self._failed = False
 
@@ -64,17 +73,25 @@ class LiveIndex:
         reader = f"/proc/{os.getpid()}/fd/{holder.fd}"
         if not os.path.exists(reader):
             return False
-        if self._pool is None:
-            self._pool = spawn_workers(self._n)
-            if self._pool is None:
-                self._failed = True
-                return False
         chunks = [chunk]
         while len(chunks) < BURST:
             nxt = more(chunks[-1])
             if nxt is None:
                 break
             chunks.append(nxt)
+        if self._pool is None:
+            if sum(len(c.data) for c in chunks) < self._min_burst:
+                for c in chunks:  # not worth starting workers for
+                    pipe.process_chunk(c, live=not c.initial)
+                    pipe.flush()
+                return True
+            self._pool = spawn_workers(self._n)
+            if self._pool is None:
+                self._failed = True
+                for c in chunks:
+                    pipe.process_chunk(c, live=not c.initial)
+                    pipe.flush()
+                return True
         probes = probes_for(pipe.engine.rules, chunk.path)
         bucket = pipe.stats.bucket_seconds
         tasks = [

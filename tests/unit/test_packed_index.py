@@ -234,7 +234,7 @@ class LiveRun(Run):
     """Follows a small file; a big block is appended at once (a burst for the workers)."""
 
     def __init__(self, path: Path, rules, *, live: bool) -> None:
-        self.live = LiveIndex(workers=2, min_chunk=64 << 10) if live else None
+        self.live = LiveIndex(workers=2, min_chunk=64 << 10, min_burst=0) if live else None
         self.store = LineStore()
         self.alerts = []
         self.stats = None
