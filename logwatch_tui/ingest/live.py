@@ -161,7 +161,7 @@ class LiveIndex:
                 rng.series,
                 rng.min_epoch,
                 rng.max_epoch,
-                time.time() if live else None,
+                time.time(),
             )
             pipe.consume_packed(packed, compact_batch(rng, c.path, fmt), live=live)
             pipe.flush()
