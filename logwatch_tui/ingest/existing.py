@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import queue
 import stat
 import threading
@@ -212,12 +213,26 @@ def replay_packed(
             for a, b in line_ranges(reader, cutter.offset, end, range_bytes)
         ]
         _log.info("%s: columnar index, %d byte ranges", cutter.path, len(tasks))
-        return index.consume(pool.map(tasks), end)
+        return index.consume(_until_failure(pool.map(tasks), cutter.offset), end)
     finally:
         if pool is not None:
             pool.close()
         if early is not None:
             early.cancel()
+
+
+def _until_failure(results: Iterator[PackedRange], offset: int) -> Iterator[PackedRange]:
+    """The ranges, then — if a worker process dies — one uncovered range where they
+    stopped: the line path takes over from there instead of the pipeline failing."""
+    from logwatch_tui.ingest.packed import PackedRange
+
+    try:
+        for rng in results:
+            offset = rng.end
+            yield rng
+    except (EOFError, OSError, pickle.UnpicklingError) as exc:
+        _log.warning("worker processes failed (%r): the line path goes on", exc)
+        yield PackedRange(offset, offset, False, "worker processes failed")
 
 
 class _Index:

@@ -12,6 +12,7 @@ and the follower must go on after the index exactly where it stopped.
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from pathlib import Path
 
@@ -20,8 +21,11 @@ import pytest
 from logwatch_tui.core.record import PackedLines
 from logwatch_tui.core.rules import load_rules
 from logwatch_tui.core.store import LineStore
+from logwatch_tui.ingest import existing
 from logwatch_tui.ingest.existing import EarlyIndex, replay_packed
 from logwatch_tui.ingest.live import LiveIndex
+from logwatch_tui.ingest.packed import pack_task
+from logwatch_tui.ingest.workers import WorkerSet
 from logwatch_tui.pipeline import Pipeline
 from tests.unit.test_ingest_check import RULES, _generate
 
@@ -284,6 +288,28 @@ def test_big_append_is_parsed_by_workers_and_identical(tmp_path, generated, rule
         assert got.alerts == ref.alerts and ref.alerts
         g, r = got.stats, ref.stats
         assert (g.total_lines, g.counts, g.series) == (r.total_lines, r.counts, r.series)
+    finally:
+        ref.close()
+        got.close()
+
+
+def dying_pack(task: tuple):
+    """A worker that dies (as an OOM kill would) on a range past the first 500 kB."""
+    if task[1] > 500_000:
+        os._exit(3)
+    return pack_task(task)
+
+
+def test_dead_workers_hand_the_rest_to_the_line_path(generated, rules, monkeypatch, caplog):
+    caplog.set_level("INFO", logger="logwatch_tui.ingest.existing")
+    monkeypatch.setattr(existing, "spawn_workers", lambda n: WorkerSet(n, dying_pack))
+    ref = Run(generated["syslog"], rules, packed=False)
+    got = Run(generated["syslog"], rules, packed=True)
+    try:
+        assert "worker processes failed" in caplog.text
+        assert got.packed_batches >= 1
+        assert got.pipe.error is None
+        assert_same(got, ref)
     finally:
         ref.close()
         got.close()
