@@ -80,7 +80,11 @@ class LiveIndex:
                 break
             chunks.append(nxt)
         if self._pool is None:
-            if sum(len(c.data) for c in chunks) < self._min_burst:
+            try:  # what is queued, and what the file holds beyond it (not read yet)
+                backlog = holder.fstat().st_size - chunks[-1].end_offset
+            except (OSError, ValueError):
+                backlog = 0
+            if sum(len(c.data) for c in chunks) + max(0, backlog) < self._min_burst:
                 for c in chunks:  # not worth starting workers for
                     pipe.process_chunk(c, live=not c.initial)
                     pipe.flush()
