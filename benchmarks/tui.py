@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """TUI figures, measured headless through ``App.run_test`` (the real app, real files).
 
-1. Open time on a big file (default 5M lines): time until the newest line is on
-   screen, and until the whole file is indexed (while keys keep working: a key
-   press during indexing is timed too).
+1. Open time on a big file (default 5M syslog lines; ``--format python`` for the
+   previous wave's file): time until the newest line is on screen, and until the
+   whole file is indexed, with a key press timed every ~50 ms meanwhile (median and
+   max). ``LOGWATCH_INGEST_WORKERS=0`` times the line-by-line path (no worker
+   processes); ``benchmarks/tui_tmux.py`` times both tools from launch in a terminal.
 2. Memory: bytes per line held by the line store's columns, and the process's
    peak RSS.
 3. Append latency: a line appended to the file → on screen (median/p95 over 100).
