@@ -28,7 +28,7 @@ from logwatch_tui.core.engine import RuleEngine, RuleNotice
 from logwatch_tui.core.formats import format_names, make_format
 from logwatch_tui.core.formats.base import LogFormat
 from logwatch_tui.core.formats.detect import SourceParser
-from logwatch_tui.core.record import AlertEvent, LineBatch
+from logwatch_tui.core.record import AlertEvent, LineBatch, PackedLines
 from logwatch_tui.core.rules import Rule
 from logwatch_tui.core.stats import Stats, StatsSnapshot
 from logwatch_tui.core.store import LineStore
@@ -61,7 +61,8 @@ from logwatch_tui.sources.stream import StreamSource
 class PipelineUpdate:
     """Everything that happened since the previous update."""
 
-    batches: list[LineBatch] = field(default_factory=list)
+    batches: list[LineBatch | PackedLines] = field(default_factory=list)
+    """New lines for a store: parsed batches, or packed columns from worker processes."""
     alerts: list[AlertEvent] = field(default_factory=list)
     """Alerts raised by live lines: notify about these."""
     history_alerts: list[AlertEvent] = field(default_factory=list)
@@ -86,6 +87,8 @@ class PipelineUpdate:
 
 
 Sink = Callable[[PipelineUpdate], None]
+IndexExisting = Callable[["Pipeline", LineCutter, int, threading.Event], bool]
+IndexLive = Callable[["Pipeline", RawChunk, Callable[[RawChunk], "RawChunk | None"]], bool]
 
 
 def source_size(path: str, limit: int | None) -> int:
@@ -186,8 +189,18 @@ class Pipeline:
         now: float | None = None,
         use_watchdog: bool = True,
         poll_interval: float = 0.25,
+        index_existing: IndexExisting | None = None,
+        index_live: IndexLive | None = None,
     ) -> None:
         self.specs = list(specs)
+        self.index_existing = index_existing
+        """Replays one big file's existing content another way (the TUI passes
+        :func:`logwatch_tui.ingest.existing.replay_packed`: worker processes, packed
+        columns); False from it: the line path goes on from where the cutter stands."""
+        self.index_live = index_live
+        """Takes a big appended chunk (and the contiguous ones queued after it, through
+        the callable it gets) the same way; False: the line path parses the chunk."""
+        self._pushback: object | None = None
         self.sink = sink
         self.engine = RuleEngine(rules)
         self.stats = Stats()
@@ -282,6 +295,20 @@ class Pipeline:
         self.stats.fold(batch, time.time())
         pending = self._pending
         pending.batches.append(batch)
+        if alerts:
+            (pending.alerts if live else pending.history_alerts).extend(alerts)
+        if self.engine.notices:
+            pending.notices.extend(self.engine.take_notices())
+
+    def consume_packed(
+        self, packed: PackedLines, candidates: LineBatch, *, live: bool = False
+    ) -> None:
+        """Lines parsed by worker processes: the engine sees their ``candidates`` (the
+        lines some rule may count, with the others' times between them), the sink gets
+        the columns. The caller folds the stats from the workers' counts."""
+        alerts = self.engine.feed(candidates)
+        pending = self._pending
+        pending.batches.append(packed)
         if alerts:
             (pending.alerts if live else pending.history_alerts).extend(alerts)
         if self.engine.notices:
@@ -502,6 +529,11 @@ class Pipeline:
                     SourceEvent(path, "error", f"cannot read {path}: {exc}")
                 )
 
+        if self.index_existing is not None and len(opened) == 1 and not self._compressed_specs:
+            cutter, size = opened[0]
+            if not self.index_existing(self, cutter, size, stop):
+                self._replay_chunks([chunks(cutter, size)], merge=False)
+            return {cutter.path: cutter}
         sources = [compressed_chunks(p) for p in self._compressed_specs]
         sources += [chunks(c, size) for c, size in opened]
         self._replay_chunks(sources, merge=True)
@@ -586,6 +618,27 @@ class Pipeline:
             except queue.Full:
                 continue
 
+    def _next_chunk(self, prev: RawChunk) -> RawChunk | None:
+        """The chunk queued right after ``prev`` if it continues ``prev``'s content
+        (for :attr:`index_live`); anything else stays first in line."""
+        if self._pushback is not None:
+            return None
+        try:
+            item = self._queue.get_nowait()
+        except queue.Empty:
+            return None
+        if (
+            isinstance(item, RawChunk)
+            and item.path == prev.path
+            and item.handle is prev.handle
+            and item.offset == prev.end_offset
+            and not item.cut
+            and item.initial == prev.initial
+        ):
+            return item
+        self._pushback = item
+        return None
+
     def _run(self) -> None:
         try:
             self._start_follower(self._replay_existing())
@@ -600,12 +653,20 @@ class Pipeline:
         last_tick = time.monotonic()
         while not self._stop.is_set():
             wait = self.flush_interval if self._pending else self.tick_interval
-            try:
-                item = get(timeout=wait)
-            except queue.Empty:
-                item = None
+            if self._pushback is not None:
+                item, self._pushback = self._pushback, None
+            else:
+                try:
+                    item = get(timeout=wait)
+                except queue.Empty:
+                    item = None
             if isinstance(item, RawChunk):
-                self.process_chunk(item, live=not item.initial)
+                if (
+                    self.index_live is None
+                    or self.resume is not None  # (it notes every chunk it saves)
+                    or not self.index_live(self, item, self._next_chunk)
+                ):
+                    self.process_chunk(item, live=not item.initial)
                 if self.resume is not None:
                     self.resume.note(item)
             elif isinstance(item, SourceEvent):

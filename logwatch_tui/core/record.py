@@ -86,6 +86,35 @@ class LineBatch:
         return len(self.lines)
 
 
+@dataclass(slots=True)
+class PackedLines:
+    """Consecutive header lines of one file, parsed elsewhere into packed columns.
+
+    What worker processes hand the store for a big file's existing content: no
+    text and no Python object per line, only the columns in the machine's layout
+    (``offsets`` int64, ``lengths`` uint32 without the newline, ``ts`` float64,
+    ``levels`` uint8). Every line is a record's header. The text is read back
+    from ``handle`` by offset for the rows on screen.
+    """
+
+    source: str
+    format: str
+    first_line: int
+    count: int
+    offsets: bytes
+    lengths: bytes
+    ts: bytes
+    levels: bytes
+    end_offset: int
+    """Byte offset just past the last line (with its newline)."""
+    source_id: int = 0
+    parser: Any = None
+    handle: Any = None
+
+    def __len__(self) -> int:
+        return self.count
+
+
 @dataclass(frozen=True, slots=True)
 class AlertEvent:
     """A firing or resolved alert, as the engine emits it.

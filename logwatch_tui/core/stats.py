@@ -88,6 +88,40 @@ class Stats:
         if arrival is not None:
             self._arrivals.append((arrival, n))
 
+    def fold_counts(
+        self,
+        lines: int,
+        counts: list[int],
+        series: list[tuple[int, float, int]],
+        first_ts: float | None,
+        last_ts: float | None,
+        arrival: float | None = None,
+    ) -> None:
+        """Fold lines counted elsewhere (worker processes): all of them record heads.
+
+        ``counts`` per Level value, ``series`` as (level, bucket number, lines) with
+        buckets of :attr:`bucket_seconds`, ``first_ts``/``last_ts`` the lines' smallest
+        and largest times — what :meth:`fold` would have derived from the lines.
+        """
+        if not lines:
+            return
+        self.total_lines += lines
+        self.total_records += lines
+        for lv, c in enumerate(counts[: len(self.counts)]):
+            self.counts[lv] += c
+        if first_ts is not None and last_ts is not None:
+            if self.first_ts is None or first_ts < self.first_ts:
+                self.first_ts = first_ts
+            if self.last_ts is None or last_ts > self.last_ts:
+                self.last_ts = last_ts
+            oldest = self.last_ts // self.bucket_seconds - self.buckets - 1
+            for lv, bucket, c in series:
+                if bucket >= oldest:
+                    self._series[(lv, bucket)] += c
+            self._prune()
+        if arrival is not None:
+            self._arrivals.append((arrival, lines))
+
     def _fold_series(self, packed: bytes, ts: list[float], present: list[int]) -> None:
         size = self.bucket_seconds
         series = self._series

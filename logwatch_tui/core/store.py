@@ -28,7 +28,7 @@ from itertools import compress
 from operator import sub
 from typing import Any
 
-from logwatch_tui.core.record import LineBatch
+from logwatch_tui.core.record import LineBatch, PackedLines
 
 _MINUS_ONE = (-1).__add__
 
@@ -36,6 +36,9 @@ UNREADABLE = "\u2026[line no longer readable]"
 """Shown (and searched, exported) instead of a line whose bytes no file holds any
 more: truncated without a copy, or a deleted file the source let go. Never
 another line's text: the source checks a content's fingerprint before a re-read."""
+
+BLOCK_LINES = 1 << 17
+"""Lines per C-level pass in whole-store scans (each a few ms: the GIL changes hands)."""
 
 MAX_LINE_BYTES = 64 * 1024
 """Longer lines are cut to this when read back for display (the marker says so)."""
@@ -84,8 +87,10 @@ class LineStore:
             self._segment_keys[id(handle)] = seg
         return seg
 
-    def append(self, batch: LineBatch) -> range:
+    def append(self, batch: LineBatch | PackedLines) -> range:
         """Add a batch; returns the range of new line numbers."""
+        if isinstance(batch, PackedLines):
+            return self.append_packed(batch)
         start = len(self.levels)
         n = len(batch.lines)
         if not n:
@@ -114,6 +119,29 @@ class LineStore:
         self.ts.extend(batch.ts)
         self.sources.extend(bytes([min(batch.source_id, 255)]) * n)
         self.heads.extend(batch.heads)
+        return range(start, start + n)
+
+    def append_packed(self, packed: PackedLines) -> range:
+        """Add lines parsed into packed columns (C-level copies: a few ms per 100k lines)."""
+        start = len(self.levels)
+        n = packed.count
+        if not n:
+            return range(start, start)
+        while len(self.source_names) <= packed.source_id:
+            self.source_names.append("")
+            self.formats.append("")
+        self.source_names[packed.source_id] = packed.source
+        self.formats[packed.source_id] = packed.format
+        seg = self._segment_for(packed.handle)
+        if seg == 0xFFFF:
+            raise ValueError("packed lines need the handle of the file that holds them")
+        self.offsets.frombytes(packed.offsets)
+        self.lengths.frombytes(packed.lengths)
+        self.ts.frombytes(packed.ts)
+        self.levels += packed.levels
+        self.segments.extend(array("H", [seg]) * n)
+        self.sources += bytes([min(packed.source_id, 255)]) * n
+        self.heads += b"\x01" * n
         return range(start, start + n)
 
     def text(self, i: int) -> str:
@@ -235,10 +263,23 @@ class LineStore:
             n = len(mask)
             both = int.from_bytes(mask, "little") & int.from_bytes(smask, "little")
             mask = both.to_bytes(n, "little")
-        idx = array("q", compress(range(start, start + len(mask)), mask))
+        # in blocks: each C-level pass is a few ms, so a thread computing millions of rows
+        # lets the UI's event loop run between them (the GIL changes hands per block)
+        idx = array("q")
+        for a in range(0, len(mask), BLOCK_LINES):
+            b = min(a + BLOCK_LINES, len(mask))
+            idx.extend(compress(range(start + a, start + b), mask[a:b]))
         if extra is not None:
             idx = array("q", filter(extra, idx))
         return idx
+
+    def longest(self, start: int = 0, stop: int | None = None) -> int:
+        """Length in bytes of the longest line in ``[start, stop)`` (0 if none); in blocks."""
+        stop = len(self.lengths) if stop is None else min(stop, len(self.lengths))
+        best = 0
+        for a in range(start, stop, BLOCK_LINES):
+            best = max(best, max(self.lengths[a : min(a + BLOCK_LINES, stop)], default=0))
+        return best
 
     def find_level(
         self, from_line: int, min_level: int, forward: bool, max_level: int = 255

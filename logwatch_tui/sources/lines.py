@@ -302,6 +302,16 @@ class LineCutter:
         self.view.note(bytes(self.head), self.tail, self.offset)
         return chunk
 
+    def advance(self, offset: int, lines: int) -> None:
+        """Whole lines from :attr:`offset` up to ``offset`` (``lines`` of them) were read
+        by someone else (worker processes parsing byte ranges): go on after them."""
+        n = min(TAIL_BYTES, offset)
+        self.tail = self.handle.pread(n, offset - n) if n else b""
+        self.pending = bytearray()
+        self.offset = offset
+        self.next_line += lines
+        self.view.note(bytes(self.head), self.tail, offset)
+
     def restart(self) -> None:
         """Truncation: the same inode now holds new content from offset 0 (a new view)."""
         self.offset = 0

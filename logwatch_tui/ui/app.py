@@ -32,6 +32,8 @@ from logwatch_tui.core.rules import Rule, rule_summary
 from logwatch_tui.core.stats import StatsSnapshot
 from logwatch_tui.core.store import LineStore
 from logwatch_tui.core.tomlio import ConfigError
+from logwatch_tui.ingest.existing import EarlyIndex
+from logwatch_tui.ingest.live import LiveIndex
 from logwatch_tui.pipeline import Pipeline, PipelineUpdate, preview_store
 from logwatch_tui.ui.alerting import AlertController, DeliveryUpdate, HistoryLoaded
 from logwatch_tui.ui.commands import LEVEL_KEYS, palette_commands
@@ -122,8 +124,13 @@ class LogwatchApp(App[int]):
         preview_min_bytes: int = PREVIEW_MIN_BYTES,
         use_history: bool = True,
         rules_path: Path | str | None = None,
+        early_index: EarlyIndex | None = None,
     ) -> None:
         super().__init__()
+        self.early_index = early_index
+        self._live_index: LiveIndex | None = None
+        """A big file's ranges parsed by worker processes since launch (the pipeline
+        takes them if they are of the content it opens)."""
         self.sources = list(sources)
         self.rules = list(rules)
         self.config = config if config is not None else AppConfig(path=Path(os.devnull))
@@ -206,6 +213,11 @@ class LogwatchApp(App[int]):
         self.set_interval(2.0, self.rule_editing.check_file)
 
     def start_pipeline(self) -> None:
+        import functools
+
+        from logwatch_tui.ingest.existing import replay_packed
+
+        self._live_index = LiveIndex()
         self.pipeline = Pipeline(
             self.sources,
             sink=self._post_update,
@@ -215,6 +227,8 @@ class LogwatchApp(App[int]):
             tail_lines=self.tail_lines,
             want_offsets=True,
             use_watchdog=self.use_watchdog,
+            index_existing=functools.partial(replay_packed, early=self.early_index),
+            index_live=self._live_index,
         )
         self.pipeline.start()
 
@@ -224,8 +238,12 @@ class LogwatchApp(App[int]):
         self.post_message(LogUpdate(update))
 
     def on_unmount(self) -> None:
+        if self.early_index is not None:
+            self.early_index.cancel()
         if self.pipeline is not None:
             self.pipeline.stop()
+        if self._live_index is not None:
+            self._live_index.close()
         self.alerting.stop()
 
     def _sources_label(self) -> str:

@@ -59,11 +59,10 @@ def _prepare_special_sources(config, sources: list[str]) -> None:
 
 
 def launch(args: argparse.Namespace) -> int:
-    from logwatch_tui.ui.app import LogwatchApp
-
     config = load_config(args.config)
     demo_proc = None
     tmp = None
+    early = None
     try:
         if args.demo:
             tmp = tempfile.TemporaryDirectory(prefix="logwatch-demo-")
@@ -87,6 +86,15 @@ def launch(args: argparse.Namespace) -> int:
 
         paths, globs = expand_specs(sources)
         _prepare_special_sources(config, sources)
+        if args.lines is None and not args.demo:
+            # a big file: worker processes parse it while the UI starts (imports, first screen)
+            from logwatch_tui.ingest.existing import EarlyIndex
+
+            early = EarlyIndex.for_sources(
+                paths + globs, rules=rules, format_name=args.format, custom_formats=config.formats
+            )
+        from logwatch_tui.ui.app import LogwatchApp
+
         app = LogwatchApp(
             paths + globs,
             rules=rules,
@@ -96,6 +104,7 @@ def launch(args: argparse.Namespace) -> int:
             theme=args.theme,
             use_watchdog=not args.poll,
             rules_path=rules_path,
+            early_index=early,
         )
         app.run()
         return app.return_code or 0
@@ -103,6 +112,8 @@ def launch(args: argparse.Namespace) -> int:
         print(f"logwatch-tui: {exc}", file=sys.stderr)
         return 2
     finally:
+        if early is not None:
+            early.cancel()
         if demo_proc is not None:
             demo_proc.terminate()
             try:

@@ -450,7 +450,7 @@ class LogView(LogColumns, LogNavigation, ScrollView, can_focus=True):
         rows = query.rows(store, stop=n, cancel=lambda: worker.is_cancelled)
         width = 0
         if new_store is not None and n:
-            width = min(max(new_store.lengths[:n]), MAX_DISPLAY_CHARS + 20)
+            width = min(new_store.longest(0, n), MAX_DISPLAY_CHARS + 20)
         if not worker.is_cancelled:
             self.post_message(self._FilterDone(rows, n, generation, new_store, width))
 

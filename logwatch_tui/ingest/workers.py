@@ -1,0 +1,149 @@
+"""Worker processes for the TUI's columnar index, and their side of the wire.
+
+Plain child processes (``python -m logwatch_tui.ingest.workers``) that read tasks
+from stdin and write results to stdout, each a length-prefixed pickle. Not a
+``multiprocessing`` pool, on purpose: ``fork`` from the UI process would copy a
+process with live threads (the event loop, the pipeline, the alert router) and
+its descriptors (terminal, inotify, receiver sockets); ``forkserver`` and
+``spawn`` re-import the program's main module (the whole UI) in every worker.
+These workers import only the range parser and numpy, inherit no descriptors,
+run in their own session (a Ctrl-C in the terminal is the UI's), and end when
+their stdin closes — also when the UI process dies.
+
+Results come back in task order: task ``i`` goes to worker ``i % n``, each
+worker holds at most :data:`IN_FLIGHT` tasks, and the reader (the pipeline
+thread) blocks in ``read`` without the GIL while workers parse.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+IN_FLIGHT = 2
+"""Tasks queued per worker: one parsing, one waiting (results stay in order)."""
+_HEAD = struct.Struct("<Q")
+
+
+def _read_exact(fd: int, n: int) -> bytes:
+    parts = []
+    while n:
+        got = os.read(fd, min(n, 1 << 22))
+        if not got:
+            raise EOFError("worker process ended")
+        parts.append(got)
+        n -= len(got)
+    return b"".join(parts)
+
+
+def _write_frame(fd: int, payload: bytes) -> None:
+    data = memoryview(_HEAD.pack(len(payload)) + payload)
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def _read_frame(fd: int) -> bytes:
+    (n,) = _HEAD.unpack(_read_exact(fd, _HEAD.size))
+    return _read_exact(fd, n)
+
+
+class WorkerSet:
+    """``n`` worker processes running ``func`` (a module-level function) on tasks."""
+
+    def __init__(self, n: int, func: Callable[[Any], Any], *, nice: int = 0) -> None:
+        self.func = f"{func.__module__}:{func.__qualname__}"
+        root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        argv = [sys.executable, "-m", "logwatch_tui.ingest.workers", self.func, str(nice)]
+        self.procs: list[subprocess.Popen[bytes]] = []
+        try:
+            for _ in range(max(1, n)):
+                self.procs.append(
+                    subprocess.Popen(
+                        argv,
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL,
+                        env=env,
+                        close_fds=True,
+                        start_new_session=True,
+                    )
+                )
+        except BaseException:
+            self.close()
+            raise
+
+    def map(self, tasks: list[Any]) -> Iterator[Any]:
+        """``func(task)`` for each task, in order."""
+        procs = self.procs
+        n = len(procs)
+        sent = 0
+
+        def send(upto: int) -> int:
+            nonlocal sent
+            while sent < min(upto, len(tasks)):
+                p = procs[sent % n]
+                assert p.stdin is not None
+                _write_frame(p.stdin.fileno(), pickle.dumps(tasks[sent], protocol=5))
+                sent += 1
+            return sent
+
+        send(n * IN_FLIGHT)
+        for i in range(len(tasks)):
+            p = procs[i % n]
+            assert p.stdout is not None
+            result = pickle.loads(_read_frame(p.stdout.fileno()))
+            send(i + 1 + n * IN_FLIGHT)
+            yield result
+
+    def close(self) -> None:
+        for p in self.procs:
+            try:
+                if p.stdin is not None:
+                    p.stdin.close()
+            except OSError:
+                pass
+            if p.poll() is None:
+                p.kill()
+        for p in self.procs:
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+            if p.stdout is not None:
+                p.stdout.close()
+        self.procs = []
+
+
+def main(argv: list[str]) -> int:
+    """The worker's loop: a task in, a result out, until stdin ends."""
+    import importlib
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    module, _, name = argv[0].partition(":")
+    if len(argv) > 1 and int(argv[1]):
+        os.nice(int(argv[1]))
+    func = getattr(importlib.import_module(module), name)
+    inp, out = os.dup(0), os.dup(1)
+    os.dup2(2, 1)  # a stray print must not corrupt the results on the wire
+    while True:
+        try:
+            task = pickle.loads(_read_frame(inp))
+        except EOFError:
+            return 0
+        try:
+            _write_frame(out, pickle.dumps(func(task), protocol=5))
+        except BrokenPipeError:
+            return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
