@@ -5,13 +5,16 @@ a base revision's worktree), so the same driver measures both.
 
     python _ingest_driver.py check RULES FILE [--unguarded]
     python _ingest_driver.py ingest RULES FILE [--unguarded]
+    python _ingest_driver.py engine RULES FILE [--unguarded]
 
 ``check`` is ``logwatch-tui check --rules RULES FILE`` (the CLI's own main;
 the caller sets ``LOGWATCH_TUI_COLUMNAR=0`` for the line-by-line path).
 ``ingest`` is what the TUI and ``--headless`` run over existing content: a
 :class:`~logwatch_tui.pipeline.Pipeline` started on FILE, timed from
-``start()`` until its sink is told the content is caught up. It prints one
-JSON object: ``{"seconds": ..., "lines": ...}``.
+``start()`` until its sink is told the content is caught up. ``engine`` is
+the rule matching alone: FILE parsed into batches once, then fed to a fresh
+:class:`~logwatch_tui.core.engine.RuleEngine` five times (the median). It
+prints one JSON object: ``{"seconds": ..., "lines": ...}``.
 
 ``--unguarded`` swaps the rule-regex guard for plain ``re.search`` (and lets
 ``check``'s columnar workers search messages of any length with ``re``): the
@@ -30,7 +33,7 @@ import time
 class _Plain:
     """A rule regex without the guard: what matching cost before it."""
 
-    __slots__ = ("re", "pattern", "flags", "groupindex", "risk", "limit")
+    __slots__ = ("re", "pattern", "flags", "groupindex", "risk", "limit", "search")
 
     def __init__(self, compiled: re.Pattern[str]) -> None:
         self.re = compiled
@@ -39,9 +42,7 @@ class _Plain:
         self.groupindex = compiled.groupindex
         self.risk = None
         self.limit = 1 << 62
-
-    def search(self, text: str):
-        return self.re.search(text)
+        self.search = compiled.search  # the C method itself: no wrapper call
 
     def finder(self, longest: int = 0):
         return self.re.search
@@ -81,6 +82,36 @@ def _ingest(rules_path: str, path: str) -> dict:
     return {"seconds": dt, "lines": lines[0]}
 
 
+def _engine(rules_path: str, path: str) -> dict:
+    import statistics
+
+    from logwatch_tui.core.engine import RuleEngine
+    from logwatch_tui.core.formats.detect import SourceParser
+    from logwatch_tui.core.rules import load_rules
+    from logwatch_tui.pipeline import split_lines
+
+    rules = load_rules(rules_path)
+    with open(path, "rb") as fh:
+        data = fh.read()
+    parser = SourceParser(path)
+    batches = []
+    off, first = 0, 1
+    while off < len(data):
+        end = data.rfind(b"\n", off, off + (1 << 20)) + 1 or len(data)
+        lines = split_lines(data[off:end])
+        batches.append(parser.feed(lines, first_line=first))
+        first += len(lines)
+        off = end
+    times = []
+    for _ in range(5):
+        engine = RuleEngine(rules)
+        t0 = time.perf_counter()
+        for b in batches:
+            engine.feed(b)
+        times.append(time.perf_counter() - t0)
+    return {"seconds": statistics.median(times), "lines": first - 1}
+
+
 def main(argv: list[str]) -> int:
     unguarded = "--unguarded" in argv
     args = [a for a in argv if a != "--unguarded"]
@@ -95,7 +126,7 @@ def main(argv: list[str]) -> int:
         sys.stdout.flush()
         sys.stderr.write(json.dumps({"seconds": time.perf_counter() - t0}) + "\n")
         return code
-    print(json.dumps(_ingest(rules_path, path)))
+    print(json.dumps(_engine(rules_path, path) if mode == "engine" else _ingest(rules_path, path)))
     return 0
 
 

@@ -296,11 +296,12 @@ class _BatchView:
         cand = self.idx if minimum is None else self.at_level(minimum)
         if not cand:
             return []
-        find = pattern.finder(self.longest())
         if literal is not None and len(cand) * 4 >= len(self.idx):
             text = self.lowered() if pattern.flags & re.IGNORECASE else self.joined()
             if text is not None:
-                return self._scan(text, literal, find, minimum)
+                # few candidates: each checks its own length (no pass over the batch)
+                return self._scan(text, literal, pattern.search, minimum)
+        find = pattern.finder(self.longest())
         try:
             return [
                 (i, m)
@@ -351,7 +352,8 @@ class _Slot:
         ign = rule.ignore_guard
         if ign is not None and hits:
             msgs = view.batch.messages
-            find = ign.finder(view.longest())
+            # few hits: each checks its own length; many: one pass picks the engine
+            find = ign.search if len(hits) * 8 < len(view.idx) else ign.finder(view.longest())
             hits = [h for h in hits if find(msgs[h[0]] or "") is None]
         return hits
 
