@@ -175,7 +175,7 @@ def _compact(summary: RangeSummary, path: str, fmt_name: str, parser) -> LineBat
     )
 
 
-def _load_worker_modules() -> None:
+def _load_worker_modules(json_lines: bool = False) -> None:
     """Pool initializer: numpy and the range parser load in the workers, not the parent.
 
     Ctrl-C is the parent's to handle (it stops the workers): no traceback per worker.
@@ -185,6 +185,9 @@ def _load_worker_modules() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _keep_freed_memory()
     import logwatch_tui.ingest.columns  # noqa: F401
+
+    if json_lines:
+        import logwatch_tui.ingest.jsonfast  # noqa: F401
 
 
 def _keep_freed_memory() -> None:
@@ -223,8 +226,10 @@ class Workers:
     ranges at once and they begin at once.
     """
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, *, json_lines: bool = False) -> None:
         self.n = n
+        self.json_lines = json_lines
+        """The file looks like JSON lines: the workers load its decoder at start-up."""
         self.pool = None
         self._spawn()
 
@@ -235,7 +240,9 @@ class Workers:
             # fork: workers start in ms and share the parent's imported modules; nothing
             # else runs in this process while check parses, so fork is safe here.
             method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-            self.pool = mp.get_context(method).Pool(self.n, initializer=_load_worker_modules)
+            self.pool = mp.get_context(method).Pool(
+                self.n, initializer=_load_worker_modules, initargs=(self.json_lines,)
+            )
 
     @property
     def parallel(self) -> bool:
@@ -283,10 +290,13 @@ def start_workers(
     """Fork the workers for ``check_columnar(path)`` now (before rules and detection)."""
     try:
         size = os.stat(path).st_size
+        with open(path, "rb") as f:
+            head = f.read(4)
     except OSError:
-        size = 0
+        size, head = 0, b""
     w = workers if workers is not None else workers_wanted()
-    return Workers(min(w, max(1, -(-size // range_bytes))))
+    json_lines = head.lstrip(b"\xef\xbb\xbf")[:1] == b"{"
+    return Workers(min(w, max(1, -(-size // range_bytes))), json_lines=json_lines)
 
 
 def check_columnar(

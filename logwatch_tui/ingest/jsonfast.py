@@ -115,9 +115,15 @@ _DIM = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], np.int64)
 
 def iso_epochs(values: list[str]) -> list[float] | None:
     """Epoch seconds of uniform ISO 8601 strings with a zone, or None (not that shape)."""
+    got = iso_epoch_array(values)
+    return None if got is None else got.tolist()
+
+
+def iso_epoch_array(values: list[str]) -> np.ndarray | None:
+    """:func:`iso_epochs` as a float64 array (no Python float per line)."""
     n = len(values)
     if not n:
-        return []
+        return np.empty(0, np.float64)
     width = len(values[0])
     if width not in (20, 24, 27, 25, 29, 32):
         return None
@@ -179,7 +185,7 @@ def iso_epochs(values: list[str]) -> list[float] | None:
     if ((day > dim) | (hh >= 24) | (mm >= 60) | (ss >= 60)).any():
         return None
     secs = _days_from_civil(year, month, day) * 86400 + hh * 3600 + mm * 60 + ss - off
-    return ((secs * 1_000_000 + us) / 1e6).tolist()
+    return (secs * 1_000_000 + us) / 1e6
 
 
 def _small_numbers(values: list[Any], types: set[type]) -> bool:
@@ -191,6 +197,19 @@ def decode_range(
     buf: bytes, starts: np.ndarray, nl: np.ndarray, cols: JsonColumns
 ) -> tuple[list[float | None], list[int], list[str]] | None:
     """(epochs, levels, messages) of every line of ``buf``, or None (use the format's parse)."""
+    got = decode_columns(buf, starts, nl, cols)
+    if got is None:
+        return None
+    epochs, levels, msgs = got
+    return (epochs.tolist() if isinstance(epochs, np.ndarray) else epochs), levels.tolist(), msgs
+
+
+def decode_columns(
+    buf: bytes, starts: np.ndarray, nl: np.ndarray, cols: JsonColumns
+) -> tuple[np.ndarray | list[float | None], np.ndarray, list[str]] | None:
+    """:func:`decode_range` as columns: epochs as a float64 array when every line's time
+    is a uniform ISO 8601 string (else the format's list, None where a line has none),
+    levels as int8."""
     n = len(starts)
     gc_on = gc.isenabled()
     gc.disable()  # tens of thousands of new objects would trigger the cyclic GC again and again
@@ -207,8 +226,9 @@ def decode_range(
     lv = _column(rows, _LEVEL)
     ms = _column(rows, _MSG)
     ts_types = set(map(type, ts))
+    epochs: np.ndarray | list[float | None] | None
     if ts_types <= {str}:
-        epochs = iso_epochs(ts)
+        epochs = iso_epoch_array(ts)
         if epochs is None:
             epochs = cols.epochs(ts)
     elif ts_types <= {str, int, float} and _small_numbers(ts, ts_types):
@@ -221,7 +241,7 @@ def decode_range(
         lv_types = set(map(type, lv))
     if not lv_types <= _LEVEL_TYPES or not _small_numbers(lv, lv_types):
         return None
-    levels = list(map(cols.level, lv))
+    levels = np.fromiter(map(cols.level, lv), np.int8, n)
     if set(map(type, ms)) != {str}:
         for i, m in enumerate(ms):
             if type(m) is str:
