@@ -413,3 +413,27 @@ def test_a_file_whose_first_lines_carry_no_time_is_told_as_before(
     )
     assert (code == 2 and "no timestamps" in err) == (untimed >= 400)
     _same_as_reference(capsys, monkeypatch, "--rules", str(rules_file), str(path))
+
+
+LOGHUB = ROOT.parent / "shared" / "data" / "loghub"
+
+
+@pytest.mark.skipif(not LOGHUB.is_dir(), reason="shared loghub data not present")
+@pytest.mark.parametrize("system", ["OpenSSH", "Linux"])
+def test_real_syslog_files_answer_as_the_line_by_line_path(
+    capsys, monkeypatch, rules_file: Path, system: str
+) -> None:
+    """Hosts, tags and first words as real systems write them (OpenSSH is read by the
+    workers throughout; Linux has an empty message and goes line by line)."""
+    import json
+
+    path = str(LOGHUB / system / f"{system}_2k.log")
+    _, ref, _ = _check(
+        capsys, monkeypatch, "--json", "--rules", str(rules_file), path, columnar=False
+    )
+    res = check_columnar(path, load_rules(rules_file), workers=2, range_bytes=20_000)
+    assert (res is not None) == (system == "OpenSSH")
+    if res is not None:
+        got = "".join(json.dumps(ev.to_json(), ensure_ascii=False) + "\n" for ev in res.events)
+        assert got == ref
+    _same_as_reference(capsys, monkeypatch, "--rules", str(rules_file), path)
