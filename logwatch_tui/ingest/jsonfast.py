@@ -3,9 +3,10 @@
 The JSON format's batch parse decodes every line into a dict with orjson and converts
 every timestamp with ``datetime.fromisoformat``. Here:
 
-* msgspec decodes the whole range (newlines turned into commas, one array) into
-  structs holding only the keys the format reads (time, level and message aliases,
-  ``fields`` for tracing's nested message) — the other keys are skipped in C;
+* msgspec decodes the whole range (as JSON lines when every line starts with ``{``,
+  else with newlines turned into commas, one array) into structs holding only the
+  keys the format reads (time, level and message aliases, ``fields`` for tracing's
+  nested message) — the other keys are skipped in C;
 * the columns take the first alias present per row, as the format does;
 * uniform ISO 8601 timestamps (``YYYY-MM-DDTHH:MM:SS[.fff|.ffffff](Z|±HH:MM)``) are
   converted with integer arithmetic on a byte matrix: the same microsecond count
@@ -65,6 +66,8 @@ _ATTR = {
     "PRIORITY": "priority",
 }
 _DECODER = msgspec.json.Decoder(list[_Row])
+_LINES = msgspec.json.Decoder(_Row)
+_OPEN_BRACE = ord("{")
 
 
 def _attrs(keys: tuple[str, ...]) -> list[str]:
@@ -214,7 +217,11 @@ def decode_columns(
     gc_on = gc.isenabled()
     gc.disable()  # tens of thousands of new objects would trigger the cyclic GC again and again
     try:
-        rows = _DECODER.decode(b"[" + buf[:-1].replace(b"\n", b",") + b"]")
+        if n and bool((np.frombuffer(buf, np.uint8)[starts] == _OPEN_BRACE).all()):
+            # every line holds at least one value: n rows means one value per line
+            rows = _LINES.decode_lines(buf)
+        else:  # blank lines would be skipped there: one array, where they are errors
+            rows = _DECODER.decode(b"[" + buf[:-1].replace(b"\n", b",") + b"]")
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
     finally:
