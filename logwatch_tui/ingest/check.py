@@ -55,8 +55,10 @@ FIRST_LINES = 2 * SAMPLE
 (:data:`logwatch_tui.commands.timestamps.PROBE_LINES`), enough to settle detection."""
 PROBE_CHUNK = 256 << 10
 """The probe reads this much first; :data:`FIRST_LINES` must lie within it."""
-RANGE_BYTES = 8 << 20
-"""Byte range per worker task: big enough to amortise, small enough to bound memory."""
+RANGE_BYTES = 2 << 20
+"""Byte range per worker task. Per-task costs are small; a range's arrays that fit the
+CPU caches parse faster (JSON lines: 1.26 s of CPU per 1M lines in 2 MB ranges, 1.50 s
+in 8 MB ones), and the last ranges leave a core idle for less time."""
 MIN_BYTES = 16 << 20
 """Smaller files stay on the line-by-line path: below this, starting worker processes
 (and numpy in them) costs more than it saves (measured on 2 cores)."""
