@@ -32,27 +32,34 @@ start-up is part of every ``check``.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from logwatch_tui.core.engine import RuleEngine, required_literal
-from logwatch_tui.core.formats import format_names, make_format
-from logwatch_tui.core.formats.columnar import HALF_YEAR, compile_columnar, guess_columnar
-from logwatch_tui.core.formats.detect import SAMPLE, SourceParser
 from logwatch_tui.core.levels import Level
-from logwatch_tui.core.record import AlertEvent, LineBatch
-from logwatch_tui.core.rule_regex import pattern_risk, short_limit
-from logwatch_tui.core.rules import Rule
 from logwatch_tui.ingest.summary import RangeSummary, RuleProbe
 
-_log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from logwatch_tui.core.formats.columnar import ColumnarPlan
+    from logwatch_tui.core.record import AlertEvent, LineBatch
+    from logwatch_tui.core.rules import Rule
 
-FIRST_LINES = 2 * SAMPLE
+# The engine, the formats and detection are imported where they are used: ``check``
+# forks its workers (start_workers) before this process loads them.
+
+
+def _info(msg: str, *args: object) -> None:
+    import logging  # not before the workers are forked (see above)
+
+    logging.getLogger(__name__).info(msg, *args)
+
+
+FIRST_LINES = 400
 """Lines parsed in this process: the lines ``check`` probes for timestamps
-(:data:`logwatch_tui.commands.timestamps.PROBE_LINES`), enough to settle detection."""
+(:data:`logwatch_tui.commands.timestamps.PROBE_LINES`, twice detection's sample),
+enough to settle detection."""
 PROBE_CHUNK = 256 << 10
 """The probe reads this much first; :data:`FIRST_LINES` must lie within it."""
 RANGE_BYTES = 2 << 20
@@ -82,6 +89,9 @@ class CheckResult:
 
 def probes_for(rules: list[Rule], source: str):
     """A :class:`RuleProbe` per enabled rule that watches ``source``."""
+    from logwatch_tui.core.engine import required_literal
+    from logwatch_tui.core.rule_regex import pattern_risk, short_limit
+
     out = []
     for r in rules:
         if not r.enabled or not r.matches_source(source):
@@ -139,8 +149,17 @@ def line_ranges(path: str, start: int, size: int, step: int) -> list[tuple[int, 
     return out
 
 
+def guess_columnar(lines: list[str]) -> ColumnarPlan | None:
+    """:func:`logwatch_tui.core.formats.columnar.guess_columnar` (imported when used)."""
+    from logwatch_tui.core.formats.columnar import guess_columnar as guess
+
+    return guess(lines)
+
+
 def _compact(summary: RangeSummary, path: str, fmt_name: str, parser) -> LineBatch:
     """The range as the engine needs it: candidates, with the left-out lines' max time."""
+    from logwatch_tui.core.record import LineBatch
+
     lines: list[str] = []
     ts: list[float] = []
     levels: list[int] = []
@@ -326,6 +345,8 @@ def check_columnar(
         size = os.stat(path).st_size
         if pool is None:
             pool = start_workers(path, workers=workers, range_bytes=range_bytes)
+        from logwatch_tui.core.formats import format_names, make_format
+
         custom = custom_formats or []
         forced = make_format(format_name, custom=custom) if format_name else None
         cands = (
@@ -386,6 +407,10 @@ def _check(
     pool: Workers,
     range_bytes: int,
 ) -> CheckResult | None:
+    from logwatch_tui.core.engine import RuleEngine
+    from logwatch_tui.core.formats.columnar import HALF_YEAR, compile_columnar
+    from logwatch_tui.core.formats.detect import SourceParser
+
     got = _first_lines(path)
     if got is None:
         return None
@@ -418,13 +443,11 @@ def _check(
             result.total_records += 1
     if plan is not None and running is not None:
         fmt = parser.format
-        _log.info("%s: columnar path, %d byte ranges after the first lines", path, len(ranges))
+        _info("%s: columnar path, %d byte ranges after the first lines", path, len(ranges))
         last = plan.last_epoch
         for summary in running:
             if not summary.covered:
-                _log.info(
-                    "%s: line-by-line path (%s at byte %d)", path, summary.reason, summary.offset
-                )
+                _info("%s: line-by-line path (%s at byte %d)", path, summary.reason, summary.offset)
                 return None
             if summary.lines == 0:
                 continue
