@@ -131,8 +131,10 @@ def line_ranges(path: str, start: int, size: int, step: int) -> list[tuple[int, 
         a = start
         while a < size:
             b = min(a + step, size)
+            want = 4096  # most lines end within it; longer ones cost more reads
             while b < size:
-                window = os.pread(fd, 65536, b - 1)
+                window = os.pread(fd, want, b - 1)
+                want = 65536
                 k = window.find(b"\n")
                 if k != -1:
                     b = b - 1 + k + 1
