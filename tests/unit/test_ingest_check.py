@@ -437,3 +437,14 @@ def test_real_syslog_files_answer_as_the_line_by_line_path(
         got = "".join(json.dumps(ev.to_json(), ensure_ascii=False) + "\n" for ev in res.events)
         assert got == ref
     _same_as_reference(capsys, monkeypatch, "--rules", str(rules_file), path)
+
+
+def test_line_ranges_find_the_end_of_lines_longer_than_a_read(tmp_path: Path) -> None:
+    path = tmp_path / "long.log"
+    lines = [("x" * (i * 997 % 150_000)) + "\n" for i in range(60)]
+    data = "".join(lines).encode()
+    path.write_bytes(data)
+    ranges = line_ranges(str(path), 0, len(data), 30_000)
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
+    for (_a, b), (c, _) in zip(ranges, ranges[1:]):
+        assert b == c and data[b - 1 : b] == b"\n"
