@@ -277,9 +277,6 @@ class Workers:
             return map(_parse_task, tasks)  # in this process, as they are asked for
         return self.pool.imap(_parse_task, tasks)
 
-    def map(self, tasks: list[tuple]) -> Iterator[RangeSummary]:
-        return self.start(tasks)
-
     def close(self) -> None:
         if self.pool is not None:
             self.pool.terminate()
@@ -293,18 +290,15 @@ class Workers:
 
 
 def columnar_candidate(path: str, *, min_bytes: int | None = None) -> bool:
-    """Whether ``path`` is a file :func:`check_columnar` may take (regular, big, plain)."""
+    """Whether ``path`` is a file :func:`check_columnar` may take (regular and big;
+    a compressed one is turned away there, once the workers are started)."""
     try:
         if not os.path.isfile(path):
             return False
         size = os.stat(path).st_size
     except OSError:
         return False
-    if size < (MIN_BYTES if min_bytes is None else min_bytes):
-        return False
-    from logwatch_tui.sources.compressed import is_compressed
-
-    return not is_compressed(path)
+    return size >= (MIN_BYTES if min_bytes is None else min_bytes)
 
 
 def start_workers(
@@ -343,6 +337,10 @@ def check_columnar(
     pool = started
     try:
         if not columnar_candidate(path, min_bytes=min_bytes):
+            return None
+        from logwatch_tui.sources.compressed import is_compressed
+
+        if is_compressed(path):  # its content is not its bytes
             return None
         size = os.stat(path).st_size
         if pool is None:

@@ -448,3 +448,15 @@ def test_line_ranges_find_the_end_of_lines_longer_than_a_read(tmp_path: Path) ->
     assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
     for (_a, b), (c, _) in zip(ranges, ranges[1:]):
         assert b == c and data[b - 1 : b] == b"\n"
+
+
+def test_a_compressed_file_is_read_for_its_content(
+    capsys, monkeypatch, generated, rules_file: Path, tmp_path: Path
+) -> None:
+    import gzip
+
+    path = tmp_path / "old.log.gz"
+    path.write_bytes(gzip.compress(generated["syslog"].read_bytes()))
+    assert check_columnar(str(path), load_rules(rules_file), workers=2) is None
+    out = _same_as_reference(capsys, monkeypatch, "--rules", str(rules_file), str(path))
+    assert "20000 records in 20000 lines" in out
