@@ -460,3 +460,22 @@ def test_a_compressed_file_is_read_for_its_content(
     assert check_columnar(str(path), load_rules(rules_file), workers=2) is None
     out = _same_as_reference(capsys, monkeypatch, "--rules", str(rules_file), str(path))
     assert "20000 records in 20000 lines" in out
+
+
+def test_a_worker_that_dies_sends_the_file_to_the_line_by_line_path(
+    capsys, monkeypatch, generated, rules_file: Path
+) -> None:
+    """A worker process that ends mid-way (killed, out of memory) costs speed only."""
+    real = ingest_check._parse_task
+
+    def dies_past_a_third(task: tuple):
+        if task[1] > third:
+            os._exit(3)
+        return real(task)
+
+    path = str(generated["syslog"])
+    third = Path(path).stat().st_size // 3
+    monkeypatch.setattr(ingest_check, "_parse_task", dies_past_a_third)
+    assert check_columnar(path, load_rules(rules_file), workers=2, range_bytes=100_000) is None
+    monkeypatch.setattr(ingest_check, "_parse_task", real)
+    _same_as_reference(capsys, monkeypatch, "--json", "--rules", str(rules_file), path)
