@@ -82,13 +82,19 @@ assert all(a in _Row.__struct_fields__ for a in _TS + _LEVEL + _MSG)
 
 def _column(rows: list[_Row], attrs: list[str]) -> list[Any]:
     """Per row, the value of the first alias present (UNSET when none is)."""
+    return _typed_column(rows, attrs)[0]
+
+
+def _typed_column(rows: list[_Row], attrs: list[str]) -> tuple[list[Any], set[type]]:
+    """:func:`_column` and the set of its values' types (one pass fewer for the caller)."""
     first = rows[0]
     key = next((a for a in attrs if getattr(first, a) is not UNSET), attrs[0])
     col = list(map(attrgetter(key), rows))
     earlier = attrs[: attrs.index(key)]
     absent = {_UNSET_TYPE}
+    types = set(map(type, col))
     if any(set(map(type, map(attrgetter(a), rows))) != absent for a in earlier) or (
-        _UNSET_TYPE in set(map(type, col))
+        _UNSET_TYPE in types
     ):
         out = []
         for r in rows:
@@ -98,8 +104,8 @@ def _column(rows: list[_Row], attrs: list[str]) -> list[Any]:
                 if v is not UNSET:
                     break
             out.append(v)
-        return out
-    return col
+        return out, set(map(type, out))
+    return col, types
 
 
 def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -229,10 +235,9 @@ def decode_columns(
             gc.enable()
     if len(rows) != n:
         return None
-    ts = _column(rows, _TS)
-    lv = _column(rows, _LEVEL)
-    ms = _column(rows, _MSG)
-    ts_types = set(map(type, ts))
+    ts, ts_types = _typed_column(rows, _TS)
+    lv, lv_types = _typed_column(rows, _LEVEL)
+    ms, ms_types = _typed_column(rows, _MSG)
     epochs: np.ndarray | list[float | None] | None
     if ts_types <= {str}:
         epochs = iso_epoch_array(ts)
@@ -242,14 +247,13 @@ def decode_columns(
         epochs = cols.epochs(ts)
     else:
         return None
-    lv_types = set(map(type, lv))
     if _UNSET_TYPE in lv_types:  # no level key: read as the format reads it (None)
         lv = [None if v is UNSET else v for v in lv]
         lv_types = set(map(type, lv))
     if not lv_types <= _LEVEL_TYPES or not _small_numbers(lv, lv_types):
         return None
     levels = np.fromiter(map(cols.level, lv), np.int8, n)
-    if set(map(type, ms)) != {str}:
+    if ms_types != {str}:
         for i, m in enumerate(ms):
             if type(m) is str:
                 continue
