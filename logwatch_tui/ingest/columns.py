@@ -369,10 +369,10 @@ def parse_range(
             return _uncovered(offset, end, why)
     elif plan.kind == "json":
         from logwatch_tui.core.formats.columnar import JsonColumns
-        from logwatch_tui.ingest.jsonfast import decode_range
+        from logwatch_tui.ingest.jsonfast import decode_columns
 
         jc = JsonColumns()
-        got = decode_range(buf, starts, nl, jc)
+        got = decode_columns(buf, starts, nl, jc)
         if got is None:  # the format's own batch parse, on the lines as the pipeline cuts them
             lines = buf.decode("utf-8", "replace").split("\n")
             lines.pop()
@@ -382,12 +382,14 @@ def parse_range(
             jc.parse_columns(lines, ts, lv, ms)
             if None in ms:
                 return _uncovered(offset, end, "a line that is not a record")
+            levels = np.array(lv, np.int8)
         else:
-            ts, lv, ms = got  # type: ignore[assignment]
-        if None in ts:
-            return _uncovered(offset, end, "a line without a timestamp")
-        epochs = np.array(ts, np.float64)
-        levels = np.array(lv, np.int8)
+            ts, levels, ms = got  # type: ignore[assignment]
+        if not isinstance(ts, np.ndarray):
+            if None in ts:
+                return _uncovered(offset, end, "a line without a timestamp")
+            ts = np.array(ts, np.float64)
+        epochs = ts
         msgs = ms  # type: ignore[assignment]
     else:
         return _uncovered(offset, end, f"no columnar parser for {plan.kind!r}")

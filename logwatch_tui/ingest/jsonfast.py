@@ -3,9 +3,10 @@
 The JSON format's batch parse decodes every line into a dict with orjson and converts
 every timestamp with ``datetime.fromisoformat``. Here:
 
-* msgspec decodes the whole range (newlines turned into commas, one array) into
-  structs holding only the keys the format reads (time, level and message aliases,
-  ``fields`` for tracing's nested message) — the other keys are skipped in C;
+* msgspec decodes the whole range (as JSON lines when every line starts with ``{``,
+  else with newlines turned into commas, one array) into structs holding only the
+  keys the format reads (time, level and message aliases, ``fields`` for tracing's
+  nested message) — the other keys are skipped in C;
 * the columns take the first alias present per row, as the format does;
 * uniform ISO 8601 timestamps (``YYYY-MM-DDTHH:MM:SS[.fff|.ffffff](Z|±HH:MM)``) are
   converted with integer arithmetic on a byte matrix: the same microsecond count
@@ -65,6 +66,8 @@ _ATTR = {
     "PRIORITY": "priority",
 }
 _DECODER = msgspec.json.Decoder(list[_Row])
+_LINES = msgspec.json.Decoder(_Row)
+_OPEN_BRACE = ord("{")
 
 
 def _attrs(keys: tuple[str, ...]) -> list[str]:
@@ -79,13 +82,19 @@ assert all(a in _Row.__struct_fields__ for a in _TS + _LEVEL + _MSG)
 
 def _column(rows: list[_Row], attrs: list[str]) -> list[Any]:
     """Per row, the value of the first alias present (UNSET when none is)."""
+    return _typed_column(rows, attrs)[0]
+
+
+def _typed_column(rows: list[_Row], attrs: list[str]) -> tuple[list[Any], set[type]]:
+    """:func:`_column` and the set of its values' types (one pass fewer for the caller)."""
     first = rows[0]
     key = next((a for a in attrs if getattr(first, a) is not UNSET), attrs[0])
     col = list(map(attrgetter(key), rows))
     earlier = attrs[: attrs.index(key)]
     absent = {_UNSET_TYPE}
+    types = set(map(type, col))
     if any(set(map(type, map(attrgetter(a), rows))) != absent for a in earlier) or (
-        _UNSET_TYPE in set(map(type, col))
+        _UNSET_TYPE in types
     ):
         out = []
         for r in rows:
@@ -95,8 +104,8 @@ def _column(rows: list[_Row], attrs: list[str]) -> list[Any]:
                 if v is not UNSET:
                     break
             out.append(v)
-        return out
-    return col
+        return out, set(map(type, out))
+    return col, types
 
 
 def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -115,9 +124,15 @@ _DIM = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], np.int64)
 
 def iso_epochs(values: list[str]) -> list[float] | None:
     """Epoch seconds of uniform ISO 8601 strings with a zone, or None (not that shape)."""
+    got = iso_epoch_array(values)
+    return None if got is None else got.tolist()
+
+
+def iso_epoch_array(values: list[str]) -> np.ndarray | None:
+    """:func:`iso_epochs` as a float64 array (no Python float per line)."""
     n = len(values)
     if not n:
-        return []
+        return np.empty(0, np.float64)
     width = len(values[0])
     if width not in (20, 24, 27, 25, 29, 32):
         return None
@@ -179,7 +194,7 @@ def iso_epochs(values: list[str]) -> list[float] | None:
     if ((day > dim) | (hh >= 24) | (mm >= 60) | (ss >= 60)).any():
         return None
     secs = _days_from_civil(year, month, day) * 86400 + hh * 3600 + mm * 60 + ss - off
-    return ((secs * 1_000_000 + us) / 1e6).tolist()
+    return (secs * 1_000_000 + us) / 1e6
 
 
 def _small_numbers(values: list[Any], types: set[type]) -> bool:
@@ -191,11 +206,28 @@ def decode_range(
     buf: bytes, starts: np.ndarray, nl: np.ndarray, cols: JsonColumns
 ) -> tuple[list[float | None], list[int], list[str]] | None:
     """(epochs, levels, messages) of every line of ``buf``, or None (use the format's parse)."""
+    got = decode_columns(buf, starts, nl, cols)
+    if got is None:
+        return None
+    epochs, levels, msgs = got
+    return (epochs.tolist() if isinstance(epochs, np.ndarray) else epochs), levels.tolist(), msgs
+
+
+def decode_columns(
+    buf: bytes, starts: np.ndarray, nl: np.ndarray, cols: JsonColumns
+) -> tuple[np.ndarray | list[float | None], np.ndarray, list[str]] | None:
+    """:func:`decode_range` as columns: epochs as a float64 array when every line's time
+    is a uniform ISO 8601 string (else the format's list, None where a line has none),
+    levels as int8."""
     n = len(starts)
     gc_on = gc.isenabled()
     gc.disable()  # tens of thousands of new objects would trigger the cyclic GC again and again
     try:
-        rows = _DECODER.decode(b"[" + buf[:-1].replace(b"\n", b",") + b"]")
+        if n and bool((np.frombuffer(buf, np.uint8)[starts] == _OPEN_BRACE).all()):
+            # every line holds at least one value: n rows means one value per line
+            rows = _LINES.decode_lines(buf)
+        else:  # blank lines would be skipped there: one array, where they are errors
+            rows = _DECODER.decode(b"[" + buf[:-1].replace(b"\n", b",") + b"]")
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
     finally:
@@ -203,26 +235,25 @@ def decode_range(
             gc.enable()
     if len(rows) != n:
         return None
-    ts = _column(rows, _TS)
-    lv = _column(rows, _LEVEL)
-    ms = _column(rows, _MSG)
-    ts_types = set(map(type, ts))
+    ts, ts_types = _typed_column(rows, _TS)
+    lv, lv_types = _typed_column(rows, _LEVEL)
+    ms, ms_types = _typed_column(rows, _MSG)
+    epochs: np.ndarray | list[float | None] | None
     if ts_types <= {str}:
-        epochs = iso_epochs(ts)
+        epochs = iso_epoch_array(ts)
         if epochs is None:
             epochs = cols.epochs(ts)
     elif ts_types <= {str, int, float} and _small_numbers(ts, ts_types):
         epochs = cols.epochs(ts)
     else:
         return None
-    lv_types = set(map(type, lv))
     if _UNSET_TYPE in lv_types:  # no level key: read as the format reads it (None)
         lv = [None if v is UNSET else v for v in lv]
         lv_types = set(map(type, lv))
     if not lv_types <= _LEVEL_TYPES or not _small_numbers(lv, lv_types):
         return None
-    levels = list(map(cols.level, lv))
-    if set(map(type, ms)) != {str}:
+    levels = np.fromiter(map(cols.level, lv), np.int8, n)
+    if ms_types != {str}:
         for i, m in enumerate(ms):
             if type(m) is str:
                 continue

@@ -413,3 +413,69 @@ def test_a_file_whose_first_lines_carry_no_time_is_told_as_before(
     )
     assert (code == 2 and "no timestamps" in err) == (untimed >= 400)
     _same_as_reference(capsys, monkeypatch, "--rules", str(rules_file), str(path))
+
+
+LOGHUB = ROOT.parent / "shared" / "data" / "loghub"
+
+
+@pytest.mark.skipif(not LOGHUB.is_dir(), reason="shared loghub data not present")
+@pytest.mark.parametrize("system", ["OpenSSH", "Linux"])
+def test_real_syslog_files_answer_as_the_line_by_line_path(
+    capsys, monkeypatch, rules_file: Path, system: str
+) -> None:
+    """Hosts, tags and first words as real systems write them (OpenSSH is read by the
+    workers throughout; Linux has an empty message and goes line by line)."""
+    import json
+
+    path = str(LOGHUB / system / f"{system}_2k.log")
+    _, ref, _ = _check(
+        capsys, monkeypatch, "--json", "--rules", str(rules_file), path, columnar=False
+    )
+    res = check_columnar(path, load_rules(rules_file), workers=2, range_bytes=20_000)
+    assert (res is not None) == (system == "OpenSSH")
+    if res is not None:
+        got = "".join(json.dumps(ev.to_json(), ensure_ascii=False) + "\n" for ev in res.events)
+        assert got == ref
+    _same_as_reference(capsys, monkeypatch, "--rules", str(rules_file), path)
+
+
+def test_line_ranges_find_the_end_of_lines_longer_than_a_read(tmp_path: Path) -> None:
+    path = tmp_path / "long.log"
+    lines = [("x" * (i * 997 % 150_000)) + "\n" for i in range(60)]
+    data = "".join(lines).encode()
+    path.write_bytes(data)
+    ranges = line_ranges(str(path), 0, len(data), 30_000)
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
+    for (_a, b), (c, _) in zip(ranges, ranges[1:]):
+        assert b == c and data[b - 1 : b] == b"\n"
+
+
+def test_a_compressed_file_is_read_for_its_content(
+    capsys, monkeypatch, generated, rules_file: Path, tmp_path: Path
+) -> None:
+    import gzip
+
+    path = tmp_path / "old.log.gz"
+    path.write_bytes(gzip.compress(generated["syslog"].read_bytes()))
+    assert check_columnar(str(path), load_rules(rules_file), workers=2) is None
+    out = _same_as_reference(capsys, monkeypatch, "--rules", str(rules_file), str(path))
+    assert "20000 records in 20000 lines" in out
+
+
+def test_a_worker_that_dies_sends_the_file_to_the_line_by_line_path(
+    capsys, monkeypatch, generated, rules_file: Path
+) -> None:
+    """A worker process that ends mid-way (killed, out of memory) costs speed only."""
+    real = ingest_check._parse_task
+
+    def dies_past_a_third(task: tuple):
+        if task[1] > third:
+            os._exit(3)
+        return real(task)
+
+    path = str(generated["syslog"])
+    third = Path(path).stat().st_size // 3
+    monkeypatch.setattr(ingest_check, "_parse_task", dies_past_a_third)
+    assert check_columnar(path, load_rules(rules_file), workers=2, range_bytes=100_000) is None
+    monkeypatch.setattr(ingest_check, "_parse_task", real)
+    _same_as_reference(capsys, monkeypatch, "--json", "--rules", str(rules_file), path)

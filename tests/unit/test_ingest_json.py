@@ -113,3 +113,17 @@ def test_decode_range_equals_the_format(name: str) -> None:
 )
 def test_decode_range_steps_aside_where_it_could_differ(lines: list[str]) -> None:
     assert _fast(lines) is None
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ['{"ts":"2026-11-20T09:58:06Z","msg":"a"} {"ts":"2026-11-20T09:58:07Z","msg":"b"}', ""],
+        ['{"ts":"2026-11-20T09:58:06Z","msg":"a"}{"msg":"b"}', "   "],
+        ['{"ts":"2026-11-20T09:58:06Z","msg":"a"}', '{"ts":"2026-11-20T09:58:07Z"} {}'],
+    ],
+)
+def test_two_values_on_one_line_never_pass_for_two_lines(lines: list[str]) -> None:
+    """A line holding two objects beside a blank line has as many values as lines:
+    still not one record per line, so the format's own parse decides."""
+    assert _fast(lines) is None
