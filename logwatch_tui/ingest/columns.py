@@ -49,7 +49,8 @@ from logwatch_tui.ingest.summary import Candidate, RangeSummary, RuleProbe
 N_LEVELS = max(Level) + 1
 
 _BSD_WORDS = re.compile(
-    r"^[A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d [^ \n]++ (?:[^ \n:\[\]]++(?:\[[^\]\n]*+\])?: )?"
+    r"^[A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d [^ \n]++ "
+    r"(?:[^ \n:\[\]]++(?:\[[^\]\n]*+\](?::|(?<=\d\]))|:) )?"
     r"([^ \n]*+).*",
     re.MULTILINE,
 )
@@ -181,7 +182,8 @@ def _syslog_words(
     Exactly :data:`_BSD_WORDS`: ``[A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d``, a space,
     the host (bytes up to the next space, at least one), a space, then an optional tag
     — a run of bytes other than space, newline, ``:[]`` (at least one), an optional
-    ``[…]`` (no ``]`` or newline inside) and ``": "`` — and the word (bytes up to the
+    ``[…]`` (no ``]`` or newline inside) and ``": "``, or ``[…] `` when the bracket ends in
+    a digit (rsyslogd's file line of an RFC 5424 message) — and the word (bytes up to the
     next space or newline, at least one here). The :data:`WINDOW` bytes after the
     prefix become one bit mask per separator, and each "next separator from here" is
     the lowest set bit of a mask. Rows whose host, tag or word do not end inside the
@@ -212,14 +214,21 @@ def _syslog_words(
     named = a > t0
     c = a.copy()  # where ": " must be
     bracket = named & _bit(opening, a)
+    bare = np.zeros(len(a), dtype=bool)  # "app[123] msg": rsyslogd's file line of RFC 5424
     if bracket.any():
         b = _lowest(_from(closing | newline, a + 1))
         bad |= bracket & (b < 0)
         closed = bracket & (b >= 0) & _bit(closing, b)
         c = np.where(closed, b + 1, c)
-    tag = named & (c <= WINDOW - 2) & _bit(colon, c) & _bit(space, c + 1)
+        if closed.any():
+            bi = np.clip(b - 1, 0, WINDOW - 1)
+            before = win[np.arange(len(win)), bi]  # the byte before "]": a digit?
+            bare = closed & (b - 1 > a) & ((before - 48) <= 9) & (c <= WINDOW - 1) & _bit(space, c)
+            bad |= closed & (c > WINDOW - 1)  # what follows "]" lies past the window
+    colon_tag = named & (c <= WINDOW - 2) & _bit(colon, c) & _bit(space, c + 1)
+    tag = colon_tag | bare
     bad |= named & ~tag & (c > WINDOW - 2)  # ": " might follow past the window
-    ws = np.where(tag, c + 2, t0)
+    ws = np.where(colon_tag, c + 2, np.where(bare, c + 1, t0))
     we = _lowest(_from(blank, ws))
     bad |= we < 0
     base = starts + 16

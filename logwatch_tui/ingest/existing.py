@@ -172,6 +172,10 @@ def replay_packed(
     """
     if early is None and size - cutter.read_pos < min_bytes:
         return False
+    if cutter.handle.cr_line_ends:  # workers cut at LF; the line path reads CR as LF
+        if early is not None:
+            early.cancel()
+        return False
     n = wanted_workers() if workers is None else workers
     if n <= 0:
         if early is not None:
@@ -358,6 +362,14 @@ class EarlyIndex:
         if not stat.S_ISREG(st.st_mode) or st.st_size < kw.get("min_bytes", MIN_BYTES):
             return None
         if is_compressed(path) or compressed_siblings([path]):
+            return None
+        from logwatch_tui.sources.content import CR_PROBE, lines_end_in_cr
+
+        try:
+            with open(path, "rb") as f:
+                if lines_end_in_cr(f.read(CR_PROBE)):
+                    return None
+        except OSError:
             return None
         return cls(path, **kw)
 

@@ -70,6 +70,8 @@ class LiveIndex:
         holder = getattr(chunk.handle, "holder", None)
         if plan is None or holder is None or holder.fd < 0:
             return False
+        if getattr(holder, "cr_line_ends", False):  # workers cut at LF
+            return False
         reader = f"/proc/{os.getpid()}/fd/{holder.fd}"
         if not os.path.exists(reader):
             return False

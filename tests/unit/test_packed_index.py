@@ -313,3 +313,25 @@ def test_dead_workers_hand_the_rest_to_the_line_path(generated, rules, monkeypat
     finally:
         ref.close()
         got.close()
+
+
+def test_a_cr_file_is_indexed_by_the_line_path_with_the_same_lines(tmp_path, generated, rules):
+    """Workers cut at LF: a file whose lines end in a lone CR goes the line path, and its
+    lines are those of the same file with LF ends."""
+    lf = tmp_path / "lf.log"
+    cr = tmp_path / "cr.log"
+    data = generated["syslog"].read_bytes()
+    lf.write_bytes(data)
+    cr.write_bytes(data.replace(b"\n", b"\r"))
+    assert EarlyIndex.for_sources([str(cr)], min_bytes=0, rules=rules) is None
+    ref = Run(lf, rules, packed=False)
+    got = Run(cr, rules, packed=True)
+    try:
+        assert got.packed_batches == 0
+        assert columns(got.store)["levels"] == columns(ref.store)["levels"]
+        assert len(got.store) == len(ref.store) == data.count(b"\n")
+        assert got.store.text(5) == ref.store.text(5)
+        assert got.alerts == ref.alerts
+    finally:
+        ref.close()
+        got.close()
