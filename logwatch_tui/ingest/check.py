@@ -158,6 +158,11 @@ def guess_columnar(lines: list[str]) -> ColumnarPlan | None:
     return guess(lines)
 
 
+DENSE_SHARE = 0.25
+"""Above this share of a range's lines being rule candidates, the line path is cheaper."""
+DENSE_MIN_LINES = 2000
+
+
 def _compact(summary: RangeSummary, path: str, fmt_name: str, parser) -> LineBatch:
     """The range as the engine needs it: candidates, with the left-out lines' max time."""
     from logwatch_tui.core.record import LineBatch
@@ -615,12 +620,22 @@ def _check(
         fmt = parser.format
         _info("%s: columnar path, %d byte ranges after the first lines", path, len(ranges))
         last = plan.last_epoch
+        deciding, seen = True, [0, 0]  # lines, candidates so far
         for summary in running:
             if not summary.covered:
                 _info("%s: line-by-line path (%s at byte %d)", path, summary.reason, summary.offset)
                 return None
             if summary.lines == 0:
                 continue
+            if deciding:
+                seen[0] += summary.lines
+                seen[1] += len(summary.candidates)
+                deciding = seen[0] < DENSE_MIN_LINES
+                if not deciding and seen[1] > DENSE_SHARE * seen[0]:
+                    # most lines go to the engine anyway: shipping them from the workers
+                    # costs more than parsing them here
+                    _info("%s: line-by-line path (most lines are rule candidates)", path)
+                    return None
             if plan.kind == "bsd-syslog" and last is not None:
                 if summary.first_epoch <= last - HALF_YEAR:  # type: ignore[operator]
                     return None  # a year rollover at the range boundary

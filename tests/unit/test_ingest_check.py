@@ -479,3 +479,19 @@ def test_a_worker_that_dies_sends_the_file_to_the_line_by_line_path(
     assert check_columnar(path, load_rules(rules_file), workers=2, range_bytes=100_000) is None
     monkeypatch.setattr(ingest_check, "_parse_task", real)
     _same_as_reference(capsys, monkeypatch, "--json", "--rules", str(rules_file), path)
+
+
+def test_when_most_lines_are_rule_candidates_check_takes_the_line_path(
+    capsys, monkeypatch, generated, tmp_path: Path
+) -> None:
+    """Shipping every line from the workers costs more than parsing it in the engine's
+    process: a rule without a literal that most lines may match sends check line by line,
+    with the same answer."""
+    rules_file = tmp_path / "dense.toml"
+    rules_file.write_text(
+        '[[rules]]\nname = "per-host"\nmatch = \'(?P<word>\\w+)\'\ngroup_by = "word"\n'
+        'threshold = 50\nwindow = "1m"\n'
+    )
+    path = str(generated["syslog"])
+    assert check_columnar(path, load_rules(rules_file), workers=1, range_bytes=50_000) is None
+    _same_as_reference(capsys, monkeypatch, "--json", "--rules", str(rules_file), path)
