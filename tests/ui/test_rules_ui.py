@@ -18,13 +18,14 @@ from rich.text import Text
 from textual import on
 from textual.app import App
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from logwatch_tui.analysis.backtest import BacktestHistory
 from logwatch_tui.core.rules import Rule, load_rules, rule_from_dict, save_rules
 from logwatch_tui.ui.screens.confirm import ConfirmScreen
 from logwatch_tui.ui.screens.rule_editor import RuleEditor
 from logwatch_tui.ui.screens.rules import RulesScreen
+from logwatch_tui.ui.widgets.choice import Choice
 
 from .helpers import wait_for
 
@@ -162,10 +163,10 @@ async def test_condition_options_come_from_the_condition_registry(tmp_path: Path
     async with app.run_test(size=(100, 30)) as pilot:
         ed = editor(app)
         ed.query_one("#f-name", Input).value = "Spiky"
-        ed.query_one("#f-condition", Select).value = "spike"
+        ed.query_one("#f-condition", Choice).value = "spike"
         await pilot.pause()
-        assert ed.query_one("#field-opt--factor").display
-        assert not ed.query_one("#field-opt--learn").display
+        assert ed.query_one("#f-opt--factor").display and ed.query_one("#label-opt--factor").display
+        assert not ed.query("#f-opt--learn")  # another condition's option: not even built
         assert ed.query_one("#f-threshold", Input).value == "10"  # spike's default threshold
         ed.query_one("#f-opt--factor", Input).value = "1"
         await pilot.pause()
@@ -176,6 +177,16 @@ async def test_condition_options_come_from_the_condition_registry(tmp_path: Path
         assert "shorter than window" in text_of(ed.query_one("#msg-opt--baseline"))
         ed.query_one("#f-opt--baseline", Input).value = "20m"
         await pilot.pause()
+        # another condition hides spike's options; coming back finds them as they were
+        ed.query_one("#f-condition", Choice).value = "new_pattern"
+        await pilot.pause()
+        assert ed.query_one("#f-opt--learn").display
+        assert not ed.query_one("#f-opt--factor").display
+        assert not ed.query_one("#label-opt--factor").display
+        ed.query_one("#f-condition", Choice).value = "spike"
+        await pilot.pause()
+        assert ed.query_one("#f-opt--factor", Input).value == "2.5"
+        assert not ed.query_one("#f-opt--learn").display
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, RuleEditor)
@@ -227,8 +238,8 @@ async def test_new_rule_saves_and_round_trips(tmp_path: Path) -> None:
         }
         for sel, value in values.items():
             ed.query_one(sel, Input).value = value
-        ed.query_one("#f-severity", Select).value = "critical"
-        ed.query_one("#f-level", Select).value = "warning"
+        ed.query_one("#f-severity", Choice).value = "critical"
+        ed.query_one("#f-level", Choice).value = "warning"
         await pilot.pause()
         assert ed.errors == {}
         await pilot.press("ctrl+s")

@@ -46,7 +46,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.validation import Validator
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from logwatch_tui.analysis.backtest import BacktestHistory, BacktestResult
 from logwatch_tui.core.rule_regex import regex_warning
@@ -69,7 +69,6 @@ from logwatch_tui.ui.screens.rule_fields import (
     SELECTS,
     css_id,
     field_values,
-    key_of,
     option_text,
     option_value,
     split_list,
@@ -83,18 +82,20 @@ from logwatch_tui.ui.validators import (
     RequiredValidator,
 )
 from logwatch_tui.ui.widgets.backtest_panel import FIX_THE_RULE, NO_HISTORY, BacktestPanel
+from logwatch_tui.ui.widgets.choice import Choice
 
 DEBOUNCE = 0.3
 """Seconds of quiet typing before the backtest reruns."""
 WIDE = 120
 """From this width the backtest sits beside the form instead of under it."""
+LABEL_WIDTH = 14
 
 
 class RuleEditor(ModalScreen[Rule | None]):
     """Create or edit a rule; dismisses with the new Rule, or None when cancelled."""
 
     DEFAULT_CSS = """
-    RuleEditor { align: center middle; }
+    RuleEditor { align: center middle; background: $background; }
     RuleEditor > #dialog {
         width: 100%;
         max-width: 180;
@@ -106,16 +107,25 @@ class RuleEditor(ModalScreen[Rule | None]):
     RuleEditor #title { height: 1; padding: 0 1; text-style: bold; }
     RuleEditor #body { height: 1fr; layout: vertical; }
     RuleEditor.-wide #body { layout: horizontal; }
-    RuleEditor #form { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
+    RuleEditor #form {
+        height: 1fr;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+        layout: grid;
+        grid-size: 2;
+        grid-columns: 14 1fr;
+        grid-rows: auto;
+    }
     RuleEditor.-wide #form { width: 1fr; }
-    RuleEditor .field { height: auto; }
-    RuleEditor .row { height: 1; }
-    RuleEditor .label { width: 14; height: 1; color: $text-muted; }
-    RuleEditor .row Input, RuleEditor .row Select { width: 1fr; }
-    RuleEditor .row Checkbox { width: auto; }
-    RuleEditor .msg { display: none; padding-left: 14; height: auto; }
-    RuleEditor .msg.-error { display: block; color: $error; }
-    RuleEditor .msg.-warning { display: block; color: $warning; }
+    RuleEditor #form > .label { height: 1; color: $text-muted; }
+    RuleEditor #form > Input, RuleEditor #form > Choice { width: 1fr; }
+    RuleEditor #form > Input { border: none !important; height: 1; padding: 0; }
+    RuleEditor #form > Input.-invalid { background-tint: $error 20%; }
+    RuleEditor #form > Checkbox { width: auto; }
+    RuleEditor #form > .msg, RuleEditor #form > .msg-gap { display: none; height: auto; }
+    RuleEditor #form > .-error, RuleEditor #form > .-warning { display: block; }
+    RuleEditor #form > .msg.-error { color: $error; }
+    RuleEditor #form > .msg.-warning { color: $warning; }
     RuleEditor #backtest {
         height: 9;
         padding: 0 1;
@@ -127,8 +137,8 @@ class RuleEditor(ModalScreen[Rule | None]):
         border-top: none;
         border-left: solid $primary 50%;
     }
-    RuleEditor.-invalid #backtest { height: 2; }
-    RuleEditor.-wide.-invalid #backtest { height: 1fr; }
+    RuleEditor #backtest.-invalid { height: 2; }
+    RuleEditor.-wide #backtest.-invalid { height: 1fr; }
     RuleEditor #buttons { height: 1; padding: 0 1; }
     RuleEditor #status { width: 1fr; height: 1; }
     RuleEditor #status.-error { color: $error; }
@@ -139,6 +149,9 @@ class RuleEditor(ModalScreen[Rule | None]):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
+
+    AUTO_FOCUS = "#f-name"
+    """Straight to the name: focus passing through the scrolling form first restyles all of it."""
 
     def __init__(
         self,
@@ -174,50 +187,106 @@ class RuleEditor(ModalScreen[Rule | None]):
         """The rule the form describes right now (None while invalid)."""
         self._backtest = BacktestPanel(
             history,
-            rule_enabled=lambda: self.query_one("#f-enabled", Checkbox).value,
+            rule_enabled=lambda: bool(self._values.get("enabled", True)),
             id="backtest",
         )
         self._timer: Timer | None = None
         self._tested_key: Rule | None = None
         self._option_keys = sorted({k for spec in CONDITIONS.values() for k in spec.options})
         self._condition = rule.condition if rule is not None else "threshold"
+        self._checks = self._field_checks()
+        self._values: dict[str, Any] = {}
+        """Every field's value, also of option fields not built yet (their text is kept)."""
+        self._widgets: dict[str, Widget] = {}
+        """The field widgets built so far, by key (an option field is built when first shown)."""
+        self._labels: dict[str, Label] = {}
+        self._msgs: dict[str, Static] = {}
+        """Message lines under fields, built the first time a field has something to say
+        (each with an empty cell before it, under the label: a grid row of its own)."""
+        self._gaps: dict[str, Static] = {}
+        self._msg_shown: dict[str, tuple[str, str]] = {}
+        self._status_shown: tuple[str, bool] | None = None
 
-    # -- composition ------------------------------------------------------------------------
-    def _widget(self, key: str, value: Any) -> Widget:
+    # -- the fields -------------------------------------------------------------------------
+    def _field_checks(self) -> dict[str, tuple[list[Validator], bool]]:
+        """Validators and "empty is fine" per text field: the Inputs and the pure checks share them."""
+        checks: dict[str, tuple[list[Validator], bool]] = {
+            "name": ([RequiredValidator("a name"), NameValidator(self.taken_names)], False),
+            "match": ([RegexValidator()], True),
+            "ignore": ([RegexValidator()], True),
+            "threshold": ([PositiveIntValidator()], False),
+            "window": ([DurationValidator(allow_zero=False)], True),
+            "cooldown": ([DurationValidator(allow_zero=True)], True),
+            "id": ([IdValidator(self.taken)], True),
+        }
+        return checks
+
+    def _check_text(self, key: str, value: str) -> str | None:
+        """What the field's validators say about ``value`` (None: fine), as Input.validate would."""
+        validators, valid_empty = self._checks.get(key, ([], True))
+        if valid_empty and not value:
+            return None
+        failures: list[str] = []
+        for validator in validators:
+            result = validator.validate(value)
+            if not result.is_valid:
+                failures.extend(result.failure_descriptions)
+        return "; ".join(failures) if failures else None
+
+    def _keys(self) -> list[str]:
+        """Every field key in form order, the option keys of all conditions in their slot."""
+        keys = [k for k in FORM_ORDER if k != "options"]
+        at = FORM_ORDER.index("options")
+        keys[at:at] = [f"opt:{k}" for k in self._option_keys]
+        return keys
+
+    def _shown_keys(self, condition: str) -> set[str]:
+        spec = CONDITIONS.get(condition)
+        shown = {k for k in FORM_ORDER if k != "options"}
+        if spec is not None and not spec.uses_threshold:
+            shown.discard("threshold")
+        if spec is not None and not spec.uses_window:
+            shown.discard("window")
+        if spec is not None:
+            shown.update(f"opt:{k}" for k in spec.options)
+        return shown
+
+    def _make_field(self, key: str, placeholder: str | None = None) -> tuple[Label, Widget]:
         wid = f"f-{css_id(key)}"
+        label = LABELS.get(key) or key[4:].replace("_", " ").capitalize()
+        value = self._values.get(key, "")
+        widget: Widget
         if key in SELECTS:
             options = {
                 "level": LEVEL_OPTIONS,
                 "condition": [(c, c) for c in CONDITIONS],
                 "severity": [(s, s) for s in SEVERITIES],
             }[key]
-            return Select(options, value=value, allow_blank=False, compact=True, id=wid)
-        if key == "enabled":
-            return Checkbox("on", value, compact=True, id=wid)
-        validators: list[Validator] = []
-        valid_empty = True
-        if key == "name":
-            validators = [RequiredValidator("a name"), NameValidator(self.taken_names)]
-            valid_empty = False
-        elif key in ("match", "ignore"):
-            validators = [RegexValidator()]
-        elif key == "threshold":
-            validators, valid_empty = [PositiveIntValidator()], False
-        elif key in ("window", "cooldown"):
-            validators = [DurationValidator(allow_zero=key == "cooldown")]
-        elif key == "id":
-            validators = [IdValidator(self.taken)]
-        return Input(
-            value,
-            placeholder=PLACEHOLDERS.get(key, ""),
-            validators=validators,
-            valid_empty=valid_empty,
-            compact=True,
-            id=wid,
-        )
+            widget = Choice(options, value, id=wid)
+        elif key == "enabled":
+            widget = Checkbox(
+                "on", bool(value), compact=True, id=wid, classes="-on" if value else ""
+            )
+        else:
+            validators, valid_empty = self._checks.get(key, ([], True))
+            # The class Input.validate would set, given up front, and the compact look
+            # from this screen's CSS rather than ``compact=True``: either, set in the
+            # constructor, restyles a widget not even mounted yet (ms per field).
+            valid = self._check_text(key, value) is None
+            widget = Input(
+                value,
+                placeholder=placeholder if placeholder is not None else PLACEHOLDERS.get(key, ""),
+                validators=validators,
+                valid_empty=valid_empty,
+                id=wid,
+                classes="-valid" if valid else "-invalid",
+            )
+        lab = Label(label, classes="label", id=f"label-{css_id(key)}")
+        self._labels[key], self._widgets[key] = lab, widget
+        return lab, widget
 
     def compose(self) -> ComposeResult:
-        v = field_values(
+        self._values = field_values(
             self.rule,
             keep_id=self.rule is not None and self.replaces == self.rule.id,
             prefill_message=self.prefill_message,
@@ -226,31 +295,43 @@ class RuleEditor(ModalScreen[Rule | None]):
             title = Text("New rule")
         else:
             title = Text("Edit rule: ") + Text(inert(self.rule.name))
-        keys = [k for k in FORM_ORDER if k != "options"]
-        at = FORM_ORDER.index("options")
-        keys[at:at] = [f"opt:{k}" for k in self._option_keys]
+        # Judge the initial values before any widget exists, so the screen is built in
+        # its final state: no restyle of the whole form for a class set after mounting.
+        errors, warnings, rule = self._evaluate(self._values)
+        self.errors, self.warnings, self.current = errors, warnings, rule
+        self.set_class(self.app.size.width >= WIDE, "-wide", update=False)
+        self._backtest.set_class(bool(errors), "-invalid", update=False)
+        shown = self._shown_keys(self._condition)
+        placeholders = self._option_placeholder_texts(rule)
         with Vertical(id="dialog"):
             yield Static(title, id="title", markup=False)
             with Horizontal(id="body"):
-                with VerticalScroll(id="form"):
-                    for key in keys:
-                        label = LABELS.get(key) or key[4:].replace("_", " ").capitalize()
-                        with Vertical(classes="field", id=f"field-{css_id(key)}"):
-                            with Horizontal(classes="row"):
-                                yield Label(label, classes="label")
-                                yield self._widget(key, v.get(key, ""))
-                            yield Static("", classes="msg", id=f"msg-{css_id(key)}", markup=False)
+                # not focusable itself: Tab goes field to field, and a focus change on a
+                # container restyles everything in it
+                with VerticalScroll(id="form", can_focus=False):
+                    for key in self._keys():
+                        if key.startswith("opt:") and key not in shown:
+                            continue  # built when its condition is chosen
+                        label, widget = self._make_field(key, placeholders.get(key))
+                        if key not in shown:
+                            label.display = widget.display = False
+                        yield label
+                        yield widget
+                        text, kind = self._message(key, errors, warnings, caret=False)
+                        if text:
+                            yield from self._make_msg(key, text, kind)
                 yield self._backtest
             with Horizontal(id="buttons"):
-                yield Static("", id="status", markup=False)
-                yield Button("Save", id="save", variant="primary", compact=True)
+                status, bad = self._status_text(errors)
+                self._status_shown = (status.plain, bad)
+                yield Static(status, id="status", markup=False, classes="-error" if bad else "")
+                yield Button(
+                    "Save", id="save", variant="primary", compact=True, disabled=bool(errors)
+                )
                 yield Button("Cancel", id="cancel", compact=True)
             yield Footer()
 
     def on_mount(self) -> None:
-        self._apply_width(self.app.size.width)
-        self.revalidate()
-        self.query_one("#f-name", Input).focus()
         # After the first frame: a backtest thread starting now competes with the
         # layout of the form for the GIL and delays the editor showing up.
         self.call_after_refresh(self._start_backtest)
@@ -259,48 +340,55 @@ class RuleEditor(ModalScreen[Rule | None]):
         # However the editor goes away, its backtest stops (it holds the GIL otherwise).
         self._cancel_backtest()
 
+    @property
+    def widget_count(self) -> int:
+        """Widgets this editor is made of right now (what its open time grows with)."""
+        return sum(1 for _ in self.walk_children())
+
     # -- reading the form ---------------------------------------------------------------------
+    def _read(self) -> dict[str, Any]:
+        """The values of the fields as they are now (unbuilt option fields keep theirs)."""
+        values = dict(self._values)
+        for key, widget in self._widgets.items():
+            if isinstance(widget, Checkbox | Input | Choice):
+                values[key] = widget.value
+        return values
+
     def _text(self, key: str) -> str:
-        return self.query_one(f"#f-{css_id(key)}", Input).value
+        return str(self._values.get(key, ""))
 
-    def _select(self, key: str) -> str:
-        value = self.query_one(f"#f-{key}", Select).value
-        return value if isinstance(value, str) else ""
-
-    def _table(self) -> dict[str, Any]:
+    def _table(self, v: dict[str, Any]) -> dict[str, Any]:
         """The ``[[rules]]`` table the form describes (keys left out where the field is empty)."""
         d: dict[str, Any] = {
-            "name": self._text("name"),
-            "enabled": self.query_one("#f-enabled", Checkbox).value,
-            "severity": self._select("severity"),
-            "condition": self._select("condition"),
-            "match": self._text("match"),
-            "ignore": self._text("ignore"),
-            "message": self._text("message"),
-            "level": self._select("level"),
-            "sources": split_list(self._text("sources")),
-            "group_by": split_list(self._text("group_by")),
-            "notify": split_list(self._text("notify")),
+            "name": v["name"],
+            "enabled": bool(v["enabled"]),
+            "severity": v["severity"],
+            "condition": v["condition"],
+            "match": v["match"],
+            "ignore": v["ignore"],
+            "message": v["message"],
+            "level": v["level"],
+            "sources": split_list(v["sources"]),
+            "group_by": split_list(v["group_by"]),
+            "notify": split_list(v["notify"]),
         }
         spec = CONDITIONS.get(d["condition"])
+        shown = self._shown_keys(d["condition"])
         for key in ("threshold", "window", "cooldown"):
-            inp = self.query_one(f"#f-{key}", Input)
-            text = inp.value.strip()
+            text = str(v[key]).strip()
             if not text:
                 continue
-            if not _shown(inp):
+            if key not in shown and self._check_text(key, text) is not None:
                 # Hidden (the condition ignores it): kept as it was when valid, so an edit
                 # never changes what it doesn't show; dropped when it would block saving.
-                result = inp.validate(text)
-                if result is not None and not result.is_valid:
-                    continue
+                continue
             d[key] = int(text) if key == "threshold" and text.isdigit() else text
         if spec is not None:
             for key in spec.options:
-                text = self._text(f"opt:{key}")
+                text = str(v.get(f"opt:{key}", ""))
                 if text.strip():
                     d[key] = option_value(text)
-        rid = self._text("id").strip()
+        rid = str(v["id"]).strip()
         if rid:
             d["id"] = rid
         elif d["name"].strip():
@@ -314,35 +402,30 @@ class RuleEditor(ModalScreen[Rule | None]):
         return rid
 
     # -- validation -----------------------------------------------------------------------------
-    def revalidate(self) -> None:
-        """Check every field, then the whole rule; show messages; enable Save only when valid."""
+    def _evaluate(self, v: dict[str, Any]) -> tuple[dict[str, str], dict[str, str], Rule | None]:
+        """Errors, warnings and the rule for field values: no widget is read or touched."""
         errors: dict[str, str] = {}
         warnings: dict[str, str] = {}
-        spec = CONDITIONS.get(self._select("condition"))
-        self.query_one("#field-threshold").display = spec is None or spec.uses_threshold
-        self.query_one("#field-window").display = spec is None or spec.uses_window
-        for key in self._option_keys:
-            self.query_one(f"#field-{css_id('opt:' + key)}").display = (
-                spec is not None and key in spec.options
-            )
-        for inp in self.query(Input):
-            if not inp.id or not inp.id.startswith("f-") or not _shown(inp):
+        shown = self._shown_keys(str(v.get("condition", "")))
+        for key in self._keys():
+            if key not in shown or key in SELECTS or key == "enabled":
                 continue
-            result = inp.validate(inp.value)
-            if result is not None and not result.is_valid:
-                errors[key_of(inp.id[2:])] = "; ".join(result.failure_descriptions)
+            problem = self._check_text(key, str(v.get(key, "")))
+            if problem is not None:
+                errors[key] = problem
         rule: Rule | None = None
         if not errors:
             try:
-                rule = rule_from_dict(self._table())
+                rule = rule_from_dict(self._table(v))
             except RuleError as exc:
                 key = exc.key if exc.key in FIELD_KEYS else (f"opt:{exc.key}" if exc.key else "")
                 if key not in FIELD_KEYS and not key.startswith("opt:"):
                     key = "_form"
                 errors[key] = exc.reason
         for key in ("match", "ignore"):
-            if key not in errors:
-                warning = regex_warning(self._text(key)) if self._text(key) else None
+            text = str(v.get(key, ""))
+            if key not in errors and text:
+                warning = regex_warning(text)
                 if warning is not None:
                     warnings[key] = warning
         if rule is not None:
@@ -353,81 +436,161 @@ class RuleEditor(ModalScreen[Rule | None]):
                     f"{names}: not a named group of match; fine if it is a parsed field"
                     " (or source/level), else every line gets an empty value"
                 )
+        return errors, warnings, rule
+
+    def revalidate(self) -> None:
+        """Check every field, then the whole rule; show messages; enable Save only when valid."""
+        self._values = self._read()
+        errors, warnings, rule = self._evaluate(self._values)
         self.errors, self.warnings, self.current = errors, warnings, rule
-        self._option_placeholders(rule)
-        for msg in self.query(".msg").results(Static):
-            key = key_of((msg.id or "")[4:])
-            text = errors.get(key) or warnings.get(key) or ""
-            if key in ("match", "ignore") and key in errors:
-                text = self._with_caret(key, text)
-            msg.update(Text("\n".join(inert(part) for part in text.split("\n"))))
-            msg.set_class(key in errors, "-error")
-            msg.set_class(key not in errors and key in warnings, "-warning")
-        status = self.query_one("#status", Static)
-        if errors:
-            n = len(errors)
-            first = errors.get("_form")
-            names = ", ".join(
-                LABELS.get(k, k.removeprefix("opt:")).lower() for k in errors if k != "_form"
-            )
-            status.update(
-                Text(
-                    inert(first) if first else f"{n} problem{'s' if n > 1 else ''} to fix: {names}",
-                    no_wrap=True,
-                    overflow="ellipsis",
+        self._show_fields(self._shown_keys(self._condition_of(self._values)), rule)
+        for key in {*errors, *warnings, *self._msg_shown}:
+            if key == "_form":
+                continue
+            text, kind = self._message(key, errors, warnings, caret=True)
+            if self._msg_shown.get(key, ("", "")) == (text, kind):
+                continue
+            self._msg_shown[key] = (text, kind)
+            msg = self._msgs.get(key)
+            if msg is None:
+                if not text or key not in self._widgets:
+                    continue
+                self.query_one("#form").mount(
+                    *self._make_msg(key, text, kind), after=self._widgets[key]
                 )
-            )
-        else:
-            status.update(Text("ctrl+s saves"))
-        status.set_class(bool(errors), "-error")
+                continue
+            msg.update(Text("\n".join(inert(part) for part in text.split("\n"))))
+            for widget in (self._gaps[key], msg):
+                widget.set_class(kind == "error", "-error")
+                widget.set_class(kind == "warning", "-warning")
+        status, bad = self._status_text(errors)
+        if self._status_shown != (status.plain, bad):
+            self._status_shown = (status.plain, bad)
+            widget = self.query_one("#status", Static)
+            widget.update(status)
+            widget.set_class(bad, "-error")
         # An invalid rule has no backtest to show: its panel folds to one line so the
         # form (and every problem under its field) gets the room at 80x24.
-        self.set_class(bool(errors), "-invalid")
-        self.query_one("#save", Button).disabled = bool(errors)
+        self._backtest.set_class(bool(errors), "-invalid")
+        save = self.query_one("#save", Button)
+        if save.disabled != bool(errors):
+            save.disabled = bool(errors)
+
+    @staticmethod
+    def _condition_of(values: dict[str, Any]) -> str:
+        return str(values.get("condition", ""))
+
+    def _message(
+        self, key: str, errors: dict[str, str], warnings: dict[str, str], *, caret: bool
+    ) -> tuple[str, str]:
+        """The text under field ``key`` and its kind (``error``, ``warning`` or ``""``)."""
+        if key in errors:
+            text = errors[key]
+            if caret and key in ("match", "ignore"):
+                text = self._with_caret(key, text)
+            return text, "error"
+        if key in warnings:
+            return warnings[key], "warning"
+        return "", ""
+
+    def _make_msg(self, key: str, text: str, kind: str) -> tuple[Static, Static]:
+        gap = Static("", classes=f"msg-gap -{kind}", markup=False)
+        msg = Static(
+            Text("\n".join(inert(part) for part in text.split("\n"))),
+            classes=f"msg -{kind}",
+            id=f"msg-{css_id(key)}",
+            markup=False,
+        )
+        self._gaps[key], self._msgs[key] = gap, msg
+        self._msg_shown[key] = (text, kind)
+        return gap, msg
+
+    def _status_text(self, errors: dict[str, str]) -> tuple[Text, bool]:
+        if not errors:
+            return Text("ctrl+s saves"), False
+        n = len(errors)
+        first = errors.get("_form")
+        names = ", ".join(
+            LABELS.get(k, k.removeprefix("opt:")).lower() for k in errors if k != "_form"
+        )
+        return (
+            Text(
+                inert(first) if first else f"{n} problem{'s' if n > 1 else ''} to fix: {names}",
+                no_wrap=True,
+                overflow="ellipsis",
+            ),
+            True,
+        )
+
+    def _show_fields(self, shown: set[str], rule: Rule | None) -> None:
+        """Show the fields the condition uses (building option fields on first use)."""
+        placeholders = self._option_placeholder_texts(rule)
+        missing = [k for k in self._keys() if k in shown and k not in self._widgets]
+        if missing:
+            built: list[Widget] = []
+            for key in missing:
+                built.extend(self._make_field(key, placeholders.get(key)))
+            self.query_one("#form").mount(*built, before=self._labels["group_by"])
+        for key, widget in self._widgets.items():
+            visible = key in shown
+            if widget.display != visible:
+                widget.display = visible
+                self._labels[key].display = visible
+        for key, text in placeholders.items():
+            inp = self._widgets.get(key)
+            if isinstance(inp, Input) and inp.placeholder != text:
+                inp.placeholder = text
 
     def _with_caret(self, key: str, reason: str) -> str:
         """Point at the regex error under the field (when the whole pattern is in view)."""
-        inp = self.query_one(f"#f-{key}", Input)
+        inp = self._widgets.get(key)
+        value = self._text(key)
+        if not isinstance(inp, Input) or not inp.is_mounted:
+            return reason
         try:
-            re.compile(inp.value)
+            re.compile(value)
         except re.error as exc:
             pos = exc.pos
             width = inp.content_size.width
-            if pos is not None and "\n" not in inp.value and len(inp.value) < width - 1:
+            if pos is not None and "\n" not in value and len(value) < width - 1:
                 return " " * pos + "^\n" + reason
         except (ValueError, OverflowError, RecursionError):
             pass
         return reason
 
-    def _option_placeholders(self, rule: Rule | None) -> None:
+    def _option_placeholder_texts(self, rule: Rule | None) -> dict[str, str]:
         """An empty option field shows the value it stands for (spike's baseline follows window)."""
         if rule is None:
-            return
+            return {}
         spec = CONDITIONS[rule.condition]
-        for key, value in rule.options_dict.items():
-            if key in spec.options:
-                inp = self.query_one(f"#f-{css_id('opt:' + key)}", Input)
-                inp.placeholder = "default " + option_text(value, duration=key in spec.durations)
+        return {
+            f"opt:{key}": "default " + option_text(value, duration=key in spec.durations)
+            for key, value in rule.options_dict.items()
+            if key in spec.options
+        }
 
     def _condition_changed(self) -> None:
         """Keep the threshold at the new condition's default if it was at the old one's."""
-        new = self._select("condition")
+        new = self._condition_of(self._read())
         old, self._condition = self._condition, new
         if old == new or old not in CONDITIONS or new not in CONDITIONS:
             return
-        inp = self.query_one("#f-threshold", Input)
+        inp = self._widgets["threshold"]
+        assert isinstance(inp, Input)
         if inp.value.strip() == str(CONDITIONS[old].threshold_default):
             inp.value = str(CONDITIONS[new].threshold_default)
 
     # -- events ---------------------------------------------------------------------------------
     @on(Input.Changed)
-    @on(Select.Changed)
+    @on(Choice.Changed)
     @on(Checkbox.Changed)
     def _on_change(self, event: Message) -> None:
         event.stop()
         if not self.is_mounted:
             return
-        if isinstance(event, Select.Changed) and event.select.id == "f-condition":
+        if self._read() == self._values:
+            return  # a field announcing the value it was built with: nothing changed
+        if isinstance(event, Choice.Changed) and event.choice.id == "f-condition":
             self._condition_changed()
         self.revalidate()
         self._schedule_backtest()
@@ -466,9 +629,9 @@ class RuleEditor(ModalScreen[Rule | None]):
                 severity="warning",
                 markup=False,
             )
-            widget = self.query(f"#f-{css_id(key)}")
-            if key != "_form" and widget:
-                widget.first().focus()
+            widget = self._widgets.get(key)
+            if widget is not None:
+                widget.focus()
             return
         self._cancel_backtest()
         self.dismiss(self.current)
@@ -532,15 +695,6 @@ def _behaviour(rule: Rule | None) -> Rule | None:
     return dataclasses.replace(
         rule, id="x", name="x", severity="info", notify=(), message=None, enabled=True
     )
-
-
-def _shown(widget: Any) -> bool:
-    node = widget
-    while node is not None:
-        if getattr(node, "display", True) is False:
-            return False
-        node = node.parent
-    return True
 
 
 __all__ = [
