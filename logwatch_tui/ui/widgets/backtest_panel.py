@@ -122,6 +122,15 @@ class BacktestPanel(Vertical):
         self.query_one("#bt-progress", Static).remove_class("-running")
         self._show_note(note)
 
+    def reset(self, history: BacktestHistory | None) -> None:
+        """Start over on ``history`` (a reused editor's next rule): no figures, no run."""
+        self.cancel()
+        self._generation += 1
+        self.history = history
+        self.result = None
+        self.rule = None
+        self.query_one("#bt-text", Static).update("")
+
     def cancel(self) -> None:
         """Stop the run in flight, if any (it ends as cancelled and is ignored)."""
         self.running = False
