@@ -111,32 +111,3 @@ async def test_alert_history_survives_restart(tmp_path: Path) -> None:
         item = next(iter(again.book))
         assert item.earlier_session
         assert item.key_text == "ip=10.9.9.9"
-
-
-async def test_restarting_on_the_same_file_does_not_record_its_alerts_again(
-    tmp_path: Path,
-) -> None:
-    """Issue 16: alerts raised by a file's existing content were recorded at every start."""
-    from logwatch_tui.history.store import AlertHistory
-
-    log = tmp_path / "app.log"
-    log.write_text(
-        py_line("INFO", "start") + "\n" + py_line("ERROR", "connection refused by 10.9.9.9") + "\n"
-    )
-    counts = []
-    for _ in range(3):
-        app = LogwatchApp([str(log)], rules=[CONN])
-        async with app.run_test(size=(120, 30)) as pilot:
-            await wait_loaded(pilot, 2)
-            await wait_for(pilot, lambda app=app: len(app.book) >= 1)
-            history = app.alerting.history
-            assert history is not None
-        # the app has closed its history (its writer flushed): count what the file holds
-        stored = AlertHistory(history.path)
-        try:
-            counts.append(stored.count())
-        finally:
-            stored.close()
-    # however much the first start recorded for the file's content (today: nothing, as
-    # pre-existing content is shown, not announced), restarts add none of it again
-    assert counts[2] == counts[1] == counts[0], counts
