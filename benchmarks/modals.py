@@ -13,10 +13,15 @@ mounted and the event loop is free again (the first frame can be drawn):
 - histogram (``H``): time to the screen, and time until the bars are counted
 - help (``?``), patterns (``P``)
 
-Each is opened ``--repeat`` times; the median and the worst are printed.
+Each is opened ``--repeat`` times; the median and the worst are printed, with
+the median CPU time of the event-loop thread during an open ("loop cpu"): the
+work the opening does. On a loaded machine the wall time is that work plus the
+wait for a core (and for the GIL when another thread of the app runs), so read
+the two together; on a quiet machine they are close.
 
     python benchmarks/modals.py                 # 5M lines (≈ 1–2 min to load)
     python benchmarks/modals.py --lines 200000  # quick
+    python benchmarks/modals.py --lines 200000 --profile   # + a cProfile per modal
 """
 
 from __future__ import annotations
