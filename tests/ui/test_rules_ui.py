@@ -480,3 +480,28 @@ async def test_new_rule_from_a_line_is_two_keys(tmp_path: Path) -> None:
     assert rule.group_by == ("ip",)
     assert rule.name == "Failed password for invalid user"
     assert re.search(rule.match or "", line.replace("203.0.113.9", "198.51.100.7"))
+
+
+async def test_pickers_open_on_enter_and_step_with_arrows(tmp_path: Path) -> None:
+    from logwatch_tui.ui.screens.choice_popup import ChoicePopup
+
+    app = Host(lambda: RuleEditor(None))
+    async with app.run_test(size=(100, 30)) as pilot:
+        ed = editor(app)
+        severity = ed.query_one("#f-severity", Choice)
+        severity.focus()
+        await pilot.pause()
+        assert severity.value == "warning"
+        await pilot.press("right")
+        assert severity.value == "error"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePopup))
+        await pilot.press("up", "up", "enter")  # error -> warning -> info
+        await wait_for(pilot, lambda: app.screen is ed)
+        assert severity.value == "info" and app.focused is severity
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePopup))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is ed)
+        assert severity.value == "info"
+        assert "Severity" in ed.query_one("#label-severity").render().plain
