@@ -22,8 +22,15 @@ This module is the screen: it lays the fields out, reacts to edits and
 decides when to save and when to backtest. The parts that need no screen are
 beside it: the validators in :mod:`logwatch_tui.ui.validators`, the fields
 as data (order, labels, initial texts, text <-> TOML values) in
-:mod:`~logwatch_tui.ui.screens.rule_fields`, and running and showing the
-backtest in :mod:`logwatch_tui.ui.widgets.backtest_panel`. The names that
+:mod:`~logwatch_tui.ui.screens.rule_fields`, judging field values into
+errors, warnings and a Rule in :mod:`~logwatch_tui.ui.screens.rule_form`, and
+running and showing the backtest in :mod:`logwatch_tui.ui.widgets.backtest_panel`.
+
+Opening it is kept cheap (issue 16: modals open in ≤ 200 ms): about 40 widgets
+(a grid form; one-line :class:`~logwatch_tui.ui.widgets.choice.Choice` pickers;
+option fields and error lines built when first needed), judged before they are
+built so nothing is restyled after mounting, and :func:`open_rule_editor`
+reuses one built editor per app, refilling it with :meth:`RuleEditor.load`. The names that
 used to live here (validators, ``option_text``, ``option_value``,
 ``split_list``) are still importable from here.
 """
@@ -44,25 +51,17 @@ from textual.events import Resize
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.validation import Validator
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from logwatch_tui.analysis.backtest import BacktestHistory, BacktestResult
-from logwatch_tui.core.rule_regex import regex_warning
 from logwatch_tui.core.rules import (
     CONDITIONS,
     SEVERITIES,
     Rule,
-    RuleError,
-    rule_from_dict,
-    rule_group_names_missing,
-    slugify,
 )
 from logwatch_tui.ui.safe_text import inert
 from logwatch_tui.ui.screens.rule_fields import (
-    FIELD_KEYS,
-    FORM_ORDER,
     LABELS,
     LEVEL_OPTIONS,
     PLACEHOLDERS,
@@ -73,13 +72,12 @@ from logwatch_tui.ui.screens.rule_fields import (
     option_value,
     split_list,
 )
+from logwatch_tui.ui.screens.rule_form import RuleForm
 from logwatch_tui.ui.validators import (
     DurationValidator,
     IdValidator,
-    NameValidator,
     PositiveIntValidator,
     RegexValidator,
-    RequiredValidator,
 )
 from logwatch_tui.ui.widgets.backtest_panel import FIX_THE_RULE, NO_HISTORY, BacktestPanel
 from logwatch_tui.ui.widgets.choice import Choice
@@ -192,9 +190,9 @@ class RuleEditor(ModalScreen[Rule | None]):
         )
         self._timer: Timer | None = None
         self._tested_key: Rule | None = None
-        self._option_keys = sorted({k for spec in CONDITIONS.values() for k in spec.options})
         self._condition = rule.condition if rule is not None else "threshold"
-        self._checks = self._field_checks()
+        self.form = RuleForm(self.taken, self.taken_names)
+        """The fields judged without widgets (validators, the rule they make)."""
         self._values: dict[str, Any] = {}
         """Every field's value, also of option fields not built yet (their text is kept)."""
         self._widgets: dict[str, Widget] = {}
@@ -209,49 +207,6 @@ class RuleEditor(ModalScreen[Rule | None]):
         self._shown_before = False
 
     # -- the fields -------------------------------------------------------------------------
-    def _field_checks(self) -> dict[str, tuple[list[Validator], bool]]:
-        """Validators and "empty is fine" per text field: the Inputs and the pure checks share them."""
-        checks: dict[str, tuple[list[Validator], bool]] = {
-            "name": ([RequiredValidator("a name"), NameValidator(self.taken_names)], False),
-            "match": ([RegexValidator()], True),
-            "ignore": ([RegexValidator()], True),
-            "threshold": ([PositiveIntValidator()], False),
-            "window": ([DurationValidator(allow_zero=False)], True),
-            "cooldown": ([DurationValidator(allow_zero=True)], True),
-            "id": ([IdValidator(self.taken)], True),
-        }
-        return checks
-
-    def _check_text(self, key: str, value: str) -> str | None:
-        """What the field's validators say about ``value`` (None: fine), as Input.validate would."""
-        validators, valid_empty = self._checks.get(key, ([], True))
-        if valid_empty and not value:
-            return None
-        failures: list[str] = []
-        for validator in validators:
-            result = validator.validate(value)
-            if not result.is_valid:
-                failures.extend(result.failure_descriptions)
-        return "; ".join(failures) if failures else None
-
-    def _keys(self) -> list[str]:
-        """Every field key in form order, the option keys of all conditions in their slot."""
-        keys = [k for k in FORM_ORDER if k != "options"]
-        at = FORM_ORDER.index("options")
-        keys[at:at] = [f"opt:{k}" for k in self._option_keys]
-        return keys
-
-    def _shown_keys(self, condition: str) -> set[str]:
-        spec = CONDITIONS.get(condition)
-        shown = {k for k in FORM_ORDER if k != "options"}
-        if spec is not None and not spec.uses_threshold:
-            shown.discard("threshold")
-        if spec is not None and not spec.uses_window:
-            shown.discard("window")
-        if spec is not None:
-            shown.update(f"opt:{k}" for k in spec.options)
-        return shown
-
     def _make_field(self, key: str, placeholder: str | None = None) -> tuple[Label, Widget]:
         wid = f"f-{css_id(key)}"
         label = LABELS.get(key) or key[4:].replace("_", " ").capitalize()
@@ -269,11 +224,11 @@ class RuleEditor(ModalScreen[Rule | None]):
                 "on", bool(value), compact=True, id=wid, classes="-on" if value else ""
             )
         else:
-            validators, valid_empty = self._checks.get(key, ([], True))
+            validators, valid_empty = self.form.checks.get(key, ([], True))
             # The class Input.validate would set, given up front, and the compact look
             # from this screen's CSS rather than ``compact=True``: either, set in the
             # constructor, restyles a widget not even mounted yet (ms per field).
-            valid = self._check_text(key, value) is None
+            valid = self.form.check_text(key, value) is None
             widget = Input(
                 value,
                 placeholder=placeholder if placeholder is not None else PLACEHOLDERS.get(key, ""),
@@ -291,19 +246,19 @@ class RuleEditor(ModalScreen[Rule | None]):
         title = self._title()
         # Judge the initial values before any widget exists, so the screen is built in
         # its final state: no restyle of the whole form for a class set after mounting.
-        errors, warnings, rule = self._evaluate(self._values)
+        errors, warnings, rule = self.form.evaluate(self._values)
         self.errors, self.warnings, self.current = errors, warnings, rule
         self.set_class(self.app.size.width >= WIDE, "-wide", update=False)
         self._backtest.set_class(bool(errors), "-invalid", update=False)
-        shown = self._shown_keys(self._condition)
-        placeholders = self._option_placeholder_texts(rule)
+        shown = self.form.shown_keys(self._condition)
+        placeholders = self.form.option_placeholders(rule)
         with Vertical(id="dialog"):
             yield Static(title, id="title", markup=False)
             with Horizontal(id="body"):
                 # not focusable itself: Tab goes field to field, and a focus change on a
                 # container restyles everything in it
                 with VerticalScroll(id="form", can_focus=False):
-                    for key in self._keys():
+                    for key in self.form.field_keys():
                         if key.startswith("opt:") and key not in shown:
                             continue  # built when its condition is chosen
                         label, widget = self._make_field(key, placeholders.get(key))
@@ -419,93 +374,12 @@ class RuleEditor(ModalScreen[Rule | None]):
     def _text(self, key: str) -> str:
         return str(self._values.get(key, ""))
 
-    def _table(self, v: dict[str, Any]) -> dict[str, Any]:
-        """The ``[[rules]]`` table the form describes (keys left out where the field is empty)."""
-        d: dict[str, Any] = {
-            "name": v["name"],
-            "enabled": bool(v["enabled"]),
-            "severity": v["severity"],
-            "condition": v["condition"],
-            "match": v["match"],
-            "ignore": v["ignore"],
-            "message": v["message"],
-            "level": v["level"],
-            "sources": split_list(v["sources"]),
-            "group_by": split_list(v["group_by"]),
-            "notify": split_list(v["notify"]),
-        }
-        spec = CONDITIONS.get(d["condition"])
-        shown = self._shown_keys(d["condition"])
-        for key in ("threshold", "window", "cooldown"):
-            text = str(v[key]).strip()
-            if not text:
-                continue
-            if key not in shown and self._check_text(key, text) is not None:
-                # Hidden (the condition ignores it): kept as it was when valid, so an edit
-                # never changes what it doesn't show; dropped when it would block saving.
-                continue
-            d[key] = int(text) if key == "threshold" and text.isdigit() else text
-        if spec is not None:
-            for key in spec.options:
-                text = str(v.get(f"opt:{key}", ""))
-                if text.strip():
-                    d[key] = option_value(text)
-        rid = str(v["id"]).strip()
-        if rid:
-            d["id"] = rid
-        elif d["name"].strip():
-            d["id"] = self._free_id(slugify(d["name"]) or "rule")
-        return d
-
-    def _free_id(self, base: str) -> str:
-        rid, n = base, 2
-        while rid in self.taken:
-            rid, n = f"{base}-{n}", n + 1
-        return rid
-
-    # -- validation -----------------------------------------------------------------------------
-    def _evaluate(self, v: dict[str, Any]) -> tuple[dict[str, str], dict[str, str], Rule | None]:
-        """Errors, warnings and the rule for field values: no widget is read or touched."""
-        errors: dict[str, str] = {}
-        warnings: dict[str, str] = {}
-        shown = self._shown_keys(str(v.get("condition", "")))
-        for key in self._keys():
-            if key not in shown or key in SELECTS or key == "enabled":
-                continue
-            problem = self._check_text(key, str(v.get(key, "")))
-            if problem is not None:
-                errors[key] = problem
-        rule: Rule | None = None
-        if not errors:
-            try:
-                rule = rule_from_dict(self._table(v))
-            except RuleError as exc:
-                key = exc.key if exc.key in FIELD_KEYS else (f"opt:{exc.key}" if exc.key else "")
-                if key not in FIELD_KEYS and not key.startswith("opt:"):
-                    key = "_form"
-                errors[key] = exc.reason
-        for key in ("match", "ignore"):
-            text = str(v.get(key, ""))
-            if key not in errors and text:
-                warning = regex_warning(text)
-                if warning is not None:
-                    warnings[key] = warning
-        if rule is not None:
-            missing = rule_group_names_missing(rule)
-            if missing:
-                names = ", ".join(missing)
-                warnings["group_by"] = (
-                    f"{names}: not a named group of match; fine if it is a parsed field"
-                    " (or source/level), else every line gets an empty value"
-                )
-        return errors, warnings, rule
-
     def revalidate(self) -> None:
         """Check every field, then the whole rule; show messages; enable Save only when valid."""
         self._values = self._read()
-        errors, warnings, rule = self._evaluate(self._values)
+        errors, warnings, rule = self.form.evaluate(self._values)
         self.errors, self.warnings, self.current = errors, warnings, rule
-        self._show_fields(self._shown_keys(self._condition_of(self._values)), rule)
+        self._show_fields(self.form.shown_keys(self._condition_of(self._values)), rule)
         for key in {*errors, *warnings, *self._msg_shown}:
             if key == "_form":
                 continue
@@ -586,8 +460,8 @@ class RuleEditor(ModalScreen[Rule | None]):
 
     def _show_fields(self, shown: set[str], rule: Rule | None) -> None:
         """Show the fields the condition uses (building option fields on first use)."""
-        placeholders = self._option_placeholder_texts(rule)
-        missing = [k for k in self._keys() if k in shown and k not in self._widgets]
+        placeholders = self.form.option_placeholders(rule)
+        missing = [k for k in self.form.field_keys() if k in shown and k not in self._widgets]
         if missing:
             built: list[Widget] = []
             for key in missing:
@@ -619,17 +493,6 @@ class RuleEditor(ModalScreen[Rule | None]):
         except (ValueError, OverflowError, RecursionError):
             pass
         return reason
-
-    def _option_placeholder_texts(self, rule: Rule | None) -> dict[str, str]:
-        """An empty option field shows the value it stands for (spike's baseline follows window)."""
-        if rule is None:
-            return {}
-        spec = CONDITIONS[rule.condition]
-        return {
-            f"opt:{key}": "default " + option_text(value, duration=key in spec.durations)
-            for key, value in rule.options_dict.items()
-            if key in spec.options
-        }
 
     def _condition_changed(self) -> None:
         """Keep the threshold at the new condition's default if it was at the old one's."""
