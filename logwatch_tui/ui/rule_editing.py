@@ -18,7 +18,7 @@ from logwatch_tui.analysis.backtest import BacktestHistory
 from logwatch_tui.core.rules import Rule, RuleError, load_rules
 from logwatch_tui.core.tomlio import ConfigError
 from logwatch_tui.ui.safe_text import inert
-from logwatch_tui.ui.screens.rule_editor import RuleEditor
+from logwatch_tui.ui.screens.rule_editor import open_rule_editor
 from logwatch_tui.ui.screens.rules import RulesScreen, apply_rule_edit, write_rules
 
 if TYPE_CHECKING:
@@ -90,10 +90,14 @@ class RuleEditing:
         self.new_rule(message)
 
     def new_rule(self, message: str | None) -> None:
-        editor = RuleEditor(
-            None, history=self.history(), prefill_message=message, existing=self.app.rules
+        open_rule_editor(
+            self.app,
+            None,
+            self._save_new_rule,
+            history=self.history(),
+            prefill_message=message,
+            existing=self.app.rules,
         )
-        self.app.push_screen(editor, self._save_new_rule)
 
     def _save_new_rule(self, rule: Rule | None) -> None:
         if rule is None or self.rules_path is None:

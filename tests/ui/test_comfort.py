@@ -284,3 +284,48 @@ async def test_marks_and_search_survive_a_merged_resort(tmp_path: Path) -> None:
         await pilot.pause()
         assert view.marks == marks
         assert view.search_rx is not None
+
+
+# -- 80x24: room for messages, full level names, cuts marked ------------------------------------
+
+
+async def test_at_80x24_the_side_column_is_narrow_and_level_names_are_whole(
+    tmp_path: Path,
+) -> None:
+    from textual.geometry import Region
+
+    from logwatch_tui.ui.widgets.stats_panel import StatsPanel
+
+    log = tmp_path / "app.log"
+    log.write_text(
+        "".join(
+            py_line(level, f"event {i} " + "with a long message that cannot fit " * 3) + "\n"
+            for i, level in enumerate(["INFO", "DEBUG", "WARNING", "ERROR"] * 5)
+        )
+    )
+    app = LogwatchApp([str(log)], use_watchdog=False, use_history=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot, 20)
+        side = app.query_one("#side")
+        assert side.size.width <= 26, side.size.width  # was 32: ~48 columns left for messages
+        assert app.log_view.size.width >= 80 - 26 - 1
+        stats = app.query_one(StatsPanel)
+        await wait_for(
+            pilot,
+            lambda: (
+                "ERROR"
+                in "".join(
+                    seg.text
+                    for strip in stats.render_lines(Region(0, 0, *stats.size))
+                    for seg in strip
+                )
+            ),
+        )
+        text = "\n".join(
+            "".join(seg.text for seg in strip)
+            for strip in stats.render_lines(Region(0, 0, *stats.size))
+        )
+        assert "ERROR" in text and "DEBUG" in text, text
+        assert "ERRO " not in text and "DEBU " not in text
+        rows = screen_rows(app.log_view)
+        assert any(row.rstrip().endswith("…") for row in rows), rows  # cut, and says so

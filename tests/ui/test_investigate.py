@@ -149,7 +149,7 @@ async def test_detail_view_shows_fields_and_pretty_json(tmp_path: Path) -> None:
         screen = app.screen
         assert screen.record.fields["req"] == {"id": "r-1", "amount": 12.5}
         assert screen.record.timestamp.isoformat() == "2026-11-20T10:00:00+02:00"
-        shown = screen.query_one(RecordDetail).render().plain
+        shown = screen.query_one(RecordDetail).text().plain
         assert "card declined" in shown
         assert '"amount": 12.5' in shown
         assert "[bold]x[/]" in shown

@@ -18,13 +18,14 @@ from rich.text import Text
 from textual import on
 from textual.app import App
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from logwatch_tui.analysis.backtest import BacktestHistory
 from logwatch_tui.core.rules import Rule, load_rules, rule_from_dict, save_rules
 from logwatch_tui.ui.screens.confirm import ConfirmScreen
 from logwatch_tui.ui.screens.rule_editor import RuleEditor
 from logwatch_tui.ui.screens.rules import RulesScreen
+from logwatch_tui.ui.widgets.choice import Choice
 
 from .helpers import wait_for
 
@@ -162,19 +163,26 @@ async def test_condition_options_come_from_the_condition_registry(tmp_path: Path
     async with app.run_test(size=(100, 30)) as pilot:
         ed = editor(app)
         ed.query_one("#f-name", Input).value = "Spiky"
-        ed.query_one("#f-condition", Select).value = "spike"
+        ed.query_one("#f-condition", Choice).value = "spike"
         # (waits, not pause(): on a loaded machine "idle" can come before the handlers ran)
         threshold = ed.query_one("#f-threshold", Input)
         await wait_for(pilot, lambda: threshold.value == "10")  # spike's default threshold
-        assert ed.query_one("#field-opt--factor").display
-        assert not ed.query_one("#field-opt--learn").display
+        await wait_for(pilot, lambda: bool(ed.query("#f-opt--factor")))
+        assert ed.query_one("#f-opt--factor").display and ed.query_one("#label-opt--factor").display
+        assert not ed.query("#f-opt--learn")  # another condition's option: not even built
         ed.query_one("#f-opt--factor", Input).value = "1"
-        msg_factor = ed.query_one("#msg-opt--factor", Static)
-        await wait_for(pilot, lambda: "must be a number > 1" in text_of(msg_factor))
+        await wait_for(  # (error lines are built when first needed)
+            pilot,
+            lambda: any("must be a number > 1" in text_of(w) for w in ed.query("#msg-opt--factor")),
+        )
         ed.query_one("#f-opt--factor", Input).value = "2.5"
         ed.query_one("#f-opt--baseline", Input).value = "30s"  # shorter than the 60s window
-        msg_baseline = ed.query_one("#msg-opt--baseline", Static)
-        await wait_for(pilot, lambda: "shorter than window" in text_of(msg_baseline))
+        await wait_for(
+            pilot,
+            lambda: any(
+                "shorter than window" in text_of(w) for w in ed.query("#msg-opt--baseline")
+            ),
+        )
         ed.query_one("#f-opt--baseline", Input).value = "20m"
         await wait_for(
             pilot,
@@ -184,6 +192,17 @@ async def test_condition_options_come_from_the_condition_registry(tmp_path: Path
                 and ed.current.options_dict.get("baseline") == 1200.0
             ),
         )
+        # another condition hides spike's options; coming back finds them as they were
+        ed.query_one("#f-condition", Choice).value = "new_pattern"
+        await wait_for(pilot, lambda: bool(ed.query("#f-opt--learn")))
+        await wait_for(pilot, lambda: ed.query_one("#f-opt--learn").display)
+        assert not ed.query_one("#f-opt--factor").display
+        assert not ed.query_one("#label-opt--factor").display
+        ed.query_one("#f-condition", Choice).value = "spike"
+        await wait_for(pilot, lambda: ed.query_one("#f-opt--factor").display)
+        assert ed.query_one("#f-opt--factor", Input).value == "2.5"
+        threshold.value = "10"  # (the default after a round trip is not what this test is about)
+        assert not ed.query_one("#f-opt--learn").display
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, RuleEditor))
     (rule,) = app.results
@@ -234,8 +253,8 @@ async def test_new_rule_saves_and_round_trips(tmp_path: Path) -> None:
         }
         for sel, value in values.items():
             ed.query_one(sel, Input).value = value
-        ed.query_one("#f-severity", Select).value = "critical"
-        ed.query_one("#f-level", Select).value = "warning"
+        ed.query_one("#f-severity", Choice).value = "critical"
+        ed.query_one("#f-level", Choice).value = "warning"
         await pilot.pause()
         assert ed.errors == {}
         await pilot.press("ctrl+s")
@@ -462,3 +481,28 @@ async def test_new_rule_from_a_line_is_two_keys(tmp_path: Path) -> None:
     assert rule.group_by == ("ip",)
     assert rule.name == "Failed password for invalid user"
     assert re.search(rule.match or "", line.replace("203.0.113.9", "198.51.100.7"))
+
+
+async def test_pickers_open_on_enter_and_step_with_arrows(tmp_path: Path) -> None:
+    from logwatch_tui.ui.screens.choice_popup import ChoicePopup
+
+    app = Host(lambda: RuleEditor(None))
+    async with app.run_test(size=(100, 30)) as pilot:
+        ed = editor(app)
+        severity = ed.query_one("#f-severity", Choice)
+        severity.focus()
+        await pilot.pause()
+        assert severity.value == "warning"
+        await pilot.press("right")
+        assert severity.value == "error"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePopup))
+        await pilot.press("up", "up", "enter")  # error -> warning -> info
+        await wait_for(pilot, lambda: app.screen is ed)
+        assert severity.value == "info" and app.focused is severity
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePopup))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is ed)
+        assert severity.value == "info"
+        assert "Severity" in ed.query_one("#label-severity").render().plain

@@ -1,15 +1,18 @@
-"""Every key binding, generated from the bindings themselves so it never drifts."""
+"""Every key binding, generated from the bindings themselves so it never drifts.
+
+The rows go to a :class:`~logwatch_tui.ui.widgets.key_table.KeyTable`, which
+draws only the lines on screen: the list is long, and laying it out as one
+Rich table made ``?`` slow to open.
+"""
 
 from __future__ import annotations
 
-from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.keys import format_key
 from textual.screen import ModalScreen
-from textual.widgets import Static
+
+from logwatch_tui.ui.widgets.key_table import KeyTable, Row
 
 KEY_NAMES = {
     "escape": "Esc",
@@ -63,10 +66,9 @@ class HelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
+    HelpScreen > KeyTable {
         width: 80%;
         max-width: 90;
-        height: auto;
         max-height: 90%;
         border: thick $primary;
         background: $surface;
@@ -79,15 +81,15 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.sections = sections
 
-    def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+    def rows(self) -> list[Row]:
+        """Section titles, their ``(keys, description)`` rows and a blank line after each."""
+        rows: list[Row] = []
         for title, bindings in self.sections:
-            table.add_row(Text(title, style="underline"), "")
-            for keys, desc in binding_rows(bindings):
-                table.add_row(Text(keys), Text(desc))
-            table.add_row("", "")
-        table.add_row(Text("Palette"), Text("ctrl+p: every action above, plus themes"))
-        with VerticalScroll():
-            yield Static(table)
+            rows.append(title)
+            rows.extend(binding_rows(bindings))
+            rows.append(("", ""))
+        rows.append(("Palette", "ctrl+p: every action above, plus themes"))
+        return rows
+
+    def compose(self) -> ComposeResult:
+        yield KeyTable(self.rows())

@@ -34,16 +34,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.containers import Horizontal
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, ProgressBar, Static
+from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from logwatch_tui.analysis.pattern_index import PatternIndex, PatternRow
 from logwatch_tui.core.levels import Level
 from logwatch_tui.ui.safe_text import inert
+from logwatch_tui.ui.widgets.backtest_panel import progress_text
 from logwatch_tui.ui.widgets.stats_panel import sparkline
 from logwatch_tui.ui.worker_failures import WorkerFailed
 
@@ -152,9 +152,9 @@ class PatternsScreen(Screen[None]):
         height: 1;
         padding: 0 1;
         display: none;
+        color: $text-muted;
     }
     PatternsScreen > #patterns-progress.-busy { display: block; }
-    PatternsScreen > #patterns-progress > Label { width: auto; margin-right: 1; color: $text-muted; }
     PatternsScreen > DataTable {
         height: 1fr;
         background: $surface;
@@ -261,9 +261,8 @@ class PatternsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="patterns-title")
-        with Horizontal(id="patterns-progress"):
-            yield Label("mining", id="patterns-progress-label")
-            yield ProgressBar(show_eta=False, id="patterns-bar")
+        # one line of text, not a ProgressBar (four widgets, built at every opening)
+        yield Static(id="patterns-progress", markup=False)
         yield self.table
         yield Static(id="patterns-detail")
         yield Footer()
@@ -272,7 +271,9 @@ class PatternsScreen(Screen[None]):
         self.table.focus()
         self._show_title()
         self._show_detail(None)
-        self._start_mining()
+        # After the first frame: a mining thread started now competes with the layout
+        # of the screen for the GIL and delays it showing up.
+        self.call_after_refresh(self._start_mining)
         self.set_interval(REFRESH_SECONDS, self._start_mining)
 
     def on_unmount(self) -> None:
@@ -300,12 +301,9 @@ class PatternsScreen(Screen[None]):
 
     @on(_Progress)
     def _on_progress(self, event: _Progress) -> None:
-        box = self.query_one("#patterns-progress")
+        box = self.query_one("#patterns-progress", Static)
         box.add_class("-busy")
-        self.query_one(ProgressBar).update(total=event.total, progress=event.done)
-        self.query_one("#patterns-progress-label", Label).update(
-            f"mining {event.done:,} / {event.total:,} lines"
-        )
+        box.update(progress_text(event.done, event.total, what="mining", unit="lines"))
         now = time.monotonic()
         if now - self._last_partial >= PARTIAL_REFRESH_SECONDS:
             self._last_partial = now

@@ -12,18 +12,22 @@ visible. ``c``/``y`` copies the *raw* record (unchanged bytes, via OSC 52).
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import datetime
 from typing import Any
 
+from rich.cells import cell_len
+from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.screen import ModalScreen
-from textual.widget import Widget
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widgets import Footer
 
 from logwatch_tui.core.levels import Level
@@ -91,11 +95,18 @@ def _value_text(value: Any) -> str:
         return repr(value)
 
 
-class RecordDetail(Widget):
-    """The body of the detail modal: renders a LogRecord as inert, themed text."""
+class RecordDetail(ScrollView, can_focus=True):
+    """The body of the detail modal: a LogRecord as inert, themed text, drawn line by line.
+
+    The record's text is built once; for each width it is cut into screen lines
+    (:func:`fold_lines`: plain slicing where every character is one cell wide,
+    Rich's wrapping only for the rest) and only the lines on screen are
+    rendered. Handing the whole text to a ``Static`` made Rich fold every line
+    character by character, several times per open: seconds on a 1 MB line.
+    """
 
     DEFAULT_CSS = """
-    RecordDetail { height: auto; }
+    RecordDetail { height: auto; overflow-x: hidden; }
     RecordDetail > .record-detail--title { text-style: bold; }
     RecordDetail > .record-detail--label { color: $text-muted; }
     RecordDetail > .record-detail--section { color: $primary; text-style: bold; }
@@ -139,6 +150,11 @@ class RecordDetail(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.record = record
         self._json = parse_json_object(record.raw)
+        self._text: Text | None = None
+        self._text_key: object = None
+        self._lines: list[Text] = []
+        self._lines_key: object = None
+        self._strips: dict[int, Strip] = {}
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"record-detail--{name}", partial=True)
@@ -169,7 +185,48 @@ class RecordDetail(Widget):
         out.append(inert_lines(pretty[pos:]))
         return out
 
-    def render(self) -> Text:
+    # -- lines -------------------------------------------------------------------------------------
+    def text(self) -> Text:
+        """The whole record as shown (long values already cut), built once per theme."""
+        key = self.app.theme if self.is_attached else None
+        if self._text is None or key != self._text_key:
+            self._text, self._text_key = self._build_text(), key
+        return self._text
+
+    def screen_lines(self, width: int | None = None) -> list[Text]:
+        """The record as the lines it takes at ``width`` (default: the width on screen now)."""
+        return self._screen_lines(self.scrollable_content_region.width if width is None else width)
+
+    def _screen_lines(self, width: int) -> list[Text]:
+        text = self.text()
+        key = (width, id(text))
+        if key != self._lines_key:
+            self._lines = fold_lines(text, width)
+            self._lines_key = key
+            self._strips.clear()
+            self.virtual_size = Size(width, len(self._lines))
+        return self._lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._screen_lines(width))
+
+    def on_resize(self) -> None:
+        self._screen_lines(self.scrollable_content_region.width)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        lines = self._screen_lines(width)
+        index = self.scroll_offset.y + y
+        if index >= len(lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._strips.get(index)
+        if strip is None:
+            segments = list(lines[index].render(self.app.console))
+            strip = Strip(segments).crop_extend(0, width, None)
+            self._strips[index] = strip
+        return strip.apply_style(self.rich_style)
+
+    def _build_text(self) -> Text:
         rec = self.record
         t = Text(no_wrap=False, overflow="fold")
         label = self._style("label")
@@ -217,12 +274,47 @@ class RecordDetail(Widget):
         return t
 
 
+def fold_lines(text: Text, width: int) -> list[Text]:
+    """``text`` as screen lines of at most ``width`` cells: words wrap, longer runs fold.
+
+    Where every character of a line is one cell wide (checked, not assumed) the
+    breaks are found by slicing: after the last space that fits, else at the
+    width. Other lines go through Rich's wrapping, which measures each grapheme.
+    """
+    width = max(width, 1)
+    out: list[Text] = []
+    console: Console | None = None
+    for line in text.split("\n", allow_blank=True):
+        plain = line.plain
+        n = len(plain)
+        if n <= width:
+            out.append(line)
+            continue
+        if cell_len(plain) != n:
+            if console is None:
+                console = Console(width=width, color_system=None, file=io.StringIO())
+            out.extend(line.wrap(console, width, overflow="fold"))
+            continue
+        cuts: list[int] = []
+        start = 0
+        while n - start > width:
+            end = start + width
+            space = plain.rfind(" ", start, end + 1)
+            cut = space + 1 if space > start else end
+            cuts.append(cut)
+            start = cut
+        for part in line.divide(cuts):
+            part.rstrip()
+            out.append(part)
+    return out
+
+
 class RecordDetailScreen(ModalScreen[None]):
     """A read-only modal on one record; ``c``/``y`` copies it, Escape closes."""
 
     DEFAULT_CSS = """
     RecordDetailScreen { align: center middle; }
-    RecordDetailScreen > VerticalScroll {
+    RecordDetailScreen > RecordDetail {
         width: 100%;
         max-width: 140;
         height: auto;
@@ -250,15 +342,13 @@ class RecordDetailScreen(ModalScreen[None]):
         super().__init__(name=name, id=id, classes=classes)
         self.record = record
 
-    def compose(self) -> ComposeResult:
-        scroll = VerticalScroll()
-        scroll.border_title = "Record"
-        with scroll:
-            yield RecordDetail(self.record)
-        yield Footer()
+    AUTO_FOCUS = "RecordDetail"
 
-    def on_mount(self) -> None:
-        self.query_one(VerticalScroll).focus()
+    def compose(self) -> ComposeResult:
+        detail = RecordDetail(self.record)
+        detail.border_title = "Record"
+        yield detail
+        yield Footer()
 
     def action_copy(self) -> None:
         raw = self.record.raw
@@ -279,4 +369,10 @@ class RecordDetailScreen(ModalScreen[None]):
         )
 
 
-__all__ = ["RecordDetail", "RecordDetailScreen", "describe_time", "parse_json_object"]
+__all__ = [
+    "RecordDetail",
+    "RecordDetailScreen",
+    "describe_time",
+    "fold_lines",
+    "parse_json_object",
+]

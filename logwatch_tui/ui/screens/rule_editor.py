@@ -22,8 +22,15 @@ This module is the screen: it lays the fields out, reacts to edits and
 decides when to save and when to backtest. The parts that need no screen are
 beside it: the validators in :mod:`logwatch_tui.ui.validators`, the fields
 as data (order, labels, initial texts, text <-> TOML values) in
-:mod:`~logwatch_tui.ui.screens.rule_fields`, and running and showing the
-backtest in :mod:`logwatch_tui.ui.widgets.backtest_panel`. The names that
+:mod:`~logwatch_tui.ui.screens.rule_fields`, judging field values into
+errors, warnings and a Rule in :mod:`~logwatch_tui.ui.screens.rule_form`, and
+running and showing the backtest in :mod:`logwatch_tui.ui.widgets.backtest_panel`.
+
+Opening it is kept cheap (issue 16: modals open in ≤ 200 ms): about 40 widgets
+(a grid form; one-line :class:`~logwatch_tui.ui.widgets.choice.Choice` pickers;
+option fields and error lines built when first needed), judged before they are
+built so nothing is restyled after mounting, and :func:`open_rule_editor`
+reuses one built editor per app, refilling it with :meth:`RuleEditor.load`. The names that
 used to live here (validators, ``option_text``, ``option_value``,
 ``split_list``) are still importable from here.
 """
@@ -32,69 +39,61 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.validation import Validator
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from logwatch_tui.analysis.backtest import BacktestHistory, BacktestResult
-from logwatch_tui.core.rule_regex import regex_warning
 from logwatch_tui.core.rules import (
     CONDITIONS,
     SEVERITIES,
     Rule,
-    RuleError,
-    rule_from_dict,
-    rule_group_names_missing,
-    slugify,
 )
 from logwatch_tui.ui.safe_text import inert
 from logwatch_tui.ui.screens.rule_fields import (
-    FIELD_KEYS,
-    FORM_ORDER,
     LABELS,
     LEVEL_OPTIONS,
     PLACEHOLDERS,
     SELECTS,
     css_id,
     field_values,
-    key_of,
     option_text,
     option_value,
     split_list,
 )
+from logwatch_tui.ui.screens.rule_form import RuleForm
 from logwatch_tui.ui.validators import (
     DurationValidator,
     IdValidator,
-    NameValidator,
     PositiveIntValidator,
     RegexValidator,
-    RequiredValidator,
 )
 from logwatch_tui.ui.widgets.backtest_panel import FIX_THE_RULE, NO_HISTORY, BacktestPanel
+from logwatch_tui.ui.widgets.choice import Choice
 
 DEBOUNCE = 0.3
 """Seconds of quiet typing before the backtest reruns."""
 WIDE = 120
 """From this width the backtest sits beside the form instead of under it."""
+LABEL_WIDTH = 14
 
 
 class RuleEditor(ModalScreen[Rule | None]):
     """Create or edit a rule; dismisses with the new Rule, or None when cancelled."""
 
     DEFAULT_CSS = """
-    RuleEditor { align: center middle; }
+    RuleEditor { align: center middle; background: $background; }
     RuleEditor > #dialog {
         width: 100%;
         max-width: 180;
@@ -106,16 +105,25 @@ class RuleEditor(ModalScreen[Rule | None]):
     RuleEditor #title { height: 1; padding: 0 1; text-style: bold; }
     RuleEditor #body { height: 1fr; layout: vertical; }
     RuleEditor.-wide #body { layout: horizontal; }
-    RuleEditor #form { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
+    RuleEditor #form {
+        height: 1fr;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+        layout: grid;
+        grid-size: 2;
+        grid-columns: 14 1fr;
+        grid-rows: auto;
+    }
     RuleEditor.-wide #form { width: 1fr; }
-    RuleEditor .field { height: auto; }
-    RuleEditor .row { height: 1; }
-    RuleEditor .label { width: 14; height: 1; color: $text-muted; }
-    RuleEditor .row Input, RuleEditor .row Select { width: 1fr; }
-    RuleEditor .row Checkbox { width: auto; }
-    RuleEditor .msg { display: none; padding-left: 14; height: auto; }
-    RuleEditor .msg.-error { display: block; color: $error; }
-    RuleEditor .msg.-warning { display: block; color: $warning; }
+    RuleEditor #form > .label { height: 1; color: $text-muted; }
+    RuleEditor #form > Input, RuleEditor #form > Choice { width: 1fr; }
+    RuleEditor #form > Input { border: none !important; height: 1; padding: 0; }
+    RuleEditor #form > Input.-invalid { background-tint: $error 20%; }
+    RuleEditor #form > Checkbox { width: auto; }
+    RuleEditor #form > .msg, RuleEditor #form > .msg-gap { display: none; height: auto; }
+    RuleEditor #form > .-error, RuleEditor #form > .-warning { display: block; }
+    RuleEditor #form > .msg.-error { color: $error; }
+    RuleEditor #form > .msg.-warning { color: $warning; }
     RuleEditor #backtest {
         height: 9;
         padding: 0 1;
@@ -127,8 +135,8 @@ class RuleEditor(ModalScreen[Rule | None]):
         border-top: none;
         border-left: solid $primary 50%;
     }
-    RuleEditor.-invalid #backtest { height: 2; }
-    RuleEditor.-wide.-invalid #backtest { height: 1fr; }
+    RuleEditor #backtest.-invalid { height: 2; }
+    RuleEditor.-wide #backtest.-invalid { height: 1fr; }
     RuleEditor #buttons { height: 1; padding: 0 1; }
     RuleEditor #status { width: 1fr; height: 1; }
     RuleEditor #status.-error { color: $error; }
@@ -139,6 +147,9 @@ class RuleEditor(ModalScreen[Rule | None]):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
+
+    AUTO_FOCUS = "#f-name"
+    """Straight to the name: focus passing through the scrolling form first restyles all of it."""
 
     def __init__(
         self,
@@ -174,260 +185,337 @@ class RuleEditor(ModalScreen[Rule | None]):
         """The rule the form describes right now (None while invalid)."""
         self._backtest = BacktestPanel(
             history,
-            rule_enabled=lambda: self.query_one("#f-enabled", Checkbox).value,
+            rule_enabled=lambda: bool(self._values.get("enabled", True)),
             id="backtest",
         )
         self._timer: Timer | None = None
         self._tested_key: Rule | None = None
-        self._option_keys = sorted({k for spec in CONDITIONS.values() for k in spec.options})
         self._condition = rule.condition if rule is not None else "threshold"
+        self.form = RuleForm(self.taken, self.taken_names)
+        """The fields judged without widgets (validators, the rule they make)."""
+        self._values: dict[str, Any] = {}
+        """Every field's value, also of option fields not built yet (their text is kept)."""
+        self._widgets: dict[str, Widget] = {}
+        """The field widgets built so far, by key (an option field is built when first shown)."""
+        self._labels: dict[str, Label] = {}
+        self._msgs: dict[str, Static] = {}
+        """Message lines under fields, built the first time a field has something to say
+        (each with an empty cell before it, under the label: a grid row of its own)."""
+        self._gaps: dict[str, Static] = {}
+        self._msg_shown: dict[str, tuple[str, str]] = {}
+        self._status_shown: tuple[str, bool] | None = None
+        self._shown_before = False
 
-    # -- composition ------------------------------------------------------------------------
-    def _widget(self, key: str, value: Any) -> Widget:
+    # -- the fields -------------------------------------------------------------------------
+    def _make_field(self, key: str, placeholder: str | None = None) -> tuple[Label, Widget]:
         wid = f"f-{css_id(key)}"
+        label = LABELS.get(key) or key[4:].replace("_", " ").capitalize()
+        value = self._values.get(key, "")
+        widget: Widget
         if key in SELECTS:
             options = {
                 "level": LEVEL_OPTIONS,
                 "condition": [(c, c) for c in CONDITIONS],
                 "severity": [(s, s) for s in SEVERITIES],
             }[key]
-            return Select(options, value=value, allow_blank=False, compact=True, id=wid)
-        if key == "enabled":
-            return Checkbox("on", value, compact=True, id=wid)
-        validators: list[Validator] = []
-        valid_empty = True
-        if key == "name":
-            validators = [RequiredValidator("a name"), NameValidator(self.taken_names)]
-            valid_empty = False
-        elif key in ("match", "ignore"):
-            validators = [RegexValidator()]
-        elif key == "threshold":
-            validators, valid_empty = [PositiveIntValidator()], False
-        elif key in ("window", "cooldown"):
-            validators = [DurationValidator(allow_zero=key == "cooldown")]
-        elif key == "id":
-            validators = [IdValidator(self.taken)]
-        return Input(
-            value,
-            placeholder=PLACEHOLDERS.get(key, ""),
-            validators=validators,
-            valid_empty=valid_empty,
-            compact=True,
-            id=wid,
-        )
+            widget = Choice(options, value, id=wid)
+        elif key == "enabled":
+            widget = Checkbox(
+                "on", bool(value), compact=True, id=wid, classes="-on" if value else ""
+            )
+        else:
+            validators, valid_empty = self.form.checks.get(key, ([], True))
+            # The class Input.validate would set, given up front, and the compact look
+            # from this screen's CSS rather than ``compact=True``: either, set in the
+            # constructor, restyles a widget not even mounted yet (ms per field).
+            valid = self.form.check_text(key, value) is None
+            widget = Input(
+                value,
+                placeholder=placeholder if placeholder is not None else PLACEHOLDERS.get(key, ""),
+                validators=validators,
+                valid_empty=valid_empty,
+                id=wid,
+                classes="-valid" if valid else "-invalid",
+            )
+        lab = Label(label, classes="label", id=f"label-{css_id(key)}")
+        self._labels[key], self._widgets[key] = lab, widget
+        return lab, widget
 
     def compose(self) -> ComposeResult:
-        v = field_values(
-            self.rule,
-            keep_id=self.rule is not None and self.replaces == self.rule.id,
-            prefill_message=self.prefill_message,
-        )
-        if self.rule is None or self.replaces is None:
-            title = Text("New rule")
-        else:
-            title = Text("Edit rule: ") + Text(inert(self.rule.name))
-        keys = [k for k in FORM_ORDER if k != "options"]
-        at = FORM_ORDER.index("options")
-        keys[at:at] = [f"opt:{k}" for k in self._option_keys]
+        self._values = self._initial_values()
+        title = self._title()
+        # Judge the initial values before any widget exists, so the screen is built in
+        # its final state: no restyle of the whole form for a class set after mounting.
+        errors, warnings, rule = self.form.evaluate(self._values)
+        self.errors, self.warnings, self.current = errors, warnings, rule
+        self.set_class(self.app.size.width >= WIDE, "-wide", update=False)
+        self._backtest.set_class(bool(errors), "-invalid", update=False)
+        shown = self.form.shown_keys(self._condition)
+        placeholders = self.form.option_placeholders(rule)
         with Vertical(id="dialog"):
             yield Static(title, id="title", markup=False)
             with Horizontal(id="body"):
-                with VerticalScroll(id="form"):
-                    for key in keys:
-                        label = LABELS.get(key) or key[4:].replace("_", " ").capitalize()
-                        with Vertical(classes="field", id=f"field-{css_id(key)}"):
-                            with Horizontal(classes="row"):
-                                yield Label(label, classes="label")
-                                yield self._widget(key, v.get(key, ""))
-                            yield Static("", classes="msg", id=f"msg-{css_id(key)}", markup=False)
+                # not focusable itself: Tab goes field to field, and a focus change on a
+                # container restyles everything in it
+                with VerticalScroll(id="form", can_focus=False):
+                    for key in self.form.field_keys():
+                        if key.startswith("opt:") and key not in shown:
+                            continue  # built when its condition is chosen
+                        label, widget = self._make_field(key, placeholders.get(key))
+                        if key not in shown:
+                            label.display = widget.display = False
+                        yield label
+                        yield widget
+                        text, kind = self._message(key, errors, warnings, caret=False)
+                        if text:
+                            yield from self._make_msg(key, text, kind)
                 yield self._backtest
             with Horizontal(id="buttons"):
-                yield Static("", id="status", markup=False)
-                yield Button("Save", id="save", variant="primary", compact=True)
+                status, bad = self._status_text(errors)
+                self._status_shown = (status.plain, bad)
+                yield Static(status, id="status", markup=False, classes="-error" if bad else "")
+                yield Button(
+                    "Save", id="save", variant="primary", compact=True, disabled=bool(errors)
+                )
                 yield Button("Cancel", id="cancel", compact=True)
             yield Footer()
 
     def on_mount(self) -> None:
-        self._apply_width(self.app.size.width)
-        self.revalidate()
-        self.query_one("#f-name", Input).focus()
         # After the first frame: a backtest thread starting now competes with the
         # layout of the form for the GIL and delays the editor showing up.
         self.call_after_refresh(self._start_backtest)
 
-    def on_unmount(self) -> None:
-        # However the editor goes away, its backtest stops (it holds the GIL otherwise).
+    def on_screen_resume(self) -> None:
+        if self._shown_before:  # reopened by open_rule_editor with another rule loaded
+            self.call_after_refresh(self._start_backtest)
+        self._shown_before = True
+
+    def on_screen_suspend(self) -> None:
+        # However the editor goes away (a reused one is not unmounted), its backtest
+        # stops: it holds the GIL otherwise.
+        self._stop_timer()
         self._cancel_backtest()
 
+    def on_unmount(self) -> None:
+        self._stop_timer()
+        self._cancel_backtest()
+
+    def load(
+        self,
+        rule: Rule | None = None,
+        *,
+        history: BacktestHistory | None = None,
+        prefill_message: str | None = None,
+        existing: Sequence[Rule] = (),
+        replaces: str | None | bool = True,
+    ) -> None:
+        """Show another rule in this editor, already built: reopening costs a tenth of building.
+
+        Takes what the constructor takes; every field, message, the title and the
+        backtest start over as if the editor were new.
+        """
+        self._stop_timer()
+        self._cancel_backtest()
+        self.rule, self.history, self.prefill_message = rule, history, prefill_message
+        self.replaces = (rule.id if rule else None) if replaces is True else replaces  # type: ignore[assignment]
+        # the validators hold these very objects: refill them in place
+        self.taken.clear()
+        self.taken.update({r.id: r.name for r in existing if r.id != self.replaces})
+        self.taken_names.clear()
+        self.taken_names.update(
+            r.name.strip().casefold() for r in existing if r.id != self.replaces
+        )
+        self._backtest.reset(history)
+        self._condition = rule.condition if rule is not None else "threshold"
+        values = self._initial_values()
+        for key in self._widgets:
+            values.setdefault(key, "")  # an option field of another condition: empty again
+        self._values = values
+        for key, widget in self._widgets.items():
+            if isinstance(widget, Input):
+                widget.value = str(values[key])
+                widget.cursor_position = len(widget.value)
+            elif isinstance(widget, Choice):
+                widget.value = str(values[key])
+            elif isinstance(widget, Checkbox):
+                widget.value = bool(values[key])
+        self.query_one("#title", Static).update(self._title())
+        self.set_class(self.app.size.width >= WIDE, "-wide")
+        self.revalidate()
+        self.query_one("#form").scroll_home(animate=False)
+        self.set_focus(self._widgets["name"])
+
+    def _initial_values(self) -> dict[str, Any]:
+        return field_values(
+            self.rule,
+            keep_id=self.rule is not None and self.replaces == self.rule.id,
+            prefill_message=self.prefill_message,
+        )
+
+    def _title(self) -> Text:
+        if self.rule is None or self.replaces is None:
+            return Text("New rule")
+        return Text("Edit rule: ") + Text(inert(self.rule.name))
+
+    @property
+    def widget_count(self) -> int:
+        """Widgets this editor is made of right now (what its open time grows with)."""
+        return sum(1 for _ in self.walk_children())
+
     # -- reading the form ---------------------------------------------------------------------
+    def _read(self) -> dict[str, Any]:
+        """The values of the fields as they are now (unbuilt option fields keep theirs)."""
+        values = dict(self._values)
+        for key, widget in self._widgets.items():
+            if isinstance(widget, Checkbox | Input | Choice):
+                values[key] = widget.value
+        return values
+
     def _text(self, key: str) -> str:
-        return self.query_one(f"#f-{css_id(key)}", Input).value
+        return str(self._values.get(key, ""))
 
-    def _select(self, key: str) -> str:
-        value = self.query_one(f"#f-{key}", Select).value
-        return value if isinstance(value, str) else ""
-
-    def _table(self) -> dict[str, Any]:
-        """The ``[[rules]]`` table the form describes (keys left out where the field is empty)."""
-        d: dict[str, Any] = {
-            "name": self._text("name"),
-            "enabled": self.query_one("#f-enabled", Checkbox).value,
-            "severity": self._select("severity"),
-            "condition": self._select("condition"),
-            "match": self._text("match"),
-            "ignore": self._text("ignore"),
-            "message": self._text("message"),
-            "level": self._select("level"),
-            "sources": split_list(self._text("sources")),
-            "group_by": split_list(self._text("group_by")),
-            "notify": split_list(self._text("notify")),
-        }
-        spec = CONDITIONS.get(d["condition"])
-        for key in ("threshold", "window", "cooldown"):
-            inp = self.query_one(f"#f-{key}", Input)
-            text = inp.value.strip()
-            if not text:
-                continue
-            if not _shown(inp):
-                # Hidden (the condition ignores it): kept as it was when valid, so an edit
-                # never changes what it doesn't show; dropped when it would block saving.
-                result = inp.validate(text)
-                if result is not None and not result.is_valid:
-                    continue
-            d[key] = int(text) if key == "threshold" and text.isdigit() else text
-        if spec is not None:
-            for key in spec.options:
-                text = self._text(f"opt:{key}")
-                if text.strip():
-                    d[key] = option_value(text)
-        rid = self._text("id").strip()
-        if rid:
-            d["id"] = rid
-        elif d["name"].strip():
-            d["id"] = self._free_id(slugify(d["name"]) or "rule")
-        return d
-
-    def _free_id(self, base: str) -> str:
-        rid, n = base, 2
-        while rid in self.taken:
-            rid, n = f"{base}-{n}", n + 1
-        return rid
-
-    # -- validation -----------------------------------------------------------------------------
     def revalidate(self) -> None:
         """Check every field, then the whole rule; show messages; enable Save only when valid."""
-        errors: dict[str, str] = {}
-        warnings: dict[str, str] = {}
-        spec = CONDITIONS.get(self._select("condition"))
-        self.query_one("#field-threshold").display = spec is None or spec.uses_threshold
-        self.query_one("#field-window").display = spec is None or spec.uses_window
-        for key in self._option_keys:
-            self.query_one(f"#field-{css_id('opt:' + key)}").display = (
-                spec is not None and key in spec.options
-            )
-        for inp in self.query(Input):
-            if not inp.id or not inp.id.startswith("f-") or not _shown(inp):
-                continue
-            result = inp.validate(inp.value)
-            if result is not None and not result.is_valid:
-                errors[key_of(inp.id[2:])] = "; ".join(result.failure_descriptions)
-        rule: Rule | None = None
-        if not errors:
-            try:
-                rule = rule_from_dict(self._table())
-            except RuleError as exc:
-                key = exc.key if exc.key in FIELD_KEYS else (f"opt:{exc.key}" if exc.key else "")
-                if key not in FIELD_KEYS and not key.startswith("opt:"):
-                    key = "_form"
-                errors[key] = exc.reason
-        for key in ("match", "ignore"):
-            if key not in errors:
-                warning = regex_warning(self._text(key)) if self._text(key) else None
-                if warning is not None:
-                    warnings[key] = warning
-        if rule is not None:
-            missing = rule_group_names_missing(rule)
-            if missing:
-                names = ", ".join(missing)
-                warnings["group_by"] = (
-                    f"{names}: not a named group of match; fine if it is a parsed field"
-                    " (or source/level), else every line gets an empty value"
-                )
+        self._values = self._read()
+        errors, warnings, rule = self.form.evaluate(self._values)
         self.errors, self.warnings, self.current = errors, warnings, rule
-        self._option_placeholders(rule)
-        for msg in self.query(".msg").results(Static):
-            key = key_of((msg.id or "")[4:])
-            text = errors.get(key) or warnings.get(key) or ""
-            if key in ("match", "ignore") and key in errors:
-                text = self._with_caret(key, text)
-            msg.update(Text("\n".join(inert(part) for part in text.split("\n"))))
-            msg.set_class(key in errors, "-error")
-            msg.set_class(key not in errors and key in warnings, "-warning")
-        status = self.query_one("#status", Static)
-        if errors:
-            n = len(errors)
-            first = errors.get("_form")
-            names = ", ".join(
-                LABELS.get(k, k.removeprefix("opt:")).lower() for k in errors if k != "_form"
-            )
-            status.update(
-                Text(
-                    inert(first) if first else f"{n} problem{'s' if n > 1 else ''} to fix: {names}",
-                    no_wrap=True,
-                    overflow="ellipsis",
+        self._show_fields(self.form.shown_keys(self._condition_of(self._values)), rule)
+        for key in {*errors, *warnings, *self._msg_shown}:
+            if key == "_form":
+                continue
+            text, kind = self._message(key, errors, warnings, caret=True)
+            if self._msg_shown.get(key, ("", "")) == (text, kind):
+                continue
+            self._msg_shown[key] = (text, kind)
+            msg = self._msgs.get(key)
+            if msg is None:
+                if not text or key not in self._widgets:
+                    continue
+                self.query_one("#form").mount(
+                    *self._make_msg(key, text, kind), after=self._widgets[key]
                 )
-            )
-        else:
-            status.update(Text("ctrl+s saves"))
-        status.set_class(bool(errors), "-error")
+                continue
+            msg.update(Text("\n".join(inert(part) for part in text.split("\n"))))
+            for widget in (self._gaps[key], msg):
+                widget.set_class(kind == "error", "-error")
+                widget.set_class(kind == "warning", "-warning")
+        status, bad = self._status_text(errors)
+        if self._status_shown != (status.plain, bad):
+            self._status_shown = (status.plain, bad)
+            widget = self.query_one("#status", Static)
+            widget.update(status)
+            widget.set_class(bad, "-error")
         # An invalid rule has no backtest to show: its panel folds to one line so the
         # form (and every problem under its field) gets the room at 80x24.
-        self.set_class(bool(errors), "-invalid")
-        self.query_one("#save", Button).disabled = bool(errors)
+        self._backtest.set_class(bool(errors), "-invalid")
+        save = self.query_one("#save", Button)
+        if save.disabled != bool(errors):
+            save.disabled = bool(errors)
+
+    @staticmethod
+    def _condition_of(values: dict[str, Any]) -> str:
+        return str(values.get("condition", ""))
+
+    def _message(
+        self, key: str, errors: dict[str, str], warnings: dict[str, str], *, caret: bool
+    ) -> tuple[str, str]:
+        """The text under field ``key`` and its kind (``error``, ``warning`` or ``""``)."""
+        if key in errors:
+            text = errors[key]
+            if caret and key in ("match", "ignore"):
+                text = self._with_caret(key, text)
+            return text, "error"
+        if key in warnings:
+            return warnings[key], "warning"
+        return "", ""
+
+    def _make_msg(self, key: str, text: str, kind: str) -> tuple[Static, Static]:
+        gap = Static("", classes=f"msg-gap -{kind}", markup=False)
+        msg = Static(
+            Text("\n".join(inert(part) for part in text.split("\n"))),
+            classes=f"msg -{kind}",
+            id=f"msg-{css_id(key)}",
+            markup=False,
+        )
+        self._gaps[key], self._msgs[key] = gap, msg
+        self._msg_shown[key] = (text, kind)
+        return gap, msg
+
+    def _status_text(self, errors: dict[str, str]) -> tuple[Text, bool]:
+        if not errors:
+            return Text("ctrl+s saves"), False
+        n = len(errors)
+        first = errors.get("_form")
+        names = ", ".join(
+            LABELS.get(k, k.removeprefix("opt:")).lower() for k in errors if k != "_form"
+        )
+        return (
+            Text(
+                inert(first) if first else f"{n} problem{'s' if n > 1 else ''} to fix: {names}",
+                no_wrap=True,
+                overflow="ellipsis",
+            ),
+            True,
+        )
+
+    def _show_fields(self, shown: set[str], rule: Rule | None) -> None:
+        """Show the fields the condition uses (building option fields on first use)."""
+        placeholders = self.form.option_placeholders(rule)
+        missing = [k for k in self.form.field_keys() if k in shown and k not in self._widgets]
+        if missing:
+            built: list[Widget] = []
+            for key in missing:
+                built.extend(self._make_field(key, placeholders.get(key)))
+            self.query_one("#form").mount(*built, before=self._labels["group_by"])
+        for key, widget in self._widgets.items():
+            visible = key in shown
+            if widget.display != visible:
+                widget.display = visible
+                self._labels[key].display = visible
+        for key, inp in self._widgets.items():
+            text = placeholders.get(key, PLACEHOLDERS.get(key, ""))
+            if key.startswith("opt:") and isinstance(inp, Input) and inp.placeholder != text:
+                inp.placeholder = text
 
     def _with_caret(self, key: str, reason: str) -> str:
         """Point at the regex error under the field (when the whole pattern is in view)."""
-        inp = self.query_one(f"#f-{key}", Input)
+        inp = self._widgets.get(key)
+        value = self._text(key)
+        if not isinstance(inp, Input) or not inp.is_mounted:
+            return reason
         try:
-            re.compile(inp.value)
+            re.compile(value)
         except re.error as exc:
             pos = exc.pos
             width = inp.content_size.width
-            if pos is not None and "\n" not in inp.value and len(inp.value) < width - 1:
+            if pos is not None and "\n" not in value and len(value) < width - 1:
                 return " " * pos + "^\n" + reason
         except (ValueError, OverflowError, RecursionError):
             pass
         return reason
 
-    def _option_placeholders(self, rule: Rule | None) -> None:
-        """An empty option field shows the value it stands for (spike's baseline follows window)."""
-        if rule is None:
-            return
-        spec = CONDITIONS[rule.condition]
-        for key, value in rule.options_dict.items():
-            if key in spec.options:
-                inp = self.query_one(f"#f-{css_id('opt:' + key)}", Input)
-                inp.placeholder = "default " + option_text(value, duration=key in spec.durations)
-
     def _condition_changed(self) -> None:
         """Keep the threshold at the new condition's default if it was at the old one's."""
-        new = self._select("condition")
+        new = self._condition_of(self._read())
         old, self._condition = self._condition, new
         if old == new or old not in CONDITIONS or new not in CONDITIONS:
             return
-        inp = self.query_one("#f-threshold", Input)
+        inp = self._widgets["threshold"]
+        assert isinstance(inp, Input)
         if inp.value.strip() == str(CONDITIONS[old].threshold_default):
             inp.value = str(CONDITIONS[new].threshold_default)
 
     # -- events ---------------------------------------------------------------------------------
     @on(Input.Changed)
-    @on(Select.Changed)
+    @on(Choice.Changed)
     @on(Checkbox.Changed)
     def _on_change(self, event: Message) -> None:
         event.stop()
         if not self.is_mounted:
             return
-        if isinstance(event, Select.Changed) and event.select.id == "f-condition":
+        if self._read() == self._values:
+            return  # a field announcing the value it was built with: nothing changed
+        if isinstance(event, Choice.Changed) and event.choice.id == "f-condition":
             self._condition_changed()
         self.revalidate()
         self._schedule_backtest()
@@ -466,9 +554,9 @@ class RuleEditor(ModalScreen[Rule | None]):
                 severity="warning",
                 markup=False,
             )
-            widget = self.query(f"#f-{css_id(key)}")
-            if key != "_form" and widget:
-                widget.first().focus()
+            widget = self._widgets.get(key)
+            if widget is not None:
+                widget.focus()
             return
         self._cancel_backtest()
         self.dismiss(self.current)
@@ -496,6 +584,11 @@ class RuleEditor(ModalScreen[Rule | None]):
     def backtest_settled(self) -> bool:
         """No backtest waiting for its debounce and none running (the panel is final)."""
         return self._timer is None and not self._backtest.running
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
 
     def _schedule_backtest(self) -> None:
         if self._timer is not None:
@@ -525,6 +618,44 @@ class RuleEditor(ModalScreen[Rule | None]):
         self._backtest.run(rule)
 
 
+EDITOR_SCREEN = "rule-editor"
+"""The name the app's reusable rule editor is installed under."""
+
+
+def open_rule_editor(
+    app: App[Any],
+    rule: Rule | None = None,
+    callback: Callable[[Rule | None], None] | None = None,
+    *,
+    history: BacktestHistory | None = None,
+    prefill_message: str | None = None,
+    existing: Sequence[Rule] = (),
+    replaces: str | None | bool = True,
+) -> RuleEditor:
+    """Open the app's rule editor on ``rule``: built the first time, reloaded after that.
+
+    Building the form is most of what opening it costs (~40 widgets); an
+    installed editor stays built between openings and :meth:`RuleEditor.load`
+    only refills it. An editor already on the screen stack (opened from a view
+    that was itself opened from the editor) gets a fresh one instead.
+    """
+    kwargs: dict[str, Any] = dict(
+        history=history, prefill_message=prefill_message, existing=existing, replaces=replaces
+    )
+    editor: RuleEditor | None = None
+    if app.is_screen_installed(EDITOR_SCREEN):
+        installed = app.get_screen(EDITOR_SCREEN)
+        if isinstance(installed, RuleEditor) and installed not in app.screen_stack:
+            editor = installed
+            editor.load(rule, **kwargs)
+    if editor is None:
+        editor = RuleEditor(rule, **kwargs)
+        if not app.is_screen_installed(EDITOR_SCREEN):
+            app.install_screen(editor, EDITOR_SCREEN)
+    app.push_screen(editor, callback)
+    return editor
+
+
 def _behaviour(rule: Rule | None) -> Rule | None:
     """The parts of a rule that change its backtest figures (name, severity… do not)."""
     if rule is None:
@@ -534,21 +665,14 @@ def _behaviour(rule: Rule | None) -> Rule | None:
     )
 
 
-def _shown(widget: Any) -> bool:
-    node = widget
-    while node is not None:
-        if getattr(node, "display", True) is False:
-            return False
-        node = node.parent
-    return True
-
-
 __all__ = [
+    "EDITOR_SCREEN",
     "DurationValidator",
     "IdValidator",
     "PositiveIntValidator",
     "RegexValidator",
     "RuleEditor",
+    "open_rule_editor",
     "option_text",
     "option_value",
     "split_list",

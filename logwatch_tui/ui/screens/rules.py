@@ -31,7 +31,7 @@ from logwatch_tui.core.rules import Rule, RuleError, load_rules, rule_summary, s
 from logwatch_tui.core.tomlio import ConfigError
 from logwatch_tui.ui.safe_text import inert
 from logwatch_tui.ui.screens.confirm import ConfirmScreen
-from logwatch_tui.ui.screens.rule_editor import RuleEditor
+from logwatch_tui.ui.screens.rule_editor import open_rule_editor
 
 FiredCounts = Mapping[str, int] | Callable[[], Mapping[str, int]]
 HistoryProvider = Callable[[], BacktestHistory | None]
@@ -356,7 +356,7 @@ class RulesScreen(Screen[None]):
             if rule is not None:
                 self._commit(apply_rule_edit(self.rules, rule), changed_id=rule.id, select=rule.id)
 
-        self.app.push_screen(RuleEditor(None, history=self._history(), existing=self.rules), done)
+        open_rule_editor(self.app, None, done, history=self._history(), existing=self.rules)
 
     def action_edit(self) -> None:
         old = self.selected
@@ -375,7 +375,7 @@ class RulesScreen(Screen[None]):
                 select=rule.id,
             )
 
-        self.app.push_screen(RuleEditor(old, history=self._history(), existing=self.rules), done)
+        open_rule_editor(self.app, old, done, history=self._history(), existing=self.rules)
 
     def action_duplicate(self) -> None:
         old = self.selected
@@ -392,8 +392,8 @@ class RulesScreen(Screen[None]):
                     select=rule.id,
                 )
 
-        self.app.push_screen(
-            RuleEditor(copy, history=self._history(), existing=self.rules, replaces=None), done
+        open_rule_editor(
+            self.app, copy, done, history=self._history(), existing=self.rules, replaces=None
         )
 
     def action_toggle(self) -> None:

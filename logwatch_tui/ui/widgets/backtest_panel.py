@@ -6,6 +6,10 @@ changes the figures); this panel does the testing and the showing: it runs
 its progress, drops results that an edit made stale, and renders the
 figures with the matches highlighted. The seam is there because none of
 that needs the form, and the form needs none of it but "test this rule".
+
+Progress is one line of text, not a ``ProgressBar``: the panel is built each
+time the editor opens, and a bar (four widgets, animated while indeterminate)
+cost the editor's open time and redrew the screen while the rule was tested.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from logwatch_tui.analysis.backtest import BacktestHistory, BacktestResult, backtest_history
@@ -42,7 +46,7 @@ class BacktestPanel(Vertical):
     """Backtest figures of one rule at a time; a new run makes any earlier one stale."""
 
     DEFAULT_CSS = """
-    BacktestPanel #bt-progress { display: none; height: 1; }
+    BacktestPanel #bt-progress { display: none; height: 1; color: $text-muted; }
     BacktestPanel #bt-progress.-running { display: block; }
     BacktestPanel > .backtest-panel--match { background: $accent 45%; text-style: bold; }
     BacktestPanel > .backtest-panel--dim { color: $text-muted; }
@@ -96,7 +100,7 @@ class BacktestPanel(Vertical):
         self._cancel: threading.Event | None = None
 
     def compose(self) -> ComposeResult:
-        yield ProgressBar(show_eta=False, id="bt-progress")
+        yield Static("", id="bt-progress", markup=False)
         yield Static("", id="bt-text", markup=False)
 
     # -- what the editor calls ------------------------------------------------------------------
@@ -106,8 +110,8 @@ class BacktestPanel(Vertical):
         self._generation += 1
         self._cancel = threading.Event()
         self.running = True
-        bar = self.query_one("#bt-progress", ProgressBar)
-        bar.update(total=None, progress=0)
+        bar = self.query_one("#bt-progress", Static)
+        bar.update(progress_text(0, 0))
         bar.add_class("-running")
         self._run(rule, self.history, self._cancel, self._generation)
 
@@ -115,11 +119,22 @@ class BacktestPanel(Vertical):
         """No run for now (the rule is invalid, nothing is loaded…): a late result is dropped."""
         self._generation += 1
         self.running = False
+        self.query_one("#bt-progress", Static).remove_class("-running")
         self._show_note(note)
+
+    def reset(self, history: BacktestHistory | None) -> None:
+        """Start over on ``history`` (a reused editor's next rule): no figures, no run."""
+        self.cancel()
+        self._generation += 1
+        self.history = history
+        self.result = None
+        self.rule = None
+        self.query_one("#bt-text", Static).update("")
 
     def cancel(self) -> None:
         """Stop the run in flight, if any (it ends as cancelled and is ignored)."""
         self.running = False
+        self.query("#bt-progress").remove_class("-running")  # none left once unmounted
         if self._cancel is not None:
             self._cancel.set()
             self._cancel = None
@@ -144,9 +159,7 @@ class BacktestPanel(Vertical):
     @on(_Progress)
     def _on_progress(self, event: _Progress) -> None:
         if event.generation == self._generation and self.running:
-            self.query_one("#bt-progress", ProgressBar).update(
-                total=max(event.total, 1), progress=event.done
-            )
+            self.query_one("#bt-progress", Static).update(progress_text(event.done, event.total))
 
     @on(_Done)
     def _on_done(self, event: _Done) -> None:
@@ -155,7 +168,7 @@ class BacktestPanel(Vertical):
         self.running = False
         self.result = event.result
         self.rule = event.rule
-        self.query_one("#bt-progress", ProgressBar).remove_class("-running")
+        self.query_one("#bt-progress", Static).remove_class("-running")
         self._show_result(event.result)
 
     @on(Worker.StateChanged)
@@ -163,7 +176,7 @@ class BacktestPanel(Vertical):
         if event.worker.group != "backtest" or event.state != WorkerState.ERROR:
             return
         self.running = False
-        self.query_one("#bt-progress", ProgressBar).remove_class("-running")
+        self.query_one("#bt-progress", Static).remove_class("-running")
         # the app's worker-failure handler logs it and shows the toast
         self._show_note(f"Backtest failed: {event.worker.error!r}")
         self.post_message(WorkerFailed(event.worker))
@@ -209,6 +222,26 @@ class BacktestPanel(Vertical):
         self.query_one("#bt-text", Static).update(t)
 
 
+def progress_text(
+    done: int, total: int, width: int = 20, *, what: str = "testing", unit: str = ""
+) -> Text:
+    """``testing ▕██████░░░░░░░░░░░░░░▏ 30%`` (plus ``1,500 / 5,000 lines`` with a unit).
+
+    Just ``testing…`` before the first figures. A line of text where a
+    ``ProgressBar`` would cost four widgets and an animation timer.
+    """
+    if total <= 0:
+        return Text(f"{what}…")
+    frac = min(max(done / total, 0.0), 1.0)
+    full = round(frac * width)
+    t = Text(f"{what} ")
+    t.append("▕" + "█" * full + "░" * (width - full) + "▏")
+    t.append(f" {frac:.0%}")
+    if unit:
+        t.append(f"  {done:,} / {total:,} {unit}")
+    return t
+
+
 def _highlighted(msg: str, spans: list[tuple[int, int]], style: Any) -> Text:
     """The message as inert text with the match styled (pieces made inert separately)."""
     out = Text()
@@ -221,4 +254,4 @@ def _highlighted(msg: str, spans: list[tuple[int, int]], style: Any) -> Text:
     return out
 
 
-__all__ = ["FIX_THE_RULE", "NO_HISTORY", "BacktestPanel", "when"]
+__all__ = ["FIX_THE_RULE", "NO_HISTORY", "BacktestPanel", "progress_text", "when"]
