@@ -10,13 +10,15 @@ line-by-line path, :class:`~logwatch_tui.commands.parse_json.JsonRecordWriter`):
    ``bsd-syslog``, the rest of the file is cut into byte ranges.
 2. Each range is read (``os.pread``) by a worker process and turned into the JSON
    lines the line-by-line path would write for it (:func:`serialise_range`): one
-   regex ``findall`` over the range's text, timestamps converted once per distinct
-   second into their ISO strings, levels through the format's word map, and the
+   regex ``split`` over the range's text, timestamps converted once per distinct
+   minute into their ISO strings (seconds spliced in), levels through the format's word map, and the
    records written by string formatting around pieces already JSON-escaped (by
    orjson, once for the whole range, and only when the range holds a character
    that needs it). No datetime, dict or second parse per record.
-3. This process writes the ranges' bytes in order (at most a few ranges in flight:
-   memory stays bounded when the reader is slow).
+3. The worker puts the bytes in a slot of memory shared with this process (no
+   pickling, no pipe); this process writes the slots out in order. At most a few
+   ranges are in flight: memory stays bounded when the reader is slow. On one CPU
+   the ranges are serialised in this process, one after another.
 
 A range is *covered* only when every line is a plain RFC 3164 header (no PRI,
 no fraction, a real date), no line is longer than :data:`MAX_LINE` bytes and the
