@@ -8,6 +8,10 @@ the same run as lnav. lnav does less (it indexes and counts, writes no JSON): th
 ratio says how far we are from its indexing speed, not that the work is the same.
 
     .venv/bin/python benchmarks/parse_json.py [--lines 1000000] [--runs 3] [--baseline DIR]
+        [--readme]   # write the table into README.md (between its parse-json markers)
+
+The baseline of issue 10 is commit b29d0f0: ``git worktree add /tmp/pj-base b29d0f0``,
+then ``--baseline /tmp/pj-base``.
 """
 
 from __future__ import annotations
@@ -58,13 +62,49 @@ def timed(
     return wall, cpu
 
 
+README = ROOT / "README.md"
+START = "<!-- parse-json:start (written by benchmarks/parse_json.py --readme) -->"
+END = "<!-- parse-json:end -->"
+
+
+def write_readme(lines: list[str], args: argparse.Namespace, load: float) -> None:
+    """Replace the block between the markers in README.md with this run's figures."""
+    import platform
+    from datetime import date
+
+    lnav_v = subprocess.run(["lnav", "-V"], capture_output=True, text=True).stdout.strip()
+    cmd = f"python benchmarks/parse_json.py --lines {args.lines} --runs {args.runs}"
+    if args.baseline:
+        cmd += " --baseline DIR"
+    block = [
+        START,
+        f"Measured {date.today().isoformat()} by `{cmd} --readme` (median of {args.runs} "
+        f"runs from process launch, output to /dev/null; {os.cpu_count()} CPUs, load average "
+        f"{load:.1f} at the start; Python {platform.python_version()}, {lnav_v or 'lnav'}):",
+        "",
+        "```",
+        *lines,
+        "```",
+        END,
+    ]
+    text = README.read_text()
+    if START not in text or END not in text:
+        raise SystemExit(f"README.md has no {START!r} … {END!r} block")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    README.write_text(head + "\n".join(block) + tail)
+    print(f"wrote the figures into {README}", file=sys.stderr)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lines", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--log", help="use this file instead of generating one")
     ap.add_argument("--baseline", metavar="DIR", help="another checkout to compare with")
+    ap.add_argument("--readme", action="store_true", help="write the figures into README.md")
     args = ap.parse_args()
+    load = os.getloadavg()[0]
     tmp = Path(tempfile.mkdtemp(prefix="lw-parse-json-"))
     try:
         log = Path(args.log) if args.log else tmp / "syslog.log"
@@ -95,19 +135,26 @@ def main() -> None:
                 cpus[name].append(c)
         med = {k: (statistics.median(walls[k]), statistics.median(cpus[k])) for k in tools}
         size = log.stat().st_size
-        print(f"file: {args.lines if not args.log else '?'} syslog lines, {size / 1e6:.0f} MB")
-        print(f"median of {args.runs} runs, each from process launch, output to /dev/null")
+        report = [
+            f"file: {args.lines if not args.log else '?'} syslog lines, {size / 1e6:.0f} MB",
+            f"median of {args.runs} runs, each from process launch, output to /dev/null",
+        ]
         for name, (w, c) in med.items():
-            print(f"  {name:34s}: {w:6.2f} s wall  {c:6.2f} s CPU")
+            report.append(f"  {name:34s}: {w:6.2f} s wall  {c:6.2f} s CPU")
         w, c = med["logwatch-tui parse --json"]
         if args.baseline:
             bw, bc = next(v for k, v in med.items() if k.startswith("baseline"))
-            print(f"  speed-up vs baseline              : {bw / w:6.1f}x wall  {bc / c:6.1f}x CPU")
+            report.append(
+                f"  speed-up vs baseline              : {bw / w:6.1f}x wall  {bc / c:6.1f}x CPU"
+            )
         if "lnav (index + count)" in med:
             lw, lc = med["lnav (index + count)"]
-            print(
+            report.append(
                 f"  lnav / ours (above 1: we are faster): {lw / w:6.2f}x wall  {lc / c:6.2f}x CPU"
             )
+        print("\n".join(report))
+        if args.readme:
+            write_readme(report, args, load)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

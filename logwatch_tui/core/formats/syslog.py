@@ -204,7 +204,13 @@ class Rfc3164Format(LogFormat):
             return
         prev = self._last_epoch
         if None not in epochs:
-            lo = min(map(sub, epochs[1:], epochs[:-1])) if len(epochs) > 1 else 0.0
+            # dates spread over less than half a year cannot fall back by that much:
+            # two passes without allocation, the pairwise check only when they could
+            spread = max(epochs) - min(epochs)  # type: ignore[type-var,operator]
+            if spread < HALF_YEAR or len(epochs) < 2:
+                lo = 0.0
+            else:
+                lo = min(map(sub, epochs[1:], epochs[:-1]))
             if lo > -HALF_YEAR and (prev is None or epochs[0] > prev - HALF_YEAR):  # type: ignore[operator]
                 self._last_epoch = epochs[-1]
                 return
