@@ -25,10 +25,11 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 def pytest_configure(config: pytest.Config) -> None:
     """Compile the package once, before the xdist workers start.
 
-    With PYTHONDONTWRITEBYTECODE set (as on the CI machine), no process writes
-    bytecode, so every ``logwatch-tui`` the tests start (hundreds) would compile the
-    package from source again: a third of a short command's CPU time. The
-    controller (or a run without xdist) compiles it once; everyone then reads it.
+    With PYTHONDONTWRITEBYTECODE set (as in this project's CI container), no process
+    writes bytecode, so every ``logwatch-tui`` the tests start (hundreds) would
+    compile the package from source again: a third of a short command's CPU time.
+    The controller (or a run without xdist) compiles it once; everyone reads it.
+    Then the test modules, for the workers (below).
     """
     if hasattr(config, "workerinput"):
         return
