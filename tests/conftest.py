@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import compileall
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -24,13 +25,51 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 def pytest_configure(config: pytest.Config) -> None:
     """Compile the package once, before the xdist workers start.
 
-    With PYTHONDONTWRITEBYTECODE set (as on the CI machine), no process writes
-    bytecode, so every ``logwatch-tui`` the tests start (hundreds) would compile the
-    package from source again: a third of a short command's CPU time. The
-    controller (or a run without xdist) compiles it once; everyone then reads it.
+    With PYTHONDONTWRITEBYTECODE set (as in this project's CI container), no process
+    writes bytecode, so every ``logwatch-tui`` the tests start (hundreds) would
+    compile the package from source again: a third of a short command's CPU time.
+    The controller (or a run without xdist) compiles it once; everyone reads it.
+    Then the test modules, for the workers (below).
     """
-    if sys.dont_write_bytecode and not hasattr(config, "workerinput"):
+    if hasattr(config, "workerinput"):
+        return
+    if sys.dont_write_bytecode:
         compileall.compile_dir(ROOT / "logwatch_tui", quiet=1)
+    if getattr(config.option, "numprocesses", None):
+        _rewrite_tests_once(config)
+
+
+def _rewrite_tests_once(config: pytest.Config) -> None:
+    """Give every xdist worker the test modules already compiled.
+
+    Each worker collects every test module, and pytest's assertion rewriting of
+    them costs ~3 s of CPU per worker. On a clean clone all workers start at once and
+    none finds a cached module, so all of them pay it (and with bytecode writing
+    off none ever caches it). The controller writes the rewritten modules once
+    with pytest's own functions (and compiles the helper modules); the workers read
+    them. If pytest's internals differ, nothing is written and the workers rewrite
+    for themselves as before.
+    """
+    tests = Path(__file__).resolve().parent
+    # helpers: plain bytecode; test modules and conftests: pytest's rewritten one below
+    compileall.compile_dir(tests, quiet=1, rx=re.compile(r"(/test_[^/]*|/conftest)\.py$"))
+    try:
+        from _pytest.assertion import rewrite
+
+        if config.getoption("assertmode") != "rewrite":
+            return
+        state = config.stash[rewrite.assertstate_key]
+        for fn in sorted(tests.rglob("*.py")):
+            if not (fn.name.startswith("test_") or fn.name == "conftest.py"):
+                continue
+            pyc = rewrite.get_cache_dir(fn) / (fn.name[:-3] + rewrite.PYC_TAIL)
+            if rewrite._read_pyc(fn, pyc) is not None:
+                continue
+            source_stat, co = rewrite._rewrite_test(fn, config)
+            if rewrite.try_makedirs(pyc.parent):
+                rewrite._write_pyc(state, co, source_stat, pyc)
+    except Exception:  # an optimisation only: the workers rewrite what is missing
+        return
 
 
 @pytest.fixture(autouse=True)

@@ -302,6 +302,14 @@ def test_delete_and_recreate_many_times_keeps_few_old_files_open(
     assert deleted_open <= OPEN_OLD_HANDLES
 
 
+def _bytes_read(pid: int) -> int:
+    with open(f"/proc/{pid}/io") as fh:
+        for line in fh:
+            if line.startswith("rchar:"):
+                return int(line.split()[1])
+    return 0
+
+
 def _peak_rss_kib(pid: int) -> int:
     with open(f"/proc/{pid}/status") as fh:
         for line in fh:
@@ -324,11 +332,15 @@ def _run_parse_for_a_while(source: str, feed: Callable[[], None] | None = None) 
     try:
         if feed is not None:
             threading.Thread(target=feed, daemon=True).start()
-        # read well past the cap (many times the cap), then look at the peak
-        deadline = time.monotonic() + 4.0
-        while time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.1)
+        # read well past the cap (ten times the cap), then look at the peak
+        target = 10 * RSS_CAP_MIB << 20
+        deadline = time.monotonic() + 60
+        while (
+            proc.poll() is None and _bytes_read(proc.pid) < target and time.monotonic() < deadline
+        ):
+            time.sleep(0.02)
         assert proc.poll() is None, "parse should still be reading the endless stream"
+        assert _bytes_read(proc.pid) >= target
         return _peak_rss_kib(proc.pid)
     finally:
         proc.kill()

@@ -163,7 +163,9 @@ format = "slack"
                 lambda: sum(a["status"] == "firing" for a in json_lines(stdout)) >= 2, 10
             )
             assert wait_for(lambda: chat.count() >= 2, 10)
-            time.sleep(0.5)
+            # each attempt reports an outcome: two final failures and no "retrying"
+            assert wait_for(lambda: len(outcomes(stderr, "bad")) >= 2, 10)
+            assert [o["status"] for o in outcomes(stderr, "bad")] == ["failed", "failed"]
             assert bad.count() == 2  # one request per alert, never a retry
     assert flaky.count() == 4  # the second alert: delivered at once
 

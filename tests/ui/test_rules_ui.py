@@ -217,16 +217,16 @@ async def test_enter_moves_on_escape_cancels(tmp_path: Path) -> None:
         ed = editor(app)
         assert app.focused is ed.query_one("#f-name", Input)
         await pilot.press("enter")
+        await wait_for(pilot, lambda: app.focused is ed.query_one("#f-match", Input))
         assert app.screen is ed
-        assert app.focused is ed.query_one("#f-match", Input)
         await pilot.press("tab")
-        assert app.focused is ed.query_one("#f-ignore", Input)
+        await wait_for(pilot, lambda: app.focused is ed.query_one("#f-ignore", Input))
         # an id taken by another rule is an inline error
         ed.query_one("#f-id", Input).value = R2.id
-        await pilot.pause()
-        assert "is used by rule 'Errors'" in text_of(ed.query_one("#msg-id"))
+        msg_id = ed.query_one("#msg-id", Static)
+        await wait_for(pilot, lambda: "is used by rule 'Errors'" in text_of(msg_id))
         await pilot.press("escape")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.results != [])
     assert app.results == [None]
 
 
