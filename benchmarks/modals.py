@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import os
 import pstats
 import statistics
 import sys
@@ -132,7 +133,7 @@ def loop_cpu(kind: type[Screen], n: int) -> list[float]:
     return LOOP_CPU.get(kind.__name__, [])[-n:]
 
 
-async def run(lines: int, repeat: int, profile: bool = False) -> int:
+async def run(lines: int, repeat: int, profile: bool = False, readme: bool = False) -> int:
     global PROFILING
     PROFILING = profile
     big = data_file("python", lines)
@@ -241,13 +242,46 @@ async def run(lines: int, repeat: int, profile: bool = False) -> int:
             )
         )
 
-    print(f"\nmodal open times with {len(app.store):,} lines loaded (target ≤ {TARGET_MS:.0f} ms)")
+    head = f"modal open times with {len(app.store):,} lines loaded (target ≤ {TARGET_MS:.0f} ms)"
+    print("\n" + head)
     for line in results:
         print("  " + line)
+    if readme:
+        write_readme(lines, repeat, head, results)
     for kind, prof in PROFILE.items():
         print(f"\n--- event-loop profile: {kind} (all opens) ---")
         pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
     return 0
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+START = "<!-- modals:start (written by benchmarks/modals.py --readme) -->"
+END = "<!-- modals:end -->"
+
+
+def write_readme(lines: int, repeat: int, head: str, results: list[str]) -> None:
+    """Write the figures between the README's markers, with the command and the load."""
+    import datetime
+    import platform
+
+    text = README.read_text()
+    a, b = text.find(START), text.find(END)
+    if a < 0 or b < a:
+        raise SystemExit(f"README.md has no {START!r} … {END!r} block")
+    load = os.getloadavg()[0]
+    block = [
+        f"Measured {datetime.date.today()} by `python benchmarks/modals.py --lines {lines} "
+        f"--repeat {repeat} --readme` ({os.cpu_count()} CPUs, load average {load:.1f} at the "
+        f"end; Python {platform.python_version()}). Wall median / worst of {repeat} openings, "
+        "and the event loop's own CPU per opening.",
+        "",
+        "```",
+        head,
+        *results,
+        "```",
+    ]
+    README.write_text(text[: a + len(START)] + "\n" + "\n".join(block) + "\n" + text[b:])
+    print(f"wrote the figures into {README}", file=sys.stderr)
 
 
 def main() -> int:
@@ -257,8 +291,9 @@ def main() -> int:
     parser.add_argument(
         "--profile", action="store_true", help="print a cProfile of the loop thread per modal"
     )
+    parser.add_argument("--readme", action="store_true", help="write the figures into README.md")
     args = parser.parse_args()
-    return asyncio.run(run(args.lines, args.repeat, args.profile))
+    return asyncio.run(run(args.lines, args.repeat, args.profile, args.readme))
 
 
 if __name__ == "__main__":
