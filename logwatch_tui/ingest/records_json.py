@@ -73,7 +73,8 @@ LEVEL_NAMES = [lv.name for lv in Level]
 
 _ROW = re.compile(
     r"^([A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d) ([^ \n]++) "
-    r"(?:([^ \n:\[\]]++)(?:\[([^\]\n]*+)\])?: )?(?=([^ \n]*+))(.*+)\n",
+    r"(?:([^ \n:\[\]]++)(?:\[([^\]\n]*+)\])?: |(?![^ \n:\[\]]++\[[^\]\n]*+(?<=\d)\] ))"
+    r"(?=([^ \n]*+))(.*+)\n",
     re.MULTILINE,
 )
 """One match per plain RFC 3164 line (newline included): ts, host, app, pid, first
@@ -82,6 +83,48 @@ word, message. Used with ``split``: one flat list, no tuple per line.
 LINE_3164 (the format's definition) restricted to BSD dates without PRI or
 fraction; ``[A-Z][a-z][a-z]`` for the month (a non-month gives no date: the
 range is not covered). A line that does not match leaves the count short."""
+_GRAMMAR_PROBES = [
+    "Nov 20 10:00:00 web01 sshd[812]: Failed password for root",
+    "Nov 20 10:00:00 web01 cron: job done",
+    "Nov 20 10:00:00 web01 just a message",
+    "Nov 20 10:00:00 web01 app[12] no colon after the tag",
+    "Nov 20 10:00:00 web01 app[x] no colon, no digit",
+    "Nov 20 10:00:00 web01 sshd[]: ",
+    "Nov 20 10:00:00 web01 [crit] bracketed",
+    "Nov 20 10:00:00 web01 a:b: c",
+    "Nov  2 10:00:00 web01 app[1]:  two spaces",
+    "Nov 20 10:00:00 web01 app[1]:no space",
+    "Nov 20 10:00:00 web01 app[1 2]: y",
+    "Nov 20 10:00:00 web01 ",
+    "Nov 20 10:00:00 web01 kernel: [ 12.5] usb 1-1: new device",
+    "Nov 20 10:00:00 web01 app: 2026-11-20 10:00:00 ERROR nested",
+]
+
+
+def grammar_agrees() -> bool:
+    """Whether :data:`_ROW` still reads lines as the format's LINE_3164 does.
+
+    The range path's regex is a copy of the format's grammar (restricted to plain
+    BSD headers); if the format learns a new shape, the copy is stale: every range
+    is then refused (the line-by-line path answers) until the copy is updated —
+    ``tests/unit/test_parse_json_paths.py`` fails loudly meanwhile.
+    """
+    for line in _GRAMMAR_PROBES:
+        m = LINE_3164.match(line)
+        parts = _ROW.split(line + "\n")
+        if len(parts) == 1:
+            continue  # the range path refuses the line: the line-by-line path reads it
+        if len(parts) != 8 or m is None or m.group("pri"):
+            return False
+        want = [m.group("ts"), m.group("host"), m.group("app"), m.group("pid")]
+        want += [m.group("word"), m.group("message")]
+        if parts[1:7] != want:
+            return False
+    return True
+
+
+_GRAMMAR_OK = grammar_agrees()
+
 _JSON_PLAIN = bytes(c for c in range(256) if c == 10 or (c >= 0x20 and c not in (0x22, 0x5C)))
 """Bytes a JSON string holds as they are (the newline separates lines)."""
 
@@ -156,6 +199,8 @@ def serialise_range(
     def refuse(reason: str) -> RangeJson:
         return RangeJson(offset, end, False, reason)
 
+    if not _GRAMMAR_OK:
+        return refuse("the syslog format's grammar changed: records_json._ROW needs updating")
     if len(buf) != end - offset:
         return refuse("the file changed while it was read")
     if not buf:
@@ -349,6 +394,10 @@ def replay_ranges(path: str, writer: Any, *, workers: int | None = None) -> bool
 
     try:
         size = os.stat(path).st_size
+        with open(path, "rb") as f:
+            head = f.read(64 << 10)
+        if b"\r" in head and b"\n" not in head:
+            return False  # lines end in a lone CR: the readers' business, not the workers'
         chunks = read_chunks(path, chunk_size=READ)
     except OSError:
         return False

@@ -134,6 +134,11 @@ def test_plain_syslog_crosses_many_ranges_identically(
     assert any("ranges" in m for m in msgs) and not any("line by line" in m for m in msgs), msgs
 
 
+def test_range_regex_reads_lines_as_the_syslog_format_does() -> None:
+    """The workers' regex is a copy of the format's grammar: it must not go stale."""
+    assert records_json.grammar_agrees()
+
+
 def test_one_worker_and_two_workers_write_the_same(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -244,6 +249,7 @@ def test_syslog_with_year_pri_fractions_and_long_lines(
     slow, fast, _ = both_paths(write_lines(tmp_path / "iso.log", iso), capsys)
     assert slow == fast
     lines = [syslog_line(i) for i in range(12_000)]
+    lines[2_000] = lines[2_000][:22] + " app[12] a tag without its colon"
     lines[4_000] = "<34>" + lines[4_000]
     lines[7_000] = lines[7_000][:15] + ".123" + lines[7_000][15:]
     lines[9_000] += " x" * 400  # longer than the range path's line bound
@@ -294,6 +300,8 @@ def test_crlf_no_final_newline_empty_and_small(
     assert both_paths(empty, capsys)[:2] == (b"", b"")
     slow, fast, _ = both_paths(write_lines(tmp_path / "small.log", lines[:50]), capsys)
     assert slow == fast and slow.count(b"\n") == 50
+    slow, fast, _ = both_paths(write_lines(tmp_path / "cr.log", lines, end="\r"), capsys)
+    assert slow == fast
 
 
 def test_cli_real_sizes_matches_the_line_by_line_path(
