@@ -680,6 +680,9 @@ class Pipeline:
                     self._awaiting_caught_up.discard(item.path)
                     if not self._awaiting_caught_up:
                         self.caught_up = True
+                        warm = getattr(self.index_live, "warm", None)
+                        if warm is not None:  # its workers start while all is quiet
+                            warm(self)
             elif callable(item):
                 item()
             mono = time.monotonic()

@@ -10,8 +10,10 @@ lines, as :func:`~logwatch_tui.ingest.existing.replay_packed` does for existing
 content. Small chunks (a live log's usual trickle) stay on the line path: the
 round trip to a worker would cost more than it saves.
 
-The workers start on the first burst and stay for the session (killed with the
-pipeline's :meth:`close`).
+The workers start once the pipeline has caught up with a source the columnar
+path covers (:meth:`LiveIndex.warm`: their start-up, ~0.3 s of CPU each, is then
+paid while nothing is happening, not when the burst arrives), or else on the first
+burst, and stay for the session (killed with the pipeline's :meth:`close`).
 """
 
 from __future__ import annotations
@@ -54,6 +56,17 @@ class LiveIndex:
         self._min_burst = min_burst
         self._pool = None
         self._failed = False
+
+    def warm(self, pipe) -> None:
+        """Start the workers now if a followed source is one the columnar path covers
+        (called by the pipeline thread once it has caught up with its sources)."""
+        if self._n <= 0 or self._failed or self._pool is not None:
+            return
+        if not any(compile_columnar(p) is not None for p in list(pipe.parsers.values())):
+            return
+        self._pool = spawn_workers(self._n)
+        if self._pool is None:
+            self._failed = True
 
     def close(self) -> None:
         if self._pool is not None:
@@ -104,23 +117,26 @@ class LiveIndex:
             (reader, c.offset, c.offset + len(c.data), plan, probes, bucket, LINE_CAP)
             for c in chunks
         ]
+        results = iter(list(self._results(tasks)))  # all in (applying as they come
+        self._apply(pipe, parser, plan, chunks, results)  # measured slower: more redraws)
+        return True
+
+    def _results(self, tasks: list):
+        pool = self._pool
         try:
-            results = list(self._pool.map(tasks))
+            yield from pool.map(tasks)
         except (EOFError, OSError) as exc:
             _log.warning("worker processes failed (%s): appended lines parsed here", exc)
             self.close()
             self._failed = True
-            results = []
-        self._apply(pipe, parser, plan, chunks, results)
-        return True
 
-    def _apply(self, pipe, parser, plan, chunks: list[RawChunk], results: list) -> None:
+    def _apply(self, pipe, parser, plan, chunks: list[RawChunk], results) -> None:
         fmt = parser.format
         last = plan.last_epoch
         last_line = ""
         source_id = pipe.source_ids[chunks[0].path]
         for k, c in enumerate(chunks):
-            rng = results[k] if k < len(results) else None
+            rng = next(results, None)
             live = not c.initial
             ok = (
                 rng is not None
