@@ -12,12 +12,10 @@
 4. Firehose: a writer appends 50k lines/s for N seconds; key presses are timed
    meanwhile and memory is sampled.
 
-lnav's figures quoted beside ours were measured here for the issue on the same
-size of file (its first screen 0.7–1.2 s, full index 3.8 s, ~47 B/line + 28 MB,
-append latency ~210 ms); lnav is interactive-only for these, so they are not
-re-measured by this script.
+lnav is interactive-only, so it is not driven here: ``benchmarks/tui_tmux.py``
+times both tools from launch in a real terminal.
 
-    python benchmarks/tui.py [--lines 5000000] [--firehose-seconds 30]
+    python benchmarks/tui.py [--lines 5000000] [--firehose-seconds 30] [--readme]
 """
 
 from __future__ import annotations
@@ -39,13 +37,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import data_file  # noqa: E402
 
 from logwatch_tui.ui.app import LogwatchApp  # noqa: E402
-
-LNAV = {
-    "first_screen": "0.7–1.2 s",
-    "full_index": "3.8 s",
-    "bytes_per_line": "~47 B + 28 MB",
-    "append": "~210 ms",
-}
 
 
 def rss_mb() -> float:
@@ -238,26 +229,38 @@ def main() -> int:
     ap.add_argument("--format", default="syslog", help="generated log format of the open test")
     ap.add_argument("--firehose-seconds", type=float, default=30.0)
     ap.add_argument("--skip", nargs="*", default=[], choices=["open", "append", "firehose"])
+    ap.add_argument("--readme", action="store_true", help="write the figures into README.md")
     args = ap.parse_args()
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    if args.readme:  # everything printed below also goes into the README block
+        import io
+
+        tee = io.StringIO()
+        out = sys.stdout
+
+        class _Tee:
+            def write(self, text: str) -> int:
+                tee.write(text)
+                return out.write(text)
+
+            def flush(self) -> None:
+                out.flush()
+
+        sys.stdout = _Tee()  # type: ignore[assignment]
     if "open" not in args.skip:
         path = data_file(args.format, args.lines)
         size_mb = path.stat().st_size / 1e6
         r = asyncio.run(bench_open(path, args.lines))
         print(f"open {path.name} ({r['lines']:,} lines, {size_mb:.0f} MB)")
-        print(
-            f"  newest lines on screen   {r['first_screen']:6.2f} s      lnav {LNAV['first_screen']}"
-        )
-        print(f"  fully indexed            {r['full_index']:6.2f} s      lnav {LNAV['full_index']}")
+        print(f"  newest lines on screen   {r['first_screen']:6.2f} s")
+        print(f"  fully indexed            {r['full_index']:6.2f} s")
         print(f"  progress indicator shown {r['progress_shown']}")
         if r["key_during_index_ms"] is not None:
             print(
                 f"  key while indexing       median {r['key_median_ms']:.0f} ms, "
                 f"max {r['key_during_index_ms']:.0f} ms ({r['keys']} presses)"
             )
-        print(
-            f"  store columns            {r['store_bytes_per_line']:6.1f} B/line  lnav {LNAV['bytes_per_line']}"
-        )
+        print(f"  store columns            {r['store_bytes_per_line']:6.1f} B/line")
         print(
             f"  process RSS growth       {r['rss_per_line']:6.1f} B/line ({r['rss_growth_mb']:.0f} MB)"
         )
@@ -274,7 +277,6 @@ def main() -> int:
         print("append → on screen (100 appends, inotify)")
         print(
             f"  median {r['median_ms']:.1f} ms   p95 {r['p95_ms']:.1f} ms   max {r['max_ms']:.1f} ms"
-            f"      lnav {LNAV['append']}"
         )
     if "firehose" not in args.skip:
         r = asyncio.run(bench_firehose(args.firehose_seconds))
@@ -290,7 +292,34 @@ def main() -> int:
             f"({r['bytes_per_line_growth']:.0f} B per line written)"
         )
     print(f"peak RSS {peak_mb():.0f} MB")
+    if args.readme:
+        sys.stdout = out
+        write_readme(args, tee.getvalue())
     return 0
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+START = "<!-- tui:start (written by benchmarks/tui.py --readme) -->"
+END = "<!-- tui:end -->"
+
+
+def write_readme(args: argparse.Namespace, printed: str) -> None:
+    import datetime
+    import platform
+
+    text = README.read_text()
+    a, b = text.find(START), text.find(END)
+    if a < 0 or b < a:
+        raise SystemExit(f"README.md has no {START!r} … {END!r} block")
+    skip = f" --skip {' '.join(args.skip)}" if args.skip else ""
+    block = (
+        f"Measured {datetime.date.today()} by `python benchmarks/tui.py --lines {args.lines}"
+        f" --format {args.format}{skip} --readme` ({os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f} at the end; Python {platform.python_version()}):\n\n"
+        f"```\n{printed.rstrip()}\n```"
+    )
+    README.write_text(text[: a + len(START)] + "\n" + block + "\n" + text[b:])
+    print(f"wrote the figures into {README}", file=sys.stderr)
 
 
 if __name__ == "__main__":
