@@ -19,6 +19,7 @@ Textual-free and thread-agnostic: the caller decides which thread calls it
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -44,6 +45,10 @@ class Announced:
     item: AlertItem | None
 
 
+MAX_UNWRITTEN = 100_000
+"""Events kept for a history that is still opening (beyond it, they are not recorded)."""
+
+
 class AlertRouter:
     """Alert book + silences + history writer + dispatcher hand-off."""
 
@@ -59,6 +64,11 @@ class AlertRouter:
         """Called (on the writer thread) with the first history write problem."""
         self._unannounced: set[tuple[str, Key]] = set()
         """Rule+keys whose firing came from pre-existing content and was not announced."""
+        self._unwritten: list[AlertEvent] | None = []
+        """Events routed before the history was attached (the TUI opens it off the event
+        loop while the pipeline already replays the file): written when it attaches.
+        None once attached, or when there will be no history (:meth:`no_history`)."""
+        self._attach_lock = threading.Lock()
 
     # -- set-up ----------------------------------------------------------------------------
     def set_rules(self, rules: Iterable[Rule]) -> None:
@@ -107,7 +117,17 @@ class AlertRouter:
     def attach_history(self, history: AlertHistory) -> None:
         from logwatch_tui.alerting.history_writer import HistoryWriter
 
-        self.writer = HistoryWriter(history, on_error=self._history_error)
+        writer = HistoryWriter(history, on_error=self._history_error)
+        with self._attach_lock:
+            early, self._unwritten = self._unwritten, None
+            self.writer = writer
+        if early:
+            writer.events(early)
+
+    def no_history(self) -> None:
+        """There will be no history (off, or it failed to open): stop keeping events for it."""
+        with self._attach_lock:
+            self._unwritten = None
 
     def _history_error(self, message: str) -> None:
         if self.on_history_error is not None:
@@ -134,9 +154,16 @@ class AlertRouter:
         ``replay``: events from pre-existing content are announced too (headless
         ``--replay``).
         """
-        if self.writer is not None:
-            self.writer.events(history_alerts)
-            self.writer.events(live_alerts)
+        writer = self.writer
+        if writer is None:
+            with self._attach_lock:
+                writer = self.writer
+                pending = self._unwritten
+                if writer is None and pending is not None and len(pending) < MAX_UNWRITTEN:
+                    pending += history_alerts + live_alerts
+        if writer is not None:
+            writer.events(history_alerts)
+            writer.events(live_alerts)
         if replay:
             live_alerts = history_alerts + live_alerts
             history_alerts = []

@@ -41,6 +41,7 @@ def run_headless(args: argparse.Namespace) -> int:
     try:
         router.open_history(cfg.history_days, cfg.history_max_rows)
     except HistoryError as exc:
+        router.no_history()
         err(f"alert history off: {exc}")
 
     def print_outcome(outcome) -> None:

@@ -63,6 +63,16 @@ INSERT_EVENT = (
     "samples_json, source, fingerprint, detail, session) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+INSERT_EVENT_ONCE = (
+    "INSERT INTO alert_events (at, kind, rule, name, severity, key_json, count, "
+    "samples_json, source, fingerprint, detail, session) "
+    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 "
+    "WHERE NOT EXISTS (SELECT 1 FROM alert_events WHERE at = ?1 AND kind = ?2 "
+    "AND rule = ?3 AND key_json = ?6 AND count = ?7 AND source = ?9)"
+)
+"""A firing or resolved event, unless the very same one is recorded already (same
+time, kind, rule, key, count and source): each start replays a file's existing
+content and finds its alerts again; they are recorded once, not once per start."""
 
 CORRUPT_HINT = "move it aside (logwatch-tui then starts a new history) or restore it from a backup"
 

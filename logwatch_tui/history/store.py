@@ -41,6 +41,7 @@ from logwatch_tui.core.record import AlertEvent
 from logwatch_tui.history.schema import (
     CORRUPT_HINT,
     INSERT_EVENT,
+    INSERT_EVENT_ONCE,
     SELECT_COLUMNS,
     SchemaMismatch,
     action_row,
@@ -261,7 +262,7 @@ class AlertHistory:
 
     # -- writing --------------------------------------------------------------------------
 
-    def _write(self, rows: Sequence[tuple[Any, ...]]) -> int:
+    def _write(self, rows: Sequence[tuple[Any, ...]], sql: str = INSERT_EVENT) -> int:
         """Insert rows in one short transaction; returns the last row id.
 
         A lock held by another process past the busy timeout drops the rows and
@@ -273,11 +274,11 @@ class AlertHistory:
             conn = self._require_open()
             try:
                 if len(rows) == 1:
-                    last = int(conn.execute(INSERT_EVENT, rows[0]).lastrowid or 0)
+                    last = int(conn.execute(sql, rows[0]).lastrowid or 0)
                 else:
                     conn.execute("BEGIN IMMEDIATE")
                     try:
-                        conn.executemany(INSERT_EVENT, rows)  # one statement, bound in C
+                        conn.executemany(sql, rows)  # one statement, bound in C
                         last = int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
                         conn.execute("COMMIT")
                     except BaseException:
@@ -320,14 +321,14 @@ class AlertHistory:
         """Store a firing or resolved event; returns the new row id."""
         if event.status not in (FIRING, RESOLVED):
             raise ValueError(f"alert event status {event.status!r} is not firing or resolved")
-        return self._write([event_row(event, self.session)])
+        return self._write([event_row(event, self.session)], INSERT_EVENT_ONCE)
 
     def record_events(self, events: Sequence[AlertEvent]) -> int:
         """Store several firing/resolved events in one transaction (the writer thread's batch)."""
         for event in events:
             if event.status not in (FIRING, RESOLVED):
                 raise ValueError(f"alert event status {event.status!r} is not firing or resolved")
-        return self._write([event_row(e, self.session) for e in events])
+        return self._write([event_row(e, self.session) for e in events], INSERT_EVENT_ONCE)
 
     def record_action(
         self,

@@ -106,7 +106,9 @@ class AlertController:
             self.app.notify(
                 f"notifications off: {exc}", title="Config", severity="error", markup=False
             )
-        if use_history:
+        if not use_history:
+            self.router.no_history()
+        else:
             self.app.run_worker(
                 lambda: self._open_history(history_days, history_rows),
                 thread=True,
@@ -126,6 +128,7 @@ class AlertController:
             events = self.router.open_history(days, rows, earlier_since=time.time() - 7 * 86400)
         except HistoryError as exc:
             error = str(exc)
+            self.router.no_history()
         self.app.post_message(HistoryLoaded(events, error))
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:

@@ -111,3 +111,29 @@ async def test_alert_history_survives_restart(tmp_path: Path) -> None:
         item = next(iter(again.book))
         assert item.earlier_session
         assert item.key_text == "ip=10.9.9.9"
+
+
+async def test_alerts_found_in_existing_content_are_recorded_once_over_restarts(
+    tmp_path: Path,
+) -> None:
+    """Each start replays the file and finds the same alerts in it: the history holds
+    them once (they were recorded again on every restart)."""
+    log = tmp_path / "app.log"
+    log.write_text(
+        "\n".join(
+            [py_line("INFO", "start")]
+            + [py_line("ERROR", f"connection refused by 10.0.0.{i}") for i in (1, 2)]
+        )
+        + "\n"
+    )
+    counts = []
+    for _ in range(3):
+        app = LogwatchApp([str(log)], rules=[CONN])
+        async with app.run_test(size=(120, 30)) as pilot:
+            await wait_loaded(pilot, 3)
+            await wait_for(pilot, lambda a=app: a.alerting.history is not None)
+            hist = app.alerting.history
+            await wait_for(pilot, lambda h=hist: h.count() >= 2)  # the writer has caught up
+            assert app.alerting.router.writer.wait_idle(10)
+            counts.append(hist.count())
+    assert counts == [2, 2, 2]

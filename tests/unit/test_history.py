@@ -448,3 +448,19 @@ def test_cli_dispatches_alerts(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["alerts", "--json", "--since", "1d"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
     assert main(["alerts", "--since=-5m"]) == 2
+
+
+def test_the_same_alert_found_again_on_restart_is_recorded_once(db: Path) -> None:
+    """Each start replays the file's existing content and finds its alerts again: they
+    are in the history once, not once per start; other alerts still all land."""
+    now = time.time()
+    content = [make_event(now - 60), make_event(now - 30, status="resolved")]
+    for _ in range(3):  # three starts over the same file
+        with AlertHistory(db) as hist:
+            hist.record_events(content)
+            hist.record_event(content[0])
+    with AlertHistory(db) as hist:
+        assert [r.kind for r in hist.recent()] == ["resolved", "firing"]
+        hist.record_event(make_event(now - 60, count=4))  # another count: another alert
+        hist.record_event(make_event(now - 60, key=(("host", "db2"),)))
+        assert hist.count() == 4
