@@ -58,5 +58,7 @@ async def test_duplicate_name_is_refused_inline(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         ed = editor(app)
         ed.query_one("#f-name", Input).value = " errors "  # R2 is "Errors"
-        await wait_for(pilot, lambda: "already named" in text_of(ed.query_one("#msg-name")))
+        await wait_for(  # (error lines are built when first needed)
+            pilot, lambda: any("already named" in text_of(w) for w in ed.query("#msg-name"))
+        )
         assert ed.query_one("#save", Button).disabled

@@ -223,8 +223,10 @@ async def test_enter_moves_on_escape_cancels(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: app.focused is ed.query_one("#f-ignore", Input))
         # an id taken by another rule is an inline error
         ed.query_one("#f-id", Input).value = R2.id
-        msg_id = ed.query_one("#msg-id", Static)
-        await wait_for(pilot, lambda: "is used by rule 'Errors'" in text_of(msg_id))
+        await wait_for(  # (error lines are built when first needed)
+            pilot,
+            lambda: any("is used by rule 'Errors'" in text_of(w) for w in ed.query("#msg-id")),
+        )
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.results != [])
     assert app.results == [None]
