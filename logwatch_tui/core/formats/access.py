@@ -23,11 +23,23 @@ from logwatch_tui.core.formats.base import MONTHS, LogFormat, ParsedLine, Timest
 from logwatch_tui.core.levels import Level, level_from_http_status
 
 _RX = re.compile(
-    r"(?:(?P<vhost>[^ \[]+:\d+) (?=[^ ]+ [^ ]+ [^ ]+(?: [^ \[]+)* \[))?"
+    r"(?:(?P<vhost>[^ \[:]++:\d++) (?=[^ ]+ [^ ]+ [^ ]+(?: [^ \[]+)* \[))?"
     r"(?P<remote>[^ ]+) +(?P<ident>[^ ]+) +(?P<user>[^ ]+(?: [^ \[]+)*?) +\[(?P<ts>[^\]]+)\] "
     r'"(?P<request>(?:[^"\\]|\\.)*)" (?P<status>\d{3}) (?P<bytes>\d+|-)'
     r'(?: "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<agent>(?:[^"\\]|\\.)*)")?(?P<extra>.*)$'
 )
+_FAST = re.compile(
+    r"(?P<remote>[^ :]+) (?P<ident>[^ ]+) (?P<user>[^ ]+(?: [^ \[]+)*) \[(?P<ts>[^\]]+)\] "
+    r'"(?P<request>(?:[^"\\]|\\.)*)" (?P<status>\d{3}) (?P<bytes>\d+|-)'
+    r'(?: "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<agent>(?:[^"\\]|\\.)*)")?(?P<extra>.*)$'
+)
+"""The usual line (single spaces, no colon in the first token, so no vhost): what it
+matches, :data:`_RX` matches with the same groups; tried first because it is cheaper."""
+_COLS = re.compile(
+    r'([^ :]+) [^ ]+ [^ ]+(?: [^ \[]+)* \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) (\d+|-)'
+)
+""":data:`_FAST` without what ``parse_columns`` does not need: its tail (referer, agent,
+extra) matches any rest of the line, so a line this matches, :data:`_FAST` matches too."""
 _TS = re.compile(
     r"(\d{1,2})/([A-Z][a-z]{2})/(\d{4}):(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? ?([+-]\d{4})?"
 )
@@ -85,7 +97,7 @@ class AccessFormat(LogFormat):
         self._times = TimestampCache(access_datetime)
 
     def parse(self, line: str) -> ParsedLine | None:
-        m = _RX.match(line)
+        m = _FAST.match(line) or _RX.match(line)
         if m is None:
             return None
         g = m.groupdict()
@@ -93,7 +105,7 @@ class AccessFormat(LogFormat):
         request = g["request"]
         parts = request.split(" ")
         fields: dict[str, Any] = {
-            "vhost": g["vhost"],
+            "vhost": g.get("vhost"),
             "remote": g["remote"],
             "ident": g["ident"],
             "user": g["user"],
@@ -118,19 +130,24 @@ class AccessFormat(LogFormat):
         )
 
     def parse_columns(self, lines, ts_out, levels_out, msgs_out) -> None:
+        cols = _COLS.match
         match = _RX.match
         epoch = self._times.epoch
         lv = _LEVEL_OF_STATUS
         for line in lines:
-            m = match(line)
-            if m is None:
-                ts_out.append(None)
-                levels_out.append(0)
-                msgs_out.append(None)
-                continue
-            remote, t, request, status, nbytes = m.group(
-                "remote", "ts", "request", "status", "bytes"
-            )
+            m = cols(line)
+            if m is not None:
+                remote, t, request, status, nbytes = m.groups()
+            else:
+                m = match(line)
+                if m is None:
+                    ts_out.append(None)
+                    levels_out.append(0)
+                    msgs_out.append(None)
+                    continue
+                remote, t, request, status, nbytes = m.group(
+                    "remote", "ts", "request", "status", "bytes"
+                )
             ts_out.append(epoch(t))
             levels_out.append(lv[int(status)])
             msgs_out.append(_message(remote, request, status, nbytes))
