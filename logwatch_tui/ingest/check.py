@@ -39,11 +39,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from logwatch_tui.core.levels import Level
-from logwatch_tui.ingest.summary import RangeSummary, RuleProbe
+from logwatch_tui.ingest.summary import RangeSummary, RuleProbe, candidate_batch
 
 if TYPE_CHECKING:
     from logwatch_tui.core.formats.columnar import ColumnarPlan
-    from logwatch_tui.core.record import AlertEvent, LineBatch
+    from logwatch_tui.core.record import AlertEvent
     from logwatch_tui.core.rules import Rule
 
 # The engine, the formats and detection are imported where they are used: ``check``
@@ -161,46 +161,6 @@ def guess_columnar(lines: list[str]) -> ColumnarPlan | None:
 DENSE_SHARE = 0.25
 """Above this share of a range's lines being rule candidates, the line path is cheaper."""
 DENSE_MIN_LINES = 2000
-
-
-def _compact(summary: RangeSummary, path: str, fmt_name: str, parser) -> LineBatch:
-    """The range as the engine needs it: candidates, with the left-out lines' max time."""
-    from logwatch_tui.core.record import LineBatch
-
-    lines: list[str] = []
-    ts: list[float] = []
-    levels: list[int] = []
-    msgs: list[str | None] = []
-    heads: list[bool] = []
-    for c in summary.candidates:
-        if c.gap_max is not None:  # lines left out before this one: only their time matters
-            lines.append("")
-            ts.append(c.gap_max)
-            levels.append(0)
-            msgs.append(None)
-            heads.append(False)
-        lines.append(c.line)
-        ts.append(c.epoch)
-        levels.append(c.level)
-        msgs.append(c.message)
-        heads.append(True)
-    if summary.tail_max is not None:
-        lines.append("")
-        ts.append(summary.tail_max)
-        levels.append(0)
-        msgs.append(None)
-        heads.append(False)
-    return LineBatch(
-        source=path,
-        format=fmt_name,
-        first_line=1,
-        lines=lines,
-        ts=ts,
-        levels=levels,
-        messages=msgs,
-        heads=heads,
-        parser=parser,
-    )
 
 
 def _load_worker_modules(json_lines: bool = False) -> None:
@@ -484,13 +444,6 @@ def start_workers(
     return Workers(min(w, max(1, -(-size // range_bytes))), json_lines=json_lines)
 
 
-def _lines_end_in_cr(path: str) -> bool:
-    from logwatch_tui.sources.content import CR_PROBE, lines_end_in_cr
-
-    with open(path, "rb") as f:
-        return bool(lines_end_in_cr(f.read(CR_PROBE)))
-
-
 def check_columnar(
     path: str,
     rules: list[Rule],
@@ -514,8 +467,9 @@ def check_columnar(
         if not columnar_candidate(path, min_bytes=min_bytes):
             return None
         from logwatch_tui.sources.compressed import is_compressed
+        from logwatch_tui.sources.content import file_lines_end_in_cr
 
-        if is_compressed(path) or _lines_end_in_cr(path):  # content is not its bytes / CR ends
+        if is_compressed(path) or file_lines_end_in_cr(path):  # content is not its bytes / CR ends
             return None
         size = os.stat(path).st_size
         if pool is None:
@@ -640,7 +594,7 @@ def _check(
                 if summary.first_epoch <= last - HALF_YEAR:  # type: ignore[operator]
                     return None  # a year rollover at the range boundary
                 last = summary.last_epoch
-            events.extend(engine.feed(_compact(summary, path, fmt.name, fmt)))
+            events.extend(engine.feed(candidate_batch(summary, path, fmt)))
             for lvl, c in enumerate(summary.counts):
                 result.counts[lvl] += c
             result.total_lines += summary.lines

@@ -38,8 +38,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from logwatch_tui.core.formats.columnar import HALF_YEAR, compile_columnar
-from logwatch_tui.core.record import LineBatch, PackedLines
+from logwatch_tui.core.record import PackedLines
 from logwatch_tui.ingest.check import line_ranges, probes_for, workers_wanted
+from logwatch_tui.ingest.summary import candidate_batch
 from logwatch_tui.sources.content import HEAD_BYTES
 from logwatch_tui.sources.lines import LINE_CAP, LineCutter
 
@@ -96,44 +97,6 @@ def _last_line_end(cutter: LineCutter, size: int) -> int:
             return a + k + 1
         pos = a
     return cutter.offset
-
-
-def compact_batch(rng: PackedRange, source: str, fmt) -> LineBatch:
-    """The range as the engine needs it: candidates, with the left-out lines' max time."""
-    lines: list[str] = []
-    ts: list[float] = []
-    levels: list[int] = []
-    msgs: list[str | None] = []
-    heads: list[bool] = []
-    for c in rng.candidates:
-        if c.gap_max is not None:  # lines left out before this one: only their time matters
-            lines.append("")
-            ts.append(c.gap_max)
-            levels.append(0)
-            msgs.append(None)
-            heads.append(False)
-        lines.append(c.line)
-        ts.append(c.epoch)
-        levels.append(c.level)
-        msgs.append(c.message)
-        heads.append(True)
-    if rng.tail_max is not None:
-        lines.append("")
-        ts.append(rng.tail_max)
-        levels.append(0)
-        msgs.append(None)
-        heads.append(False)
-    return LineBatch(
-        source=source,
-        format=fmt.name,
-        first_line=1,
-        lines=lines,
-        ts=ts,
-        levels=levels,
-        messages=msgs,
-        heads=heads,
-        parser=fmt,
-    )
 
 
 def spawn_workers(n: int):
@@ -299,7 +262,7 @@ class _Index:
             pipe.stats.fold_counts(
                 rng.lines, rng.counts, rng.series, rng.min_epoch, rng.max_epoch, time.time()
             )
-            pipe.consume_packed(packed, compact_batch(rng, cutter.path, fmt))
+            pipe.consume_packed(packed, candidate_batch(rng, cutter.path, fmt))
             pipe.flush()
             done_lines += rng.lines
             self.prev_last_line = rng.last_line
@@ -363,13 +326,9 @@ class EarlyIndex:
             return None
         if is_compressed(path) or compressed_siblings([path]):
             return None
-        from logwatch_tui.sources.content import CR_PROBE, lines_end_in_cr
+        from logwatch_tui.sources.content import file_lines_end_in_cr
 
-        try:
-            with open(path, "rb") as f:
-                if lines_end_in_cr(f.read(CR_PROBE)):
-                    return None
-        except OSError:
+        if file_lines_end_in_cr(path):  # workers cut at LF
             return None
         return cls(path, **kw)
 
@@ -492,7 +451,6 @@ __all__ = [
     "MIN_BYTES",
     "RANGE_BYTES",
     "EarlyIndex",
-    "compact_batch",
     "replay_packed",
     "spawn_workers",
     "wanted_workers",

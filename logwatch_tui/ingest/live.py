@@ -27,7 +27,8 @@ from collections.abc import Callable
 from logwatch_tui.core.formats.columnar import HALF_YEAR, compile_columnar
 from logwatch_tui.core.record import PackedLines
 from logwatch_tui.ingest.check import probes_for
-from logwatch_tui.ingest.existing import compact_batch, spawn_workers, wanted_workers
+from logwatch_tui.ingest.existing import spawn_workers, wanted_workers
+from logwatch_tui.ingest.summary import candidate_batch
 from logwatch_tui.sources.content import RawChunk
 from logwatch_tui.sources.lines import LINE_CAP
 
@@ -185,7 +186,7 @@ class LiveIndex:
                 rng.max_epoch,
                 time.time(),
             )
-            pipe.consume_packed(packed, compact_batch(rng, c.path, fmt), live=live)
+            pipe.consume_packed(packed, candidate_batch(rng, c.path, fmt), live=live)
             pipe.flush()
             last_line = rng.last_line
         if last_line:  # the format's state (syslog's year) goes on from the last line

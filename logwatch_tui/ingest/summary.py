@@ -9,6 +9,10 @@ these types keeps it out of the parent's start-up: only the workers import it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from logwatch_tui.core.record import LineBatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +60,45 @@ class RangeSummary:
     candidates: list[Candidate] = field(default_factory=list)
     tail_max: float | None = None
     """Largest time among the lines after the last candidate (None: no such line)."""
+
+
+def candidate_batch(rng: Any, source: str, fmt: Any) -> LineBatch:
+    """What the rule engine needs of a parsed range (a ``RangeSummary`` or a
+    ``PackedRange``): its candidate lines, each after a stand-in line holding the
+    latest time of the lines left out before it, and one for those after the last."""
+    from logwatch_tui.core.record import LineBatch
+
+    lines: list[str] = []
+    ts: list[float] = []
+    levels: list[int] = []
+    msgs: list[str | None] = []
+    heads: list[bool] = []
+
+    def gap(latest: float) -> None:  # lines left out: only their time matters
+        lines.append("")
+        ts.append(latest)
+        levels.append(0)
+        msgs.append(None)
+        heads.append(False)
+
+    for c in rng.candidates:
+        if c.gap_max is not None:
+            gap(c.gap_max)
+        lines.append(c.line)
+        ts.append(c.epoch)
+        levels.append(c.level)
+        msgs.append(c.message)
+        heads.append(True)
+    if rng.tail_max is not None:
+        gap(rng.tail_max)
+    return LineBatch(
+        source=source,
+        format=fmt.name,
+        first_line=1,
+        lines=lines,
+        ts=ts,
+        levels=levels,
+        messages=msgs,
+        heads=heads,
+        parser=fmt,
+    )

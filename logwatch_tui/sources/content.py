@@ -37,6 +37,8 @@ __all__ = [
     "FileHandle",
     "FileIdentity",
     "RawChunk",
+    "file_lines_end_in_cr",
+    "lines_end_in_cr",
     "SourceEvent",
 ]
 
@@ -58,6 +60,16 @@ def lines_end_in_cr(head: bytes) -> bool | None:
     if b"\r" in head:
         return True
     return False if len(head) >= CR_PROBE else None
+
+
+def file_lines_end_in_cr(path: str) -> bool:
+    """:func:`lines_end_in_cr` of a file's first bytes (False when unreadable): readers
+    that cut at LF themselves (the worker paths) leave such a file to the line path."""
+    try:
+        with open(path, "rb") as f:
+            return bool(lines_end_in_cr(f.read(CR_PROBE)))
+    except OSError:
+        return False
 
 
 class ContentGone(OSError):
