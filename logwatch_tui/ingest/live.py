@@ -118,8 +118,10 @@ class LiveIndex:
             (reader, c.offset, c.offset + len(c.data), plan, probes, bucket, LINE_CAP)
             for c in chunks
         ]
-        results = iter(list(self._results(tasks)))  # all in (applying as they come
-        self._apply(pipe, parser, plan, chunks, results)  # measured slower: more redraws)
+        # every result in before any is applied (applying each as it came measured
+        # slower: more redraws while the workers still run)
+        results = iter(list(self._results(tasks)))
+        self._apply(pipe, parser, plan, chunks, results)
         return True
 
     def _results(self, tasks: list):
