@@ -321,10 +321,12 @@ class Pipeline:
             self.consume(batch, live=live)
         return batch
 
-    def flush(self, *, force: bool = False) -> None:
-        """Hand what is pending to the sink (rate-limited unless ``force``)."""
+    def flush(self, *, force: bool = False, min_interval: float | None = None) -> None:
+        """Hand what is pending to the sink (rate-limited unless ``force``: at most one
+        update per ``min_interval`` seconds, by default :attr:`flush_interval`)."""
         now = time.monotonic()
-        if not force and now - self._last_flush < self.flush_interval:
+        gap = self.flush_interval if min_interval is None else min_interval
+        if not force and now - self._last_flush < gap:
             return
         upd = self._pending
         if not upd and not force and self._last_rate == 0.0:

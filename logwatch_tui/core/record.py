@@ -110,6 +110,8 @@ class PackedLines:
     source_id: int = 0
     parser: Any = None
     handle: Any = None
+    longest: int = -1
+    """Length of the longest line (-1: not known, the store computes it)."""
 
     def __len__(self) -> int:
         return self.count

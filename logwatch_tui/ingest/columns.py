@@ -78,6 +78,14 @@ class RangeColumns:
     """Sorted line indices some rule may count."""
     cand_lines: list[str] = field(default_factory=list)
     cand_msgs: list[str] = field(default_factory=list)
+    buf: bytes = b""
+    """The bytes read (with a newline added when the range's last line had none)."""
+    starts: np.ndarray | None = None
+    """Where each line starts in ``buf``."""
+    nl: np.ndarray | None = None
+    """Where each line's newline is in ``buf``."""
+    added_newline: bool = False
+    """The range did not end with a newline (the file's last line, unfinished)."""
 
     @property
     def n(self) -> int:
@@ -360,7 +368,8 @@ def parse_range(
         return _uncovered(offset, end, "the file changed while it was read")
     if not buf:
         return RangeColumns(offset, end, True, "", np.empty(0), np.empty(0, np.int8))
-    if not buf.endswith(b"\n"):
+    added_newline = not buf.endswith(b"\n")
+    if added_newline:
         buf += b"\n"  # the file's last line without a newline: complete at EOF
     if b"\r" in buf:
         return _uncovered(offset, end, "CR line ends")
@@ -413,7 +422,21 @@ def parse_range(
         else:
             cand_lines.append(buf[a:b].decode("utf-8", "replace"))
             cand_msgs.append(msgs[i])
-    return RangeColumns(offset, end, True, "", epochs, levels, cand, cand_lines, cand_msgs)
+    return RangeColumns(
+        offset,
+        end,
+        True,
+        "",
+        epochs,
+        levels,
+        cand,
+        cand_lines,
+        cand_msgs,
+        buf,
+        starts,
+        nl,
+        added_newline,
+    )
 
 
 def _candidates(

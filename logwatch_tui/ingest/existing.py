@@ -257,6 +257,7 @@ class _Index:
                 source_id=self.source_id,
                 parser=fmt,
                 handle=cutter.view,
+                longest=rng.longest,
             )
             # (arrival now, as the line path folds every batch: the rate shows the indexing)
             pipe.stats.fold_counts(

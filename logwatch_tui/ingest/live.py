@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import time
 import zlib
+from collections import deque
 from collections.abc import Callable
 
 from logwatch_tui.core.formats.columnar import HALF_YEAR, compile_columnar
@@ -39,7 +41,9 @@ MIN_CHUNK = 512 << 10
 MIN_BURST = 8 << 20
 """Bytes queued at once that make it worth starting the workers (~0.3 s of CPU each)."""
 BURST = 16
-"""Chunks (~1 MB each) sent to the workers in one round."""
+"""Chunks (~1 MB each) looked at to decide whether a burst is worth starting workers."""
+FLUSH_EVERY = 0.3
+"""Seconds between updates to the screen while a burst is parsed (each one redraws)."""
 
 
 class LiveIndex:
@@ -90,12 +94,12 @@ class LiveIndex:
         if not os.path.exists(reader):
             return False
         chunks = [chunk]
-        while len(chunks) < BURST:
-            nxt = more(chunks[-1])
-            if nxt is None:
-                break
-            chunks.append(nxt)
         if self._pool is None:
+            while len(chunks) < BURST:
+                nxt = more(chunks[-1])
+                if nxt is None:
+                    break
+                chunks.append(nxt)
             try:  # what is queued, and what the file holds beyond it (not read yet)
                 backlog = holder.fstat().st_size - chunks[-1].end_offset
             except (OSError, ValueError):
@@ -112,87 +116,124 @@ class LiveIndex:
                     pipe.process_chunk(c, live=not c.initial)
                     pipe.flush()
                 return True
-        probes = probes_for(pipe.engine.rules, chunk.path)
-        bucket = pipe.stats.bucket_seconds
-        tasks = [
-            (reader, c.offset, c.offset + len(c.data), plan, probes, bucket, LINE_CAP)
-            for c in chunks
-        ]
-        # every result in before any is applied (applying each as it came measured
-        # slower: more redraws while the workers still run)
-        results = iter(list(self._results(tasks)))
-        self._apply(pipe, parser, plan, chunks, results)
+        self._stream(pipe, parser, plan, reader, chunks, more)
         return True
 
-    def _results(self, tasks: list):
+    def _stream(self, pipe, parser, plan, reader: str, chunks: list[RawChunk], more) -> None:
+        """Keep the workers busy while results are applied: each chunk is sent as soon
+        as the follower has queued it (up to the pool's depth in flight), and each
+        result is applied, in order, as it comes back."""
         pool = self._pool
+        probes = probes_for(pipe.engine.rules, chunks[0].path)
+        bucket = pipe.stats.bucket_seconds
+        waiting = deque(chunks)  # taken from the queue, not sent yet
+        sent: deque[RawChunk] = deque()  # sent, result not applied yet
+        taken = chunks[-1]
+        state = _Applied(parser, plan, pipe.source_ids[chunks[0].path])
         try:
-            yield from pool.map(tasks)
-        except (EOFError, OSError) as exc:
+            while True:
+                while len(sent) < pool.depth:
+                    if not waiting:
+                        nxt = more(taken)
+                        if nxt is None:
+                            break
+                        waiting.append(nxt)
+                        taken = nxt
+                    c = waiting.popleft()
+                    sent.append(c)  # (before it is sent: if sending fails, it is not lost)
+                    pool.submit(
+                        (reader, c.offset, c.offset + len(c.data), plan, probes, bucket, LINE_CAP)
+                    )
+                if not sent:
+                    break
+                rng = pool.receive()
+                c = sent.popleft()
+                if not state.apply(pipe, c, rng):
+                    pool.drain()
+                    self._line_path(pipe, state, [c, *sent, *waiting])
+                    return
+                pipe.flush(min_interval=FLUSH_EVERY)
+        except (EOFError, OSError, pickle.UnpicklingError) as exc:
             _log.warning("worker processes failed (%s): appended lines parsed here", exc)
             self.close()
             self._failed = True
+            self._line_path(pipe, state, [*sent, *waiting])
+            return
+        state.settle()
+        pipe.flush(force=True)  # the burst's last lines on screen now, not a tick later
 
-    def _apply(self, pipe, parser, plan, chunks: list[RawChunk], results) -> None:
-        fmt = parser.format
-        last = plan.last_epoch
-        last_line = ""
-        source_id = pipe.source_ids[chunks[0].path]
-        for k, c in enumerate(chunks):
-            rng = next(results, None)
-            live = not c.initial
-            ok = (
-                rng is not None
-                and rng.covered
-                and rng.crc == zlib.crc32(c.data)
-                and not (
-                    plan.kind == "bsd-syslog"
-                    and rng.lines
-                    and last is not None
-                    and rng.first_epoch is not None
-                    and rng.first_epoch <= last - HALF_YEAR
-                )
-            )
-            if not ok:
-                # this chunk and the rest from memory, through the line path (whose
-                # format state goes on from the line before: a rollover is seen there)
-                if last_line:
-                    parser.feed([last_line], first_line=max(1, c.first_line - 1))
-                for rest in chunks[k:]:
-                    pipe.process_chunk(rest, live=not rest.initial)
-                    pipe.flush()
-                return
-            if not rng.lines:
-                continue
-            if plan.kind == "bsd-syslog":
-                last = rng.last_epoch
-            packed = PackedLines(
-                source=c.path,
-                format=fmt.name,
-                first_line=c.first_line,
-                count=rng.lines,
-                offsets=rng.offsets,
-                lengths=rng.lengths,
-                ts=rng.epochs,
-                levels=rng.levels,
-                end_offset=c.end_offset,
-                source_id=source_id,
-                parser=fmt,
-                handle=c.handle,
-            )
-            pipe.stats.fold_counts(
-                rng.lines,
-                rng.counts,
-                rng.series,
-                rng.min_epoch,
-                rng.max_epoch,
-                time.time(),
-            )
-            pipe.consume_packed(packed, candidate_batch(rng, c.path, fmt), live=live)
+    @staticmethod
+    def _line_path(pipe, state: _Applied, rest: list[RawChunk]) -> None:
+        """These chunks from memory, through the line path (whose format state goes on
+        from the line before: a rollover is seen there)."""
+        state.settle()
+        for c in rest:
+            pipe.process_chunk(c, live=not c.initial)
             pipe.flush()
-            last_line = rng.last_line
-        if last_line:  # the format's state (syslog's year) goes on from the last line
-            parser.feed([last_line], first_line=max(1, chunks[-1].first_line))
+
+
+class _Applied:
+    """What a burst's applied results leave for the next one: the last epoch (a syslog
+    year rollover sends the rest to the line path) and the last line."""
+
+    def __init__(self, parser, plan, source_id: int) -> None:
+        self.parser = parser
+        self.plan = plan
+        self.last = plan.last_epoch
+        self.last_line = ""
+        self.line_no = 0
+        self.source_id = source_id
+
+    def apply(self, pipe, c: RawChunk, rng) -> bool:
+        """Hand one chunk's columns to the pipeline; False: the line path must take it
+        (not covered, other bytes than the follower read, or a year rollover)."""
+        plan = self.plan
+        if (
+            rng is None
+            or not rng.covered
+            or rng.crc != zlib.crc32(c.data)
+            or (
+                plan.kind == "bsd-syslog"
+                and rng.lines
+                and self.last is not None
+                and rng.first_epoch is not None
+                and rng.first_epoch <= self.last - HALF_YEAR
+            )
+        ):
+            return False
+        if not rng.lines:
+            return True
+        if plan.kind == "bsd-syslog":
+            self.last = rng.last_epoch
+        fmt = self.parser.format
+        packed = PackedLines(
+            source=c.path,
+            format=fmt.name,
+            first_line=c.first_line,
+            count=rng.lines,
+            offsets=rng.offsets,
+            lengths=rng.lengths,
+            ts=rng.epochs,
+            levels=rng.levels,
+            end_offset=c.end_offset,
+            source_id=self.source_id,
+            parser=fmt,
+            handle=c.handle,
+            longest=rng.longest,
+        )
+        pipe.stats.fold_counts(
+            rng.lines, rng.counts, rng.series, rng.min_epoch, rng.max_epoch, time.time()
+        )
+        pipe.consume_packed(packed, candidate_batch(rng, c.path, fmt), live=not c.initial)
+        self.last_line = rng.last_line
+        self.line_no = c.first_line + rng.lines - 1
+        return True
+
+    def settle(self) -> None:
+        """The format's state (syslog's year) goes on from the last line applied."""
+        if self.last_line:
+            self.parser.feed([self.last_line], first_line=max(1, self.line_no))
+            self.last_line = ""
 
 
 __all__ = ["BURST", "MIN_CHUNK", "LiveIndex"]

@@ -12,7 +12,6 @@ here.
 
 from __future__ import annotations
 
-import os
 import zlib
 from dataclasses import dataclass, field
 
@@ -20,7 +19,7 @@ import numpy as np
 
 from logwatch_tui.core.formats.columnar import ColumnarPlan
 from logwatch_tui.core.levels import Level
-from logwatch_tui.ingest.columns import line_starts, parse_range
+from logwatch_tui.ingest.columns import parse_range
 from logwatch_tui.ingest.summary import Candidate, RuleProbe
 
 N_LEVELS = max(Level) + 1
@@ -59,6 +58,8 @@ class PackedRange:
     crc: int = 0
     """CRC-32 of the bytes parsed (appended lines: the pipeline checks they are the bytes
     the follower read, not what a truncation put there since)."""
+    longest: int = -1
+    """Length of the longest line (-1: none parsed)."""
 
 
 def pack_range(
@@ -77,19 +78,13 @@ def pack_range(
     n = cols.n
     if n == 0:
         return PackedRange(offset, end, True, "", 0, counts=[0] * N_LEVELS)
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        buf = os.pread(fd, end - offset, offset)
-    finally:
-        os.close(fd)
-    if len(buf) != end - offset or not buf.endswith(b"\n"):
+    if cols.added_newline:
         return PackedRange(offset, end, False, "the file changed while it was read")
-    arr = np.frombuffer(buf, np.uint8)
-    starts, nl = line_starts(arr)
-    if len(starts) != n:
-        return PackedRange(offset, end, False, "the file changed while it was read")
+    buf, starts, nl = cols.buf, cols.starts, cols.nl
+    assert starts is not None and nl is not None
     lengths = nl - starts
-    if int(lengths.max()) > max_line:
+    longest = int(lengths.max())
+    if longest > max_line:
         return PackedRange(offset, end, False, "a line longer than the line cap")
     epochs = cols.epochs
     assert epochs is not None and cols.levels is not None and cols.cand is not None
@@ -133,6 +128,7 @@ def pack_range(
         float(cummax[-1]) if prev < n - 1 else None,
         buf[last_a : int(nl[-1])].decode("utf-8", "replace"),
         zlib.crc32(buf),
+        longest,
     )
 
 

@@ -48,6 +48,20 @@ def _write_frame(fd: int, payload: bytes) -> None:
         data = data[os.write(fd, data) :]
 
 
+PIPE_BYTES = 1 << 20
+"""Result pipe size asked for (Linux; the default 64 KiB holds a fifth of a 1 MB range's
+result, so a worker waited for the reader before it could start its next task)."""
+
+
+def _widen_pipe(stream) -> None:
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError, ValueError):
+        pass  # another system, or above /proc/sys/fs/pipe-max-size: the default size
+
+
 def _read_frame(fd: int) -> bytes:
     (n,) = _HEAD.unpack(_read_exact(fd, _HEAD.size))
     return _read_exact(fd, n)
@@ -63,6 +77,7 @@ class WorkerSet:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         argv = [sys.executable, "-m", "logwatch_tui.ingest.workers", self.func, str(nice)]
         self.procs: list[subprocess.Popen[bytes]] = []
+        self._sent = self._got = 0
         try:
             for _ in range(max(1, n)):
                 self.procs.append(
@@ -79,29 +94,57 @@ class WorkerSet:
         except BaseException:
             self.close()
             raise
+        for p in self.procs:
+            _widen_pipe(p.stdout)
+
+    def submit(self, task: Any) -> None:
+        """Send one task (its result comes from :meth:`receive`, in submission order)."""
+        p = self.procs[self._sent % len(self.procs)]
+        assert p.stdin is not None
+        _write_frame(p.stdin.fileno(), pickle.dumps(task, protocol=5))
+        self._sent += 1
+
+    def receive(self) -> Any:
+        """The result of the oldest task submitted and not yet received."""
+        if self._got >= self._sent:
+            raise RuntimeError("no task in flight")
+        p = self.procs[self._got % len(self.procs)]
+        assert p.stdout is not None
+        result = pickle.loads(_read_frame(p.stdout.fileno()))
+        self._got += 1
+        return result
+
+    @property
+    def in_flight(self) -> int:
+        """Tasks submitted whose results have not been received."""
+        return self._sent - self._got
+
+    @property
+    def depth(self) -> int:
+        """Tasks worth keeping in flight: :data:`IN_FLIGHT` per worker."""
+        return len(self.procs) * IN_FLIGHT
 
     def map(self, tasks: list[Any]) -> Iterator[Any]:
         """``func(task)`` for each task, in order."""
-        procs = self.procs
-        n = len(procs)
-        sent = 0
-
-        def send(upto: int) -> int:
-            nonlocal sent
-            while sent < min(upto, len(tasks)):
-                p = procs[sent % n]
-                assert p.stdin is not None
-                _write_frame(p.stdin.fileno(), pickle.dumps(tasks[sent], protocol=5))
-                sent += 1
-            return sent
-
-        send(n * IN_FLIGHT)
-        for i in range(len(tasks)):
-            p = procs[i % n]
-            assert p.stdout is not None
-            result = pickle.loads(_read_frame(p.stdout.fileno()))
-            send(i + 1 + n * IN_FLIGHT)
+        pending = iter(tasks)
+        for task in pending:
+            self.submit(task)
+            if self.in_flight >= self.depth:
+                break
+        while self.in_flight:  # (a caller that stops early and keeps the set: drain())
+            result = self.receive()
+            task = next(pending, None)
+            if task is not None:
+                self.submit(task)
             yield result
+
+    def drain(self) -> None:
+        """Wait for and drop the results still in flight (the set stays usable)."""
+        try:
+            while self.in_flight:
+                self.receive()
+        except (EOFError, OSError):
+            self._got = self._sent
 
     def close(self) -> None:
         for p in self.procs:

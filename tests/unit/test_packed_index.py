@@ -14,10 +14,12 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import zlib
 from pathlib import Path
 
 import pytest
 
+from logwatch_tui.core.levels import Level
 from logwatch_tui.core.record import PackedLines
 from logwatch_tui.core.rules import load_rules
 from logwatch_tui.core.store import LineStore
@@ -264,9 +266,8 @@ class LiveRun(Run):
             self.live.close()
 
 
-def test_big_append_is_parsed_by_workers_and_identical(tmp_path, generated, rules) -> None:
-    body = generated["syslog"].read_bytes()
-    cut = body.index(b"\n", 200_000) + 1
+def append_both_ways(tmp_path: Path, body: bytes, cut: int, rules) -> tuple[LiveRun, LiveRun]:
+    """Follow ``body[:cut]``, append the rest at once: (line path, workers)."""
     runs = []
     for live in (False, True):
         path = tmp_path / f"append-{live}.log"
@@ -277,17 +278,115 @@ def test_big_append_is_parsed_by_workers_and_identical(tmp_path, generated, rule
         with path.open("ab") as fh:
             fh.write(body[cut:])
         run.wait_lines(body.count(b"\n"))
-    ref, got = runs
+    return runs[0], runs[1]
+
+
+def assert_same_append(ref: LiveRun, got: LiveRun, first_appended: int) -> None:
+    assert ref.packed_batches == 0
+    assert columns(got.store) == columns(ref.store)
+    n = len(ref.store)
+    for i in (first_appended, first_appended + 1, n // 2, n - 1):
+        assert got.store.text(i) == ref.store.text(i)
+    assert got.alerts == ref.alerts
+    g, r = got.stats, ref.stats
+    assert (g.total_lines, g.counts, g.series) == (r.total_lines, r.counts, r.series)
+
+
+def test_big_append_is_parsed_by_workers_and_identical(tmp_path, generated, rules) -> None:
+    body = generated["syslog"].read_bytes()
+    cut = body.index(b"\n", 200_000) + 1
+    ref, got = append_both_ways(tmp_path, body, cut, rules)
     try:
-        assert ref.packed_batches == 0
         assert got.packed_batches >= 1, "the appended block must reach the workers"
-        assert columns(got.store) == columns(ref.store)
-        assert got.store.text(len(body[:cut].split(b"\n"))) == ref.store.text(
-            len(body[:cut].split(b"\n"))
-        )
-        assert got.alerts == ref.alerts and ref.alerts
-        g, r = got.stats, ref.stats
-        assert (g.total_lines, g.counts, g.series) == (r.total_lines, r.counts, r.series)
+        assert ref.alerts
+        assert_same_append(ref, got, body[:cut].count(b"\n"))
+    finally:
+        ref.close()
+        got.close()
+
+
+def syslog_across_new_year(lines: int) -> bytes:
+    """One line a second from Dec 31 12:00 on: the year rolls over at line 43,200."""
+    import datetime as dt
+
+    t = dt.datetime(2025, 12, 31, 12, 0, 0)
+    out = []
+    for i in range(lines):
+        stamp = (t + dt.timedelta(seconds=i)).strftime("%b %e %H:%M:%S")
+        word = "error" if i % 97 == 0 else "info"
+        out.append(f"{stamp} web01 app[42]: {word} request {i} done in {i % 500} ms\n")
+    return "".join(out).encode()
+
+
+def test_a_year_rollover_inside_an_appended_burst_is_the_line_paths(tmp_path, rules) -> None:
+    """Workers parse with the year the burst started in: the chunk where the year rolls
+    over, and every chunk after it, go the line path (which sees the rollover)."""
+    body = syslog_across_new_year(60_000)
+    cut = body.index(b"\n", 100_000) + 1  # ~1,400 lines before; the rollover ~3 MB on
+    ref, got = append_both_ways(tmp_path, body, cut, rules)
+    try:
+        assert got.packed_batches >= 1
+        years = {int(got.store.ts[i] // (365.25 * 86400)) for i in (0, len(got.store) - 1)}
+        assert len(years) == 2, "the last line is in the next year"
+        assert_same_append(ref, got, body[:cut].count(b"\n"))
+    finally:
+        ref.close()
+        got.close()
+
+
+def test_a_chunk_starting_half_a_year_back_is_left_to_the_line_path() -> None:
+    """A rollover on a chunk boundary: the workers parsed the new chunk with the old
+    year (its first time half a year before the last one); it must not be applied."""
+    from logwatch_tui.core.formats.columnar import HALF_YEAR, ColumnarPlan
+    from logwatch_tui.ingest.live import _Applied
+    from logwatch_tui.ingest.packed import PackedRange
+    from logwatch_tui.sources.content import RawChunk
+
+    last = 1_767_225_599.0  # Dec 31 23:59:59
+    plan = ColumnarPlan("bsd-syslog", "syslog", 2025, last)
+    state = _Applied(parser=None, plan=plan, source_id=0)
+    data = b"Jan  1 00:00:00 web01 app[42]: info\n"
+    chunk = RawChunk("x.log", data, 0, 1, None, False)
+    jan_first_old_year = last - 365 * 86400 + 1
+    rng = PackedRange(
+        0, len(data), True, lines=1, first_epoch=jan_first_old_year, crc=zlib.crc32(data)
+    )
+    assert not state.apply(None, chunk, rng)
+    assert jan_first_old_year <= last - HALF_YEAR
+
+
+def lying_pack(task: tuple):
+    """A worker that read other bytes than the follower did (the file was rewritten in
+    between) for ranges past the first 2 MB: other levels, another CRC."""
+    rng = pack_task(task)
+    if task[1] > 2_000_000:
+        rng.crc ^= 1
+        rng.levels = bytes([Level.ERROR]) * rng.lines
+    return rng
+
+
+def dying_late_pack(task: tuple):
+    """A worker that dies (as an OOM kill would) on a range past the first 2 MB."""
+    if task[1] > 2_000_000:
+        os._exit(3)
+    return pack_task(task)
+
+
+@pytest.mark.parametrize("worker", [lying_pack, dying_late_pack])
+def test_a_burst_whose_workers_fail_midway_ends_on_the_line_path(
+    tmp_path, generated, rules, monkeypatch, worker
+) -> None:
+    """Chunks already sent when a worker's answer cannot be used are parsed from
+    memory, in order: no line lost, none twice, the same alerts."""
+    from logwatch_tui.ingest import live
+
+    monkeypatch.setattr(live, "spawn_workers", lambda n: WorkerSet(n, worker))
+    body = generated["syslog"].read_bytes() * 4  # ~6 MB: several chunks in flight
+    cut = body.index(b"\n", 200_000) + 1
+    ref, got = append_both_ways(tmp_path, body, cut, rules)
+    try:
+        assert got.packed_batches >= 1, "the first chunks come from the workers"
+        assert_same_append(ref, got, body[:cut].count(b"\n"))
     finally:
         ref.close()
         got.close()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from logwatch_tui.core.levels import Level
 from logwatch_tui.core.record import LineBatch
-from logwatch_tui.core.store import MAX_LINE_BYTES, LineStore
+from logwatch_tui.core.store import MAX_LINE_BYTES, LineStore, arange
 
 
 class PreadFile:
@@ -168,3 +168,35 @@ def test_iter_text_blocks_when_offsets_restart_on_the_same_file(tmp_path: Path) 
     assert len(got) == 80
     assert got[50:] == second  # (the old lines' bytes are gone from disk: whatever is there)
     assert got[50:] == [s.text(i) for i in range(50, 80)]
+
+
+def test_arange_is_range_across_block_edges() -> None:
+    """The all-lines-shown row index is built without a Python int per row: it must be
+    exactly ``range`` on every side of its 65,536-value blocks."""
+    edges = [0, 1, 4095, 65535, 65536, 65537, 131072, 1 << 33]
+    for a in edges:
+        for n in (0, 1, 2, 7, 4096, 65535, 65536, 65537, 200_000):
+            assert arange(a, a + n).tolist() == list(range(a, a + n)), (a, n)
+    assert arange(10, 5).tolist() == []
+
+
+def test_every_line_shown_is_every_line_and_the_longest_is_kept(tmp_path: Path) -> None:
+    s = LineStore()
+    n = 150_000
+    s.append(batch(["x"] * n, [Level.INFO] * n))
+    assert s.visible(range(8)).tolist() == list(range(n))
+    assert s.visible(range(8), start=70_000).tolist() == list(range(70_000, n))
+    path = tmp_path / "f.log"
+    text = b"short\n" + b"a much longer line\n" + b"mid\n"
+    path.write_bytes(text)
+    t = LineStore()
+    t.append(
+        batch(
+            ["short", "a much longer line", "mid"],
+            [Level.INFO] * 3,
+            offsets=[0, 6, 25],
+            end=len(text),
+            handle=PreadFile(path),
+        )
+    )
+    assert t.max_length == len("a much longer line") == max(t.lengths)

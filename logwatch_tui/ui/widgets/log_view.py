@@ -342,9 +342,10 @@ class LogView(LogColumns, LogNavigation, ScrollView, can_focus=True):
             self._field_columns = None
 
     def _grow_width(self, new: range) -> None:
-        lengths = self.store.lengths
-        if len(lengths) >= new.stop and new:
-            longest = max(lengths[new.start : new.stop])
+        store = self.store
+        if len(store.lengths) >= new.stop and new:
+            # the widest line of the store (the width always covers every line of it)
+            longest = store.max_length
         else:
             longest = max((len(self.store.text(i)) for i in new), default=0)
         self._max_width = max(self._max_width, min(longest, MAX_DISPLAY_CHARS + 20))
