@@ -15,6 +15,7 @@ a map: 1s, 5s, 10s, 30s, 1m … 1d, 7d.
 from __future__ import annotations
 
 import math
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
@@ -48,6 +49,8 @@ LADDER: tuple[float, ...] = (
 """Bucket sizes, seconds, smallest first."""
 LEVELS = len(Level)
 MAX_BUCKETS = 200_000
+COLUMNS_FROM = 200_000
+"""Stores of this many lines are counted with numpy (:func:`_histogram_columns`)."""
 """A histogram never has more buckets than this; the bucket grows up the ladder instead
 (a stray timestamp from 1970 must not allocate millions of empty buckets)."""
 
@@ -150,6 +153,8 @@ def histogram(
     if bucket <= 0 or not math.isfinite(bucket):
         raise ValueError(f"bucket size must be a positive number of seconds, not {bucket!r}")
     bucket = float(bucket)
+    if len(store) >= COLUMNS_FROM:
+        return _histogram_columns(store, rows, bucket, start, end)
     lines = _heads_of(store, rows)
     ts = store.ts
     levels = store.levels
@@ -168,6 +173,22 @@ def histogram(
         lv = list(compress(lv, keep))
     first_ts = start if start is not None else (min(tsv) if tsv else 0.0)
     last_ts = end if end is not None else (max(tsv) if tsv else first_ts)
+    first_key, n, bucket, offset = _buckets(first_ts, last_ts, bucket, end)
+    counts = [[0] * LEVELS for _ in range(n)]
+    if tsv:
+        # bucket number relative to the first bucket, all in C
+        shifted = map(sub, tsv, repeat(first_key * bucket - offset))
+        keys = map(math.floor, map(truediv, shifted, repeat(bucket)))
+        for (k, level), c in Counter(zip(keys, lv)).items():
+            if 0 <= k < n:
+                counts[k][min(level, LEVELS - 1)] += c
+    return Histogram(start=first_key * bucket - offset, bucket=bucket, counts=counts)
+
+
+def _buckets(
+    first_ts: float, last_ts: float, bucket: float, end: float | None
+) -> tuple[int, int, float, float]:
+    """(first bucket key, bucket count, bucket size, local offset) for the span."""
     last_ts = max(last_ts, first_ts)
     offset = local_offset(first_ts)
 
@@ -187,15 +208,61 @@ def histogram(
     if n > MAX_BUCKETS:  # even weekly buckets are too many: keep the latest ones
         first_key = last_key - MAX_BUCKETS + 1
         n = MAX_BUCKETS
-    counts = [[0] * LEVELS for _ in range(n)]
-    if tsv:
-        # bucket number relative to the first bucket, all in C
-        shifted = map(sub, tsv, repeat(first_key * bucket - offset))
-        keys = map(math.floor, map(truediv, shifted, repeat(bucket)))
-        for (k, level), c in Counter(zip(keys, lv)).items():
-            if 0 <= k < n:
-                counts[k][min(level, LEVELS - 1)] += c
-    return Histogram(start=first_key * bucket - offset, bucket=bucket, counts=counts)
+    return first_key, n, bucket, offset
+
+
+def _histogram_columns(
+    store: LineStore,
+    rows: Sequence[int] | None,
+    bucket: float,
+    start: float | None,
+    end: float | None,
+) -> Histogram:
+    """:func:`histogram` with numpy over copies of the store's columns (millions of
+    lines: a fraction of a second instead of seconds; the same float operations, so
+    the same buckets). Copies, not views: a view would pin the store's arrays, which
+    the event loop goes on growing."""
+    import numpy as np
+
+    n_lines = len(store.levels)  # (levels are appended last: every column has this many)
+    heads = np.frombuffer(store.heads[:n_lines], np.uint8)
+    ts = np.frombuffer(store.ts[:n_lines], np.float64)
+    levels = np.frombuffer(store.levels[:n_lines], np.uint8)
+    if rows is not None and len(rows) == n_lines and n_lines and rows[-1] - rows[0] == n_lines - 1:
+        rows = None  # ascending line numbers without a gap: every line (the usual view)
+    if rows is None:
+        if int(heads.min(initial=1)):
+            tsv, lv = ts, levels
+        else:
+            tsv, lv = ts[heads != 0], levels[heads != 0]
+    else:
+        copy = rows[:] if isinstance(rows, array) and rows.typecode == "q" else array("q", rows)
+        idx = np.frombuffer(copy, np.int64)
+        idx = idx[idx < n_lines]
+        idx = idx[heads[idx] != 0]
+        tsv, lv = ts[idx], levels[idx]
+    if start is not None or end is not None:
+        keep = np.ones(len(tsv), bool)
+        if start is not None:
+            keep &= tsv >= float(start)
+        if end is not None:
+            keep &= tsv < float(end)
+        tsv, lv = tsv[keep], lv[keep]
+    first_ts = start if start is not None else (float(tsv.min()) if len(tsv) else 0.0)
+    last_ts = end if end is not None else (float(tsv.max()) if len(tsv) else first_ts)
+    first_key, n, bucket, offset = _buckets(first_ts, last_ts, bucket, end)
+    base = first_key * bucket - offset
+    if len(tsv):
+        keys = np.floor((tsv - base) / bucket)
+        ok = (keys >= 0) & (keys < n)
+        flat = np.bincount(
+            keys[ok].astype(np.int64) * LEVELS + np.minimum(lv[ok], LEVELS - 1),
+            minlength=n * LEVELS,
+        )
+        counts = flat.reshape(n, LEVELS).tolist()
+    else:
+        counts = [[0] * LEVELS for _ in range(n)]
+    return Histogram(start=base, bucket=bucket, counts=counts)
 
 
 __all__ = [

@@ -75,6 +75,8 @@ def local_zone_label() -> str:
 
 PREVIEW_MIN_BYTES = 16 * 1024 * 1024
 """Files at least this big show their last lines at once while the full index loads."""
+PREBUILD_AFTER = 0.5
+"""Seconds after catching up before the rule editor is built ahead (while idle)."""
 
 
 class LogwatchApp(App[int]):
@@ -396,6 +398,7 @@ class LogwatchApp(App[int]):
         if upd.caught_up and not self.caught_up:
             self.caught_up = True
             self.header.progress = None
+            self.set_timer(PREBUILD_AFTER, self.rule_editing.prebuild)
             if self._preview_active:
                 self._preview_active = False
                 view.set_store(self.store)

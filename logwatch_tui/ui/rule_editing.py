@@ -18,7 +18,7 @@ from logwatch_tui.analysis.backtest import BacktestHistory
 from logwatch_tui.core.rules import Rule, RuleError, load_rules
 from logwatch_tui.core.tomlio import ConfigError
 from logwatch_tui.ui.safe_text import inert
-from logwatch_tui.ui.screens.rule_editor import open_rule_editor
+from logwatch_tui.ui.screens.rule_editor import open_rule_editor, prebuild_rule_editor
 from logwatch_tui.ui.screens.rules import RulesScreen, apply_rule_edit, write_rules
 
 if TYPE_CHECKING:
@@ -76,6 +76,11 @@ class RuleEditing:
         self.app.push_screen(
             RulesScreen(self.rules_path, self.app.rules, self.fired_counts, self.history)
         )
+
+    def prebuild(self) -> None:
+        """The editor built ahead, while the app is idle (the first ``A`` then opens fast)."""
+        if self.rules_path is not None:
+            prebuild_rule_editor(self.app)
 
     def new_rule_from_line(self) -> None:
         if self.rules_path is None:

@@ -31,7 +31,7 @@ from logwatch_tui.ui.screens.help import HelpScreen
 from logwatch_tui.ui.screens.histogram import HistogramScreen
 from logwatch_tui.ui.screens.patterns import PatternsScreen
 from logwatch_tui.ui.screens.record_detail import MAX_DETAIL_CHARS, RecordDetail, RecordDetailScreen
-from logwatch_tui.ui.screens.rule_editor import RuleEditor
+from logwatch_tui.ui.screens.rule_editor import EDITOR_SCREEN, RuleEditor
 from logwatch_tui.ui.screens.rules import RulesScreen
 from logwatch_tui.ui.widgets.histogram_view import HistogramView
 from logwatch_tui.ui.widgets.key_table import KeyTable
@@ -163,9 +163,19 @@ def rendered_rows(monkeypatch: pytest.MonkeyPatch, cls: type) -> set[int]:
 
 
 async def loaded(pilot: Pilot) -> LogwatchApp:
+    """All lines in, and the rule editor built ahead (as the app does once idle): what
+    an opening costs is measured without that build landing in the middle of it."""
     app: LogwatchApp = pilot.app  # type: ignore[assignment]
     await wait_loaded(pilot, LINES + 1)
+    await wait_for(pilot, lambda: editor_prebuilt(app))
     return app
+
+
+def editor_prebuilt(app: LogwatchApp) -> bool:
+    if not app.is_screen_installed(EDITOR_SCREEN):
+        return False
+    editor = app.get_screen(EDITOR_SCREEN)
+    return editor.is_mounted and bool(editor.query("#f-name"))
 
 
 async def select_line(pilot: Pilot, predicate: Callable[[int], bool]) -> int:
@@ -367,3 +377,42 @@ async def test_reopening_the_editor_reuses_it_with_nothing_left_from_before(tmp_
         await pilot.press("ctrl+s")  # unchanged: saves the identical rule
         await wait_for(pilot, lambda: isinstance(app.screen, RulesScreen))
         assert [r.name for r in app.rules] == ["High error rate", "Payment failures"]
+
+
+async def test_the_editor_is_built_while_idle_and_its_first_opening_only_refills_it(
+    tmp_path: Path,
+) -> None:
+    """Once the app has caught up, the rule editor is built without being shown; it
+    runs no backtest while hidden, and the first ``A`` restyles it once (no build)
+    and then backtests the rule it was opened with."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        prebuilt = app.get_screen(EDITOR_SCREEN)
+        assert prebuilt not in app.screen_stack
+        await pilot.pause()
+        assert not [w for w in app.workers if w.group == "backtest"]
+        await select_line(pilot, lambda i: "payment" in app.store.text(i))
+        with counting_style_passes(app, RuleEditor) as passes:
+            editor = await open_modal(pilot, "A", RuleEditor)
+        assert editor is prebuilt
+        assert passes[0] < 2 * widget_count(editor), passes[0]
+        assert "payment" in editor.query_one("#f-match", Input).value
+        await wait_for(pilot, lambda: editor.backtest_settled and editor.backtest_rule is not None)
+        assert "payment" in editor.backtest_rule.match
+
+
+async def test_a_new_rule_right_after_start_up_opens_before_the_editor_is_built_ahead(
+    tmp_path: Path,
+) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot, LINES + 1)
+        editor = await open_modal(pilot, "A", RuleEditor)
+        assert editor.query_one("#f-name", Input).value
+        await wait_for(pilot, lambda: editor.backtest_settled)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, RuleEditor))
+        app.rule_editing.prebuild()  # (what the app's timer calls) keeps the one built
+        await pilot.pause()
+        assert app.get_screen(EDITOR_SCREEN) is editor

@@ -122,3 +122,51 @@ def test_empty_and_bad_bucket() -> None:
     assert h.total() == 0 and len(h) == 1
     with pytest.raises(ValueError):
         histogram(LineStore(), None, 0)
+
+
+@pytest.mark.parametrize("bucket", [1.0, 60.0, 3600.0, 7.5])
+def test_millions_of_lines_are_counted_by_columns_with_the_same_answer(
+    monkeypatch: pytest.MonkeyPatch, bucket: float
+) -> None:
+    """Big stores are counted with numpy (seconds -> a fraction of one at 5M lines);
+    every bucket must hold what the line-by-line count gives: continuation lines
+    left out, rows filtered, the span cut at start/end, odd levels in the last column."""
+    import random
+
+    from logwatch_tui.core import histogram as hmod
+
+    rnd = random.Random(7)
+    n = 30_000
+    t0 = utc(2026, 11, 20, 9, 59) + 0.5
+    ts = sorted(t0 + rnd.random() * 7200 for _ in range(n))
+    levels = [rnd.choice([0, 1, 2, 3, 4, 5, 6, 7, 200]) for _ in range(n)]
+    heads = [rnd.random() > 0.1 for _ in range(n)]
+    s = LineStore()
+    s.append(
+        LineBatch(
+            source="m",
+            format="plain",
+            first_line=1,
+            lines=["x"] * n,
+            ts=ts,
+            levels=levels,
+            messages=["x"] * n,
+            heads=heads,
+        )
+    )
+    rows = [i for i in range(n) if i % 3]
+    cases = [
+        (None, None, None),
+        (rows, None, None),
+        (rows, ts[100], ts[20_000]),
+        (None, ts[5000], None),
+        (None, None, ts[n // 2]),
+        (list(range(n)), ts[7], None),
+    ]
+    for r, start, end in cases:
+        monkeypatch.setattr(hmod, "COLUMNS_FROM", 10**12)
+        by_line = histogram(s, r, bucket, start, end)
+        monkeypatch.setattr(hmod, "COLUMNS_FROM", 0)
+        by_columns = histogram(s, r, bucket, start, end)
+        assert by_columns == by_line
+        assert by_line.total() > 0

@@ -281,6 +281,9 @@ class RuleEditor(ModalScreen[Rule | None]):
             yield Footer()
 
     def on_mount(self) -> None:
+        if not self.is_current:  # built ahead (prebuild_rule_editor): not shown yet,
+            self._shown_before = True  # its first showing starts the backtest
+            return
         # After the first frame: a backtest thread starting now competes with the
         # layout of the form for the GIL and delays the editor showing up.
         self.call_after_refresh(self._start_backtest)
@@ -656,6 +659,19 @@ def open_rule_editor(
     return editor
 
 
+def prebuild_rule_editor(app: App[Any]) -> None:
+    """Build the app's rule editor now, while nothing else happens (the app calls this
+    once it has caught up): composed and mounted but not shown, so the first ``A`` or
+    ``e`` only refills it (as every later opening does) instead of building ~40
+    widgets and styling them while the user waits."""
+    if app.is_screen_installed(EDITOR_SCREEN):
+        return
+    app.install_screen(RuleEditor(None), EDITOR_SCREEN)
+    # what push_screen does first for a screen that is not running: register it (its
+    # compose and mount run on the loop), without making it the active screen
+    app._get_screen(EDITOR_SCREEN)
+
+
 def _behaviour(rule: Rule | None) -> Rule | None:
     """The parts of a rule that change its backtest figures (name, severity… do not)."""
     if rule is None:
@@ -667,6 +683,7 @@ def _behaviour(rule: Rule | None) -> Rule | None:
 
 __all__ = [
     "EDITOR_SCREEN",
+    "prebuild_rule_editor",
     "DurationValidator",
     "IdValidator",
     "PositiveIntValidator",
