@@ -1,14 +1,18 @@
 """Big bursts of appended lines, parsed by worker processes (the TUI while following).
 
 When a followed file grows by megabytes at once (a batch job's output, a log copied
-in), the follower delivers 1 MB chunks one after another. :class:`LiveIndex` takes
-such a chunk and the contiguous chunks queued behind it (up to :data:`BURST`), has
-worker processes parse them from the file (the bytes the follower read, at the same
-offsets: each worker's CRC-32 must equal the chunk's, or the chunk is parsed from
-memory by the line path), and hands the pipeline packed columns and candidate
-lines, as :func:`~logwatch_tui.ingest.existing.replay_packed` does for existing
-content. Small chunks (a live log's usual trickle) stay on the line path: the
-round trip to a worker would cost more than it saves.
+in), the follower delivers 1 MB chunks one after another. :class:`LiveIndex` streams
+such a chunk and the contiguous chunks queued behind it to worker processes: each
+is sent as soon as the follower has queued it, so the workers never wait for the
+pipeline to apply a whole round, and the results are applied in order as they come
+back. The workers parse the chunks from the file (the bytes the follower read, at the
+same offsets: each worker's CRC-32 must equal the chunk's, or the chunk and those
+after it are parsed from memory by the line path) and the pipeline gets packed
+columns and candidate lines, as :func:`~logwatch_tui.ingest.existing.replay_packed`
+gives for existing content. The screen is updated every :data:`FLUSH_EVERY` seconds
+during a burst (each update redraws it) and at once when it ends. Small chunks (a
+live log's usual trickle) stay on the line path: the round trip to a worker would
+cost more than it saves.
 
 The workers start once the pipeline has caught up with a source the columnar
 path covers (:meth:`LiveIndex.warm`: their start-up, ~0.3 s of CPU each, is then
@@ -44,6 +48,9 @@ BURST = 16
 """Chunks (~1 MB each) looked at to decide whether a burst is worth starting workers."""
 FLUSH_EVERY = 0.3
 """Seconds between updates to the screen while a burst is parsed (each one redraws)."""
+STREAM_SECONDS = 1.0
+"""A burst takes no new chunk after this long: the pipeline's loop runs in between (its
+clock ticks, rule edits, source events), then the next chunk streams on."""
 
 
 class LiveIndex:
@@ -130,10 +137,13 @@ class LiveIndex:
         sent: deque[RawChunk] = deque()  # sent, result not applied yet
         taken = chunks[-1]
         state = _Applied(parser, plan, pipe.source_ids[chunks[0].path])
+        until = time.monotonic() + STREAM_SECONDS
         try:
             while True:
                 while len(sent) < pool.depth:
                     if not waiting:
+                        if time.monotonic() >= until:
+                            break
                         nxt = more(taken)
                         if nxt is None:
                             break

@@ -292,8 +292,16 @@ def assert_same_append(ref: LiveRun, got: LiveRun, first_appended: int) -> None:
     assert (g.total_lines, g.counts, g.series) == (r.total_lines, r.counts, r.series)
 
 
-def test_big_append_is_parsed_by_workers_and_identical(tmp_path, generated, rules) -> None:
-    body = generated["syslog"].read_bytes()
+@pytest.mark.parametrize("stream_seconds", [None, 0.0])
+def test_big_append_is_parsed_by_workers_and_identical(
+    tmp_path, generated, rules, monkeypatch, stream_seconds
+) -> None:
+    """(0 s: the burst is cut into one stream per chunk, the pipeline's loop between.)"""
+    from logwatch_tui.ingest import live
+
+    if stream_seconds is not None:
+        monkeypatch.setattr(live, "STREAM_SECONDS", stream_seconds)
+    body = generated["syslog"].read_bytes() * (1 if stream_seconds is None else 3)
     cut = body.index(b"\n", 200_000) + 1
     ref, got = append_both_ways(tmp_path, body, cut, rules)
     try:
