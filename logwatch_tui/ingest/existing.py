@@ -45,7 +45,7 @@ from logwatch_tui.sources.content import HEAD_BYTES
 from logwatch_tui.sources.lines import LINE_CAP, LineCutter
 
 if TYPE_CHECKING:
-    from logwatch_tui.ingest.packed import PackedRange
+    from logwatch_tui.ingest.summary import PackedRange
     from logwatch_tui.pipeline import Pipeline
 
 _log = logging.getLogger(__name__)
@@ -101,7 +101,6 @@ def _last_line_end(cutter: LineCutter, size: int) -> int:
 
 def spawn_workers(n: int):
     """``n`` worker processes for :func:`~logwatch_tui.ingest.packed.pack_task` (None: cannot)."""
-    from logwatch_tui.ingest.packed import pack_task
     from logwatch_tui.ingest.workers import WorkerSet
 
     try:
@@ -109,7 +108,8 @@ def spawn_workers(n: int):
     except ValueError:
         nice = 0
     try:
-        return WorkerSet(n, pack_task, nice=nice)
+        # named, not imported: importing it here would load numpy into the UI process
+        return WorkerSet(n, "logwatch_tui.ingest.packed:pack_task", nice=nice)
     except OSError as exc:
         _log.warning("no worker processes (%s): the line-by-line path indexes the file", exc)
         return None
@@ -191,7 +191,7 @@ def replay_packed(
 def _until_failure(results: Iterator[PackedRange], offset: int) -> Iterator[PackedRange]:
     """The ranges, then — if a worker process dies — one uncovered range where they
     stopped: the line path takes over from there instead of the pipeline failing."""
-    from logwatch_tui.ingest.packed import PackedRange
+    from logwatch_tui.ingest.summary import PackedRange
 
     try:
         for rng in results:
@@ -423,7 +423,7 @@ class EarlyIndex:
 
     def results(self) -> Iterator[PackedRange]:
         """The parsed ranges in file order (blocking until each is ready)."""
-        from logwatch_tui.ingest.packed import PackedRange
+        from logwatch_tui.ingest.summary import PackedRange
 
         assert self._key is not None
         offset = self._key[2]

@@ -13,53 +13,15 @@ here.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from logwatch_tui.core.formats.columnar import ColumnarPlan
 from logwatch_tui.core.levels import Level
 from logwatch_tui.ingest.columns import parse_range
-from logwatch_tui.ingest.summary import Candidate, RuleProbe
+from logwatch_tui.ingest.summary import Candidate, PackedRange, RuleProbe
 
 N_LEVELS = max(Level) + 1
-
-
-@dataclass(slots=True)
-class PackedRange:
-    """A parsed byte range: packed columns, level counts, rule candidates (picklable)."""
-
-    offset: int
-    end: int
-    covered: bool
-    reason: str = ""
-    lines: int = 0
-    offsets: bytes = b""
-    """int64 start offset of each line in the file."""
-    lengths: bytes = b""
-    """uint32 length of each line without its newline."""
-    epochs: bytes = b""
-    """float64 epoch seconds per line."""
-    levels: bytes = b""
-    """uint8 Level per line."""
-    counts: list[int] = field(default_factory=list)
-    """Lines per Level value."""
-    first_epoch: float | None = None
-    last_epoch: float | None = None
-    min_epoch: float | None = None
-    max_epoch: float | None = None
-    series: list[tuple[int, float, int]] = field(default_factory=list)
-    """(level, bucket number, lines) for the stats' event-time series."""
-    candidates: list[Candidate] = field(default_factory=list)
-    tail_max: float | None = None
-    """Largest time among the lines after the last candidate (None: no such line)."""
-    last_line: str = ""
-    """The range's last line (a fallback after it re-primes the format's year state)."""
-    crc: int = 0
-    """CRC-32 of the bytes parsed (appended lines: the pipeline checks they are the bytes
-    the follower read, not what a truncation put there since)."""
-    longest: int = -1
-    """Length of the longest line (-1: none parsed)."""
 
 
 def pack_range(

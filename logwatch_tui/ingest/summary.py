@@ -1,4 +1,5 @@
-"""What a worker hands back for ``check``: plain Python data, no numpy in the parent.
+"""What a worker hands back (``check``'s summaries, the TUI's packed ranges): plain
+Python data, no numpy in the parent.
 
 The parent process only needs, per byte range, the lines some rule may count (with
 their text, message, level and time), the largest time among the lines left out
@@ -102,3 +103,40 @@ def candidate_batch(rng: Any, source: str, fmt: Any) -> LineBatch:
         heads=heads,
         parser=fmt,
     )
+
+
+@dataclass(slots=True)
+class PackedRange:
+    """A parsed byte range: packed columns, level counts, rule candidates (picklable)."""
+
+    offset: int
+    end: int
+    covered: bool
+    reason: str = ""
+    lines: int = 0
+    offsets: bytes = b""
+    """int64 start offset of each line in the file."""
+    lengths: bytes = b""
+    """uint32 length of each line without its newline."""
+    epochs: bytes = b""
+    """float64 epoch seconds per line."""
+    levels: bytes = b""
+    """uint8 Level per line."""
+    counts: list[int] = field(default_factory=list)
+    """Lines per Level value."""
+    first_epoch: float | None = None
+    last_epoch: float | None = None
+    min_epoch: float | None = None
+    max_epoch: float | None = None
+    series: list[tuple[int, float, int]] = field(default_factory=list)
+    """(level, bucket number, lines) for the stats' event-time series."""
+    candidates: list[Candidate] = field(default_factory=list)
+    tail_max: float | None = None
+    """Largest time among the lines after the last candidate (None: no such line)."""
+    last_line: str = ""
+    """The range's last line (a fallback after it re-primes the format's year state)."""
+    crc: int = 0
+    """CRC-32 of the bytes parsed (appended lines: the pipeline checks they are the bytes
+    the follower read, not what a truncation put there since)."""
+    longest: int = -1
+    """Length of the longest line (-1: none parsed)."""

@@ -70,8 +70,10 @@ def _read_frame(fd: int) -> bytes:
 class WorkerSet:
     """``n`` worker processes running ``func`` (a module-level function) on tasks."""
 
-    def __init__(self, n: int, func: Callable[[Any], Any], *, nice: int = 0) -> None:
-        self.func = f"{func.__module__}:{func.__qualname__}"
+    def __init__(self, n: int, func: Callable[[Any], Any] | str, *, nice: int = 0) -> None:
+        """``func``: a module-level function, or its ``"module:name"`` (which spares
+        this process importing the module)."""
+        self.func = func if isinstance(func, str) else f"{func.__module__}:{func.__qualname__}"
         root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)

@@ -442,3 +442,47 @@ def test_a_cr_file_is_indexed_by_the_line_path_with_the_same_lines(tmp_path, gen
     finally:
         ref.close()
         got.close()
+
+
+NO_NUMPY_SCRIPT = """
+import functools, sys, threading
+from logwatch_tui.ingest.existing import replay_packed
+from logwatch_tui.ingest.live import LiveIndex
+from logwatch_tui.pipeline import Pipeline
+
+path = sys.argv[1]
+done, lines = threading.Event(), [0]
+
+def sink(upd):
+    lines[0] += sum(len(b) for b in upd.batches)
+    if upd.caught_up:
+        done.set()
+
+live = LiveIndex(workers=2, min_chunk=64 << 10, min_burst=0)
+pipe = Pipeline([path], sink=sink, want_offsets=True, use_watchdog=False,
+                index_existing=functools.partial(replay_packed, min_bytes=0,
+                                                 range_bytes=50_000, workers=2),
+                index_live=live)
+pipe.start()
+assert done.wait(60)
+pipe.stop()
+live.close()
+print(lines[0], "numpy" in sys.modules)
+"""
+
+
+def test_the_ui_process_indexes_without_importing_numpy(generated) -> None:
+    """Only the workers import numpy: in the UI process it would cost ~0.1 s of the
+    first screen (imported on the index thread while the UI starts) and memory."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", NO_NUMPY_SCRIPT, str(generated["syslog"])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.split()
+    assert int(out[0]) == generated["syslog"].read_bytes().count(b"\n")
+    assert out[1] == "False"
