@@ -150,10 +150,12 @@ class LineStore:
             self.lengths += lens
             self.max_length = max(self.max_length, max(lens))
         self.segments.extend([seg] * n)
-        self.levels.extend(batch.levels)
         self.ts.extend(batch.ts)
         self.sources.extend(bytes([min(batch.source_id, 255)]) * n)
         self.heads.extend(batch.heads)
+        # last: ``len(store)`` is the levels' length, so a thread that reads the store
+        # (filter, search, histogram) never sees a line whose other columns are missing
+        self.levels.extend(batch.levels)
         return range(start, start + n)
 
     def append_packed(self, packed: PackedLines) -> range:
@@ -175,10 +177,10 @@ class LineStore:
         longest = packed.longest if packed.longest >= 0 else self.longest(start)
         self.max_length = max(self.max_length, longest)
         self.ts.frombytes(packed.ts)
-        self.levels += packed.levels
         self.segments.extend(array("H", [seg]) * n)
         self.sources += bytes([min(packed.source_id, 255)]) * n
         self.heads += b"\x01" * n
+        self.levels += packed.levels  # last (see append)
         return range(start, start + n)
 
     def text(self, i: int) -> str:

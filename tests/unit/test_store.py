@@ -200,3 +200,54 @@ def test_every_line_shown_is_every_line_and_the_longest_is_kept(tmp_path: Path) 
         )
     )
     assert t.max_length == len("a much longer line") == max(t.lengths)
+
+
+class LevelsLast(bytearray):
+    """The store's levels column, checking that every other column is already complete
+    when levels grow: ``len(store)`` (the levels' length) then never counts a line
+    another thread (filter, search, histogram) would find half-appended."""
+
+    store: LineStore
+
+    def _check(self, added: int) -> None:
+        s = self.store
+        n = len(self) + added
+        cols = (s.offsets, s.lengths, s.segments, s.ts, s.sources, s.heads)
+        assert min(len(c) for c in cols) >= n, [len(c) for c in cols]
+
+    def extend(self, values) -> None:  # type: ignore[override]
+        values = bytes(values)
+        self._check(len(values))
+        super().extend(values)
+
+    def __iadd__(self, other):  # type: ignore[override]
+        self._check(len(other))
+        return super().__iadd__(other)
+
+
+def test_a_line_is_counted_only_once_all_its_columns_are_in(tmp_path: Path) -> None:
+    from array import array
+
+    from logwatch_tui.core.record import PackedLines
+
+    s = LineStore()
+    s.levels = LevelsLast()
+    s.levels.store = s
+    s.append(batch(["a", "b"], [Level.INFO, Level.ERROR]))
+    path = tmp_path / "f.log"
+    path.write_bytes(b"x\ny\n")
+    s.append(
+        PackedLines(
+            source="f.log",
+            format="syslog",
+            first_line=1,
+            count=2,
+            offsets=array("q", [0, 2]).tobytes(),
+            lengths=array("I", [1, 1]).tobytes(),
+            ts=array("d", [1.0, 2.0]).tobytes(),
+            levels=bytes([Level.INFO, Level.WARNING]),
+            end_offset=4,
+            handle=PreadFile(path),
+        )
+    )
+    assert len(s) == 4 and s.text(3) == "y"
