@@ -123,6 +123,20 @@ def _read_until(fd: int, needle: bytes, timeout: float) -> bytes:
     return buf
 
 
+def _drain_until_exit(fd: int, proc: subprocess.Popen, timeout: float) -> int | None:
+    """Read the terminal as a terminal does until the process ends (an unread pty fills
+    up: the app's last frames and its terminal reset then wait for a reader)."""
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                os.read(fd, 65536)
+            except OSError:
+                break
+    return proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+
+
 def test_tui_reads_piped_stdin_and_keys_from_the_terminal(tmp_path: Path) -> None:
     """`producer | logwatch-tui -` under a real pty: lines show, and `q` (typed on the
     terminal, not the pipe) quits — the keyboard works although stdin is a pipe."""
@@ -156,7 +170,7 @@ def test_tui_reads_piped_stdin_and_keys_from_the_terminal(tmp_path: Path) -> Non
         screen = _read_until(master, b"second-piped-line", 30)
         assert b"second-piped-line" in screen
         os.write(master, b"q")
-        assert proc.wait(timeout=30) == 0
+        assert _drain_until_exit(master, proc, 30) == 0
     finally:
         os.close(w)
         if proc.poll() is None:

@@ -43,3 +43,39 @@ async def test_preview_then_full_index_with_progress(tmp_path: Path) -> None:
         assert view.cursor_line == 0
         await pilot.press("e")
         assert view.cursor_line == 1000
+
+
+async def test_a_filter_set_while_the_full_index_is_being_switched_in_applies_to_it(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The moment the index is complete the view switches from the preview to the full
+    store in a worker. A filter set in that moment (here: at once, as a key pressed
+    right then) must apply to the full store, not leave the view on the preview."""
+    import logwatch_tui.ui.widgets.log_view as log_view
+    from logwatch_tui.core.levels import Level
+
+    log = tmp_path / "big.log"
+    with log.open("w") as fh:
+        for i in range(20_000):
+            level = "ERROR" if i % 100 == 0 else "INFO"
+            fh.write(
+                f"2026-11-20 10:{i // 3600 % 60:02d}:{i % 60:02d},000 - api - {level} - e{i}\n"
+            )
+    monkeypatch.setattr(log_view, "SYNC_FILTER_LIMIT", 0)  # switches and filters in workers
+    app = LogwatchApp([str(log)], use_watchdog=False, use_history=False, preview_min_bytes=1)
+    real = log_view.LogView.set_store
+
+    pressed = []
+
+    def set_store_then_filter(view, store) -> None:
+        real(view, store)
+        if store is app.store and not pressed:
+            pressed.append(True)
+            view.toggle_level(Level.INFO)  # hide INFO
+
+    monkeypatch.setattr(log_view.LogView, "set_store", set_store_then_filter)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.log_view
+        await wait_for(pilot, lambda: app.caught_up, timeout=60)
+        await wait_for(pilot, lambda: view.store is app.store and not view.filtering, timeout=30)
+        assert len(view.rows) == 200  # the ERROR lines of the whole file

@@ -236,6 +236,8 @@ class LogView(LogColumns, LogNavigation, ScrollView, can_focus=True):
         self._row_cache: OrderedDict[int, tuple[list[Segment], int]] = OrderedDict()
         self._max_width = 0
         self._filter_generation = 0
+        self._incoming: LineStore | None = None
+        """A store being switched in (its rows computed in the filter worker)."""
         self._styles_key: object = None
 
     # -- state --------------------------------------------------------------------------
@@ -282,9 +284,12 @@ class LogView(LogColumns, LogNavigation, ScrollView, can_focus=True):
         when they are ready, so the screen never stalls on millions of lines.
         """
         if len(store) > SYNC_FILTER_LIMIT or self._filters_need_time_limit():
+            self._incoming = store
             self._filter_generation += 1
             self._filter_worker(self.row_query, len(store), self._filter_generation, store)
             return
+        self._incoming = None
+        self._filter_generation += 1  # (a worker's rows for an earlier store are stale)
         self._switch_store(store, self.row_query.rows(store), len(store), None)
         self._settle_cursor()
 
@@ -414,6 +419,11 @@ class LogView(LogColumns, LogNavigation, ScrollView, can_focus=True):
 
     def refilter(self) -> None:
         """Recompute the visible lines; big stores are filtered off the event loop."""
+        if self._incoming is not None:
+            # a store is being switched in: the new filter applies to it (restarting
+            # its worker), not to the store on screen that it replaces
+            self.set_store(self._incoming)
+            return
         self._filter_generation += 1
         query = self.row_query
         n = len(self.store)
@@ -450,8 +460,8 @@ class LogView(LogColumns, LogNavigation, ScrollView, can_focus=True):
         store = new_store if new_store is not None else self.store
         rows = query.rows(store, stop=n, cancel=lambda: worker.is_cancelled)
         width = 0
-        if new_store is not None and n:
-            width = min(new_store.longest(0, n), MAX_DISPLAY_CHARS + 20)
+        if new_store is not None and n:  # (the widest line of the store: it only grows)
+            width = min(new_store.max_length, MAX_DISPLAY_CHARS + 20)
         if not worker.is_cancelled:
             self.post_message(self._FilterDone(rows, n, generation, new_store, width))
 
@@ -468,6 +478,7 @@ class LogView(LogColumns, LogNavigation, ScrollView, can_focus=True):
             return
         self.filtering = False
         if event.store is not None:
+            self._incoming = None
             self._switch_store(event.store, event.rows, event.upto, event.width)
             self._settle_cursor()
             return
