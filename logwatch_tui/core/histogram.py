@@ -253,13 +253,17 @@ def _histogram_columns(
     first_key, n, bucket, offset = _buckets(first_ts, last_ts, bucket, end)
     base = first_key * bucket - offset
     if len(tsv):
-        keys = np.floor((tsv - base) / bucket)
-        ok = (keys >= 0) & (keys < n)
-        flat = np.bincount(
-            keys[ok].astype(np.int64) * LEVELS + np.minimum(lv[ok], LEVELS - 1),
-            minlength=n * LEVELS,
-        )
-        counts = flat.reshape(n, LEVELS).tolist()
+        # (in place: each step one pass over the lines, no new array per operation)
+        keys = np.subtract(tsv, base)
+        keys /= bucket
+        np.floor(keys, out=keys)
+        if not (keys.min() >= 0 and keys.max() < n):  # a span cut short: outside lines out
+            ok = (keys >= 0) & (keys < n)
+            keys, lv = keys[ok], lv[ok]
+        idx = keys.astype(np.int64)
+        idx *= LEVELS
+        idx += np.minimum(lv, LEVELS - 1)
+        counts = np.bincount(idx, minlength=n * LEVELS).reshape(n, LEVELS).tolist()
     else:
         counts = [[0] * LEVELS for _ in range(n)]
     return Histogram(start=base, bucket=bucket, counts=counts)
