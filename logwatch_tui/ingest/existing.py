@@ -202,6 +202,54 @@ def _until_failure(results: Iterator[PackedRange], offset: int) -> Iterator[Pack
         yield PackedRange(offset, offset, False, "worker processes failed")
 
 
+def starts_a_year_back(plan, last: float | None, rng: PackedRange) -> bool:
+    """A syslog range whose first time is half a year before the last one applied: the
+    year rolled over on a range boundary, and the workers parsed it with the old year."""
+    return bool(
+        plan.kind == "bsd-syslog"
+        and rng.lines
+        and last is not None
+        and rng.first_epoch is not None
+        and rng.first_epoch <= last - HALF_YEAR
+    )
+
+
+def hand_over(
+    pipe: Pipeline,
+    rng: PackedRange,
+    *,
+    path: str,
+    fmt,
+    first_line: int,
+    end_offset: int,
+    source_id: int,
+    handle,
+    live: bool = False,
+) -> None:
+    """One parsed range to the pipeline: its packed columns for the sink, its candidate
+    lines for the engine, its counts for the stats (arrival now, as the line path
+    folds every batch: the rate shows the indexing)."""
+    packed = PackedLines(
+        source=path,
+        format=fmt.name,
+        first_line=first_line,
+        count=rng.lines,
+        offsets=rng.offsets,
+        lengths=rng.lengths,
+        ts=rng.epochs,
+        levels=rng.levels,
+        end_offset=end_offset,
+        source_id=source_id,
+        parser=fmt,
+        handle=handle,
+        longest=rng.longest,
+    )
+    pipe.stats.fold_counts(
+        rng.lines, rng.counts, rng.series, rng.min_epoch, rng.max_epoch, time.time()
+    )
+    pipe.consume_packed(packed, candidate_batch(rng, path, fmt), live=live)
+
+
 class _Index:
     """Feeds parsed ranges of one content to the pipeline, in file order."""
 
@@ -225,14 +273,7 @@ class _Index:
         for rng in results:
             if self.stop.is_set():
                 return True  # shutting down: nothing more is shown
-            rollover = (
-                plan.kind == "bsd-syslog"
-                and rng.covered
-                and rng.lines
-                and self.last is not None
-                and rng.first_epoch is not None
-                and rng.first_epoch <= self.last - HALF_YEAR
-            )
+            rollover = rng.covered and starts_a_year_back(plan, self.last, rng)
             if not rng.covered or rollover:
                 why = rng.reason or "a year rollover"
                 _log.info("%s: line-by-line path from byte %d (%s)", cutter.path, rng.offset, why)
@@ -244,26 +285,16 @@ class _Index:
                 continue
             if plan.kind == "bsd-syslog":
                 self.last = rng.last_epoch
-            packed = PackedLines(
-                source=cutter.path,
-                format=fmt.name,
+            hand_over(
+                pipe,
+                rng,
+                path=cutter.path,
+                fmt=fmt,
                 first_line=cutter.next_line + done_lines,
-                count=rng.lines,
-                offsets=rng.offsets,
-                lengths=rng.lengths,
-                ts=rng.epochs,
-                levels=rng.levels,
                 end_offset=rng.end,
                 source_id=self.source_id,
-                parser=fmt,
                 handle=cutter.view,
-                longest=rng.longest,
             )
-            # (arrival now, as the line path folds every batch: the rate shows the indexing)
-            pipe.stats.fold_counts(
-                rng.lines, rng.counts, rng.series, rng.min_epoch, rng.max_epoch, time.time()
-            )
-            pipe.consume_packed(packed, candidate_batch(rng, cutter.path, fmt))
             pipe.flush()
             done_lines += rng.lines
             self.prev_last_line = rng.last_line

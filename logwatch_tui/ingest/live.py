@@ -30,11 +30,14 @@ import zlib
 from collections import deque
 from collections.abc import Callable
 
-from logwatch_tui.core.formats.columnar import HALF_YEAR, compile_columnar
-from logwatch_tui.core.record import PackedLines
+from logwatch_tui.core.formats.columnar import compile_columnar
 from logwatch_tui.ingest.check import probes_for
-from logwatch_tui.ingest.existing import spawn_workers, wanted_workers
-from logwatch_tui.ingest.summary import candidate_batch
+from logwatch_tui.ingest.existing import (
+    hand_over,
+    spawn_workers,
+    starts_a_year_back,
+    wanted_workers,
+)
 from logwatch_tui.sources.content import RawChunk
 from logwatch_tui.sources.lines import LINE_CAP
 
@@ -202,39 +205,24 @@ class _Applied:
             rng is None
             or not rng.covered
             or rng.crc != zlib.crc32(c.data)
-            or (
-                plan.kind == "bsd-syslog"
-                and rng.lines
-                and self.last is not None
-                and rng.first_epoch is not None
-                and rng.first_epoch <= self.last - HALF_YEAR
-            )
+            or starts_a_year_back(plan, self.last, rng)
         ):
             return False
         if not rng.lines:
             return True
         if plan.kind == "bsd-syslog":
             self.last = rng.last_epoch
-        fmt = self.parser.format
-        packed = PackedLines(
-            source=c.path,
-            format=fmt.name,
+        hand_over(
+            pipe,
+            rng,
+            path=c.path,
+            fmt=self.parser.format,
             first_line=c.first_line,
-            count=rng.lines,
-            offsets=rng.offsets,
-            lengths=rng.lengths,
-            ts=rng.epochs,
-            levels=rng.levels,
             end_offset=c.end_offset,
             source_id=self.source_id,
-            parser=fmt,
             handle=c.handle,
-            longest=rng.longest,
+            live=not c.initial,
         )
-        pipe.stats.fold_counts(
-            rng.lines, rng.counts, rng.series, rng.min_epoch, rng.max_epoch, time.time()
-        )
-        pipe.consume_packed(packed, candidate_batch(rng, c.path, fmt), live=not c.initial)
         self.last_line = rng.last_line
         self.line_no = c.first_line + rng.lines - 1
         return True
