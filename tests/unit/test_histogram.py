@@ -77,7 +77,7 @@ def test_counts_records_per_level_from_real_file(tmp_path: Path) -> None:
     assert h2.start == t0 + 60 and h2.totals() == [2, 0]
 
 
-def _mem_store(ts: list[float], levels: list[int]) -> LineStore:
+def _mem_store(ts: list[float], levels: list[int], heads: list[bool] | None = None) -> LineStore:
     s = LineStore()
     n = len(ts)
     s.append(
@@ -89,7 +89,7 @@ def _mem_store(ts: list[float], levels: list[int]) -> LineStore:
             ts=ts,
             levels=levels,
             messages=["x"] * n,
-            heads=[True] * n,
+            heads=heads if heads is not None else [True] * n,
         )
     )
     return s
@@ -141,19 +141,7 @@ def test_millions_of_lines_are_counted_by_columns_with_the_same_answer(
     ts = sorted(t0 + rnd.random() * 7200 for _ in range(n))
     levels = [rnd.choice([0, 1, 2, 3, 4, 5, 6, 7, 200]) for _ in range(n)]
     heads = [rnd.random() > 0.1 for _ in range(n)]
-    s = LineStore()
-    s.append(
-        LineBatch(
-            source="m",
-            format="plain",
-            first_line=1,
-            lines=["x"] * n,
-            ts=ts,
-            levels=levels,
-            messages=["x"] * n,
-            heads=heads,
-        )
-    )
+    s = _mem_store(ts, levels, heads)
     rows = [i for i in range(n) if i % 3]
     cases = [
         (None, None, None),
